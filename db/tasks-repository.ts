@@ -1,0 +1,94 @@
+import type { Task, TaskStatus, TaskType } from '../domain/task';
+import { assertTenant, type TenantTx } from './tenant-transaction';
+
+interface TaskRow {
+  task_id: string;
+  tenant_id: string;
+  task_type: TaskType;
+  status: TaskStatus;
+  user_id: string | null;
+  payload: Record<string, unknown>;
+  error_msg: string | null;
+  attempts: number;
+  progress_done: number;
+  progress_total: number | null;
+  result: Record<string, unknown> | null;
+  workflow_id: string | null;
+  run_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = `task_id, tenant_id, task_type, status, user_id, payload, error_msg, attempts, progress_done,
+  progress_total, result, workflow_id, run_id, created_at, updated_at`;
+
+function toTask(row: TaskRow): Task {
+  const { progress_done, progress_total, created_at, updated_at, ...rest } = row;
+  return {
+    ...rest,
+    progress: { done: progress_done, total: progress_total },
+    created_at: created_at.toISOString(),
+    updated_at: updated_at.toISOString(),
+  };
+}
+
+export interface NewTask {
+  taskId: string;
+  taskType: TaskType;
+  userId: string | null;
+  payload: Record<string, unknown>;
+  progressTotal?: number;
+}
+
+/** Status changes are compare-and-set: each names the states it may leave, so a stale writer changes nothing. */
+export function tasksRepository(tx: TenantTx) {
+  const update = async (tenantId: string, taskId: string, set: string, fromStatuses: readonly TaskStatus[], params: unknown[]) => {
+    assertTenant(tx, tenantId);
+    const result = await tx.client.query<TaskRow>(
+      `UPDATE async_task SET ${set}, updated_at = now()
+        WHERE tenant_id = $1 AND task_id = $2 AND status = ANY($3::text[])
+        RETURNING ${COLUMNS}`,
+      [tenantId, taskId, fromStatuses, ...params],
+    );
+    return result.rows[0] && toTask(result.rows[0]);
+  };
+
+  return {
+    async create(tenantId: string, task: NewTask): Promise<void> {
+      assertTenant(tx, tenantId);
+      await tx.client.query(
+        `INSERT INTO async_task (task_id, tenant_id, task_type, user_id, payload, progress_total)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [task.taskId, tenantId, task.taskType, task.userId, JSON.stringify(task.payload), task.progressTotal ?? null],
+      );
+    },
+
+    async findById(tenantId: string, taskId: string): Promise<Task | undefined> {
+      assertTenant(tx, tenantId);
+      const result = await tx.client.query<TaskRow>(`SELECT ${COLUMNS} FROM async_task WHERE tenant_id = $1 AND task_id = $2`, [tenantId, taskId]);
+      return result.rows[0] && toTask(result.rows[0]);
+    },
+
+    /** The bridge records the run it started, which also tells the outbox relay to stop re-publishing. */
+    recordWorkflowStart: (tenantId: string, taskId: string, workflowId: string, runId: string) =>
+      update(tenantId, taskId, 'workflow_id = $4, run_id = $5, error_msg = NULL', ['pending', 'failed'], [workflowId, runId]),
+
+    recordStartFailure: (tenantId: string, taskId: string, message: string) =>
+      update(tenantId, taskId, 'error_msg = $4', ['pending'], [message]),
+
+    markRunning: (tenantId: string, taskId: string, workflowId: string, runId: string) =>
+      update(tenantId, taskId, "status = 'running', workflow_id = $4, run_id = $5, error_msg = NULL", ['pending', 'running', 'failed'], [workflowId, runId]),
+
+    recordAttempt: (tenantId: string, taskId: string) =>
+      update(tenantId, taskId, 'attempts = attempts + 1', ['running'], []),
+
+    recordProgress: (tenantId: string, taskId: string, done: number, total: number | null) =>
+      update(tenantId, taskId, 'progress_done = $4, progress_total = COALESCE($5, progress_total)', ['running'], [done, total]),
+
+    markSucceeded: (tenantId: string, taskId: string, result: Record<string, unknown>) =>
+      update(tenantId, taskId, "status = 'succeeded', result = $4, error_msg = NULL", ['running'], [JSON.stringify(result)]),
+
+    markFailed: (tenantId: string, taskId: string, message: string) =>
+      update(tenantId, taskId, "status = 'failed', error_msg = $4", ['pending', 'running'], [message]),
+  };
+}

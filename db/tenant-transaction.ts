@@ -1,0 +1,35 @@
+import type { Pool, PoolClient } from 'pg';
+
+/** A connection inside a transaction whose row-level-security tenant is set. */
+export interface TenantTx {
+  readonly tenantId: string;
+  readonly client: PoolClient;
+}
+
+/**
+ * Runs `work` in one transaction scoped to `tenantId`. The setting is transaction-local
+ * (set_config(..., true)), so a pooled connection never carries it into another tenant's query.
+ */
+export async function withTenantTx<T>(pool: Pool, tenantId: string, work: (tx: TenantTx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    await client.query("SELECT set_config('app.tenant_id', $1, true)", [tenantId]);
+    const result = await work({ tenantId, client });
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Guards the first wall: repositories filter by tenant in SQL and refuse a transaction of another tenant. */
+export function assertTenant(tx: TenantTx, tenantId: string): void {
+  if (tx.tenantId !== tenantId) throw new Error('repository called with a tenant other than its transaction\'s');
+}

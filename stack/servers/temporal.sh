@@ -1,0 +1,46 @@
+# Temporal dev server (Temporal CLI v1.5.1: Server 1.29.1 + Web UI 2.42.1 compiled in, SQLite state).
+# gRPC frontend on $TEMPORAL_PORT, Web UI (and its HTTP API under /api/v1) on $TEMPORAL_UI_PORT.
+
+TEMPORAL_CLI_VERSION=1.5.1
+TEMPORAL_BIN="$STACK_CACHE_DIR/temporal-$TEMPORAL_CLI_VERSION/temporal"
+
+temporal_ports() { printf '%s (ui %s)' "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT"; }
+
+temporal_install() {
+  go_install_cached temporal "$TEMPORAL_CLI_VERSION" \
+    "github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION" temporal
+}
+
+temporal_health() {
+  "$TEMPORAL_BIN" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" \
+      --command-timeout 3s 2>/dev/null | grep -q SERVING \
+    && http_ok "http://127.0.0.1:$TEMPORAL_UI_PORT/"
+}
+
+temporal_start() {
+  local dir; dir=$(state_dir temporal)
+  [[ -x $TEMPORAL_BIN ]] || die "temporal: $TEMPORAL_BIN missing; run install first"
+  if pid_alive "$(pid_file temporal)"; then
+    if temporal_health; then log "temporal: already up on $TEMPORAL_PORT (ui $TEMPORAL_UI_PORT)"; return 0; fi
+  else
+    ensure_port_free temporal "$TEMPORAL_PORT" || return 1
+    ensure_port_free temporal-ui "$TEMPORAL_UI_PORT" || return 1
+    # "default" always exists; --namespace default is accepted (no error) and documents intent.
+    spawn temporal "$TEMPORAL_BIN" server start-dev \
+      --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
+      --db-filename "$dir/temporal.sqlite" \
+      --namespace "${TEMPORAL_NAMESPACE:-default}" \
+      --search-attribute TenantId=Keyword --search-attribute TaskType=Keyword \
+      --log-level warn --disable-config-file --disable-config-env
+  fi
+  await_ready temporal 90 temporal_health || return 1
+  log "temporal: up on 127.0.0.1:$TEMPORAL_PORT, ui http://127.0.0.1:$TEMPORAL_UI_PORT"
+}
+
+temporal_stop() {
+  if pid_alive "$(pid_file temporal)"; then
+    stop_pid_file temporal 30
+    log "temporal: stopped"
+  fi
+  rm -f "$(pid_file temporal)"
+}

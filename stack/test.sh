@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# npm test: typecheck, lint, then the whole mocha suite against real servers of the `test` profile
+# (its own ports and state, so a running `npm run up` is never touched). Ends with "N passed, N failed".
+# KEEP_STACK=1 leaves the test servers running for the next run; extra arguments go to mocha.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=stack/lib.sh
+source "$here/lib.sh"
+# shellcheck source=stack/node-deps.sh
+source "$here/node-deps.sh"
+
+started=$SECONDS
+ensure_node_deps "$PROJECT_ROOT"
+cd "$PROJECT_ROOT"
+log "typecheck"
+npx tsc --noEmit
+log "lint"
+npx eslint .
+
+set -a
+# shellcheck source=stack/profiles/test.env
+source "$here/profiles/test.env"
+set +a
+if [[ -z ${KEEP_STACK:-} ]] || ! bash "$here/stack.sh" test status >/dev/null 2>&1; then
+  bash "$here/stack.sh" test stop >/dev/null 2>&1 || true
+  rm -rf "$STACK_STATE_DIR"
+fi
+if [[ -z ${KEEP_STACK:-} ]]; then
+  trap 'bash "$here/stack.sh" test stop >/dev/null 2>&1 || true' EXIT
+fi
+bash "$here/stack.sh" test start
+# shellcheck source=stack/service-env.sh
+source "$here/service-env.sh"
+export LOG_LEVEL=${LOG_LEVEL:-warn} OUTBOX_RELAY_MIN_AGE_MS=${OUTBOX_RELAY_MIN_AGE_MS:-2000} OPENSEARCH_INDEX=audit-logs-test
+npx tsx scripts/provision.ts
+
+results="$STACK_STATE_DIR/mocha-output.txt"
+status=0
+npx mocha "$@" 2>&1 | tee "$results" || status=$?
+passed=$(grep -Eo '^ +[0-9]+ passing' "$results" | grep -Eo '[0-9]+' | tail -n1 || true)
+failed=$(grep -Eo '^ +[0-9]+ failing' "$results" | grep -Eo '[0-9]+' | tail -n1 || true)
+pending=$(grep -Eo '^ +[0-9]+ pending' "$results" | grep -Eo '[0-9]+' | tail -n1 || true)
+log "whole run took $((SECONDS - started))s"
+if [[ -z $passed && -z $failed ]]; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+summary="${passed:-0} passed, ${failed:-0} failed"
+[[ -n $pending ]] && summary+=", $pending skipped"
+echo "$summary"
+if [[ $status -ne 0 || ${failed:-0} -ne 0 ]]; then exit 1; fi

@@ -1,0 +1,60 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { isIP } from 'node:net';
+import type { TSchema, Static } from '@sinclair/typebox';
+
+export interface FieldError {
+  /** JSON Pointer into the request (body or query), e.g. `/logs/17/severity`. */
+  path: string;
+  message: string;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: false, useDefaults: true });
+addFormats(ajv, ['date-time', 'uuid', 'email', 'uri']);
+ajv.addFormat('ip', { type: 'string', validate: (value: string) => isIP(value) !== 0 });
+ajv.addKeyword('examples');
+
+const queryAjv = new Ajv({ allErrors: true, strict: true, coerceTypes: 'array', useDefaults: true });
+addFormats(queryAjv, ['date-time', 'uuid']);
+queryAjv.addKeyword('examples');
+
+function describe(error: ErrorObject): FieldError {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return { path: `${error.instancePath}/${String(params.additionalProperty)}`, message: 'is not an allowed field' };
+    case 'required':
+      return { path: `${error.instancePath}/${String(params.missingProperty)}`, message: 'is required' };
+    case 'pattern':
+    case 'enum':
+    case 'anyOf':
+      return { path: error.instancePath, message: (error.parentSchema?.description as string | undefined) ?? error.message ?? 'is invalid' };
+    default:
+      return { path: error.instancePath, message: error.message ?? 'is invalid' };
+  }
+}
+
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+export type Validator<S extends TSchema> = (input: unknown) => ValidationResult<Static<S>>;
+
+function wrap<S extends TSchema>(validate: ValidateFunction): Validator<S> {
+  return (input) => {
+    if (validate(input)) return { ok: true, value: input as Static<S> };
+    const seen = new Set<string>();
+    const errors = (validate.errors ?? []).map(describe).filter((e) => {
+      const key = `${e.path} ${e.message}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+    return { ok: false, errors };
+  };
+}
+
+/** Compiles a body schema once; the returned function reports every failing field. */
+export function compileBody<S extends TSchema>(schema: S): Validator<S> {
+  return wrap<S>(ajv.compile(schema));
+}
+
+/** Like compileBody, but coerces query-string values to the schema's types. */
+export function compileQuery<S extends TSchema>(schema: S): Validator<S> {
+  return wrap<S>(queryAjv.compile(schema));
+}

@@ -1,0 +1,22 @@
+import { loadConfig } from '../config/config';
+import { loadDotenv } from '../config/load-dotenv';
+import { runProcess } from '../lifecycle/run-process';
+import { createLogger } from '../observability/logger';
+import { composeTemporalWorker } from './compose-temporal-worker';
+
+loadDotenv();
+const config = loadConfig();
+const logger = createLogger(config.logLevel, 'audit-temporal-worker');
+
+runProcess(logger, config.http.shutdownGraceMs + 5000, async () => {
+  const composed = await composeTemporalWorker(config, logger);
+  const running = composed.run();
+  running.catch((error: unknown) => {
+    logger.fatal({ err: error }, 'Temporal worker stopped with an error');
+    process.exit(1);
+  });
+  return async () => {
+    composed.worker.shutdown();
+    await running;
+  };
+});

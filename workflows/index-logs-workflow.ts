@@ -1,0 +1,23 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/create-activities';
+import type { IndexResult } from '../activities/index-activities';
+import type { TaskInput } from '../activities/task-status-activities';
+import { indexing, statusUpdate } from './activity-presets';
+import { failureMessage } from './failure-message';
+
+const status = proxyActivities<Pick<Activities, 'markTaskRunning' | 'markTaskSucceeded' | 'markTaskFailed'>>(statusUpdate);
+const { indexTaskLogs } = proxyActivities<Pick<Activities, 'indexTaskLogs'>>(indexing);
+
+/** Carries a reindex task's events from PostgreSQL into OpenSearch, mirroring each state into the task row. */
+export async function indexLogsWorkflow(input: TaskInput): Promise<IndexResult> {
+  const { workflowId, runId } = workflowInfo();
+  await status.markTaskRunning({ ...input, workflowId, runId });
+  try {
+    const result = await indexTaskLogs(input);
+    await status.markTaskSucceeded({ ...input, result: { ...result } });
+    return result;
+  } catch (error) {
+    await status.markTaskFailed({ ...input, error: failureMessage(error) });
+    throw error;
+  }
+}

@@ -1,0 +1,1 @@
+export { indexLogsWorkflow } from './index-logs-workflow';
