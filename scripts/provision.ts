@@ -4,6 +4,8 @@ import Postgrator from 'postgrator';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { createOpenSearchClient } from '../clients/opensearch';
 import { createS3Client } from '../clients/s3';
+import { createSqsClient } from '../clients/sqs';
+import { ensureQueues } from '../provisioning/ensure-queues';
 import { loadConfig } from '../config/config';
 import { loadDotenv } from '../config/load-dotenv';
 import { createLogIndexer } from '../search/log-indexer';
@@ -11,7 +13,7 @@ import { createLogIndexer } from '../search/log-indexer';
 /**
  * Brings every store to the shape this build expects, idempotently:
  * roles and database (when DATABASE_ADMIN_URL names a superuser), SQL migrations (as the owner),
- * the archive bucket, and the OpenSearch index template and index.
+ * the task queues with their dead-letter queues, the archive bucket, and the OpenSearch index.
  */
 
 function credentialsOf(url: string) {
@@ -77,6 +79,17 @@ async function main() {
   if (!ownerUrl) throw new Error('DATABASE_OWNER_URL is required to run migrations');
   if (process.env.DATABASE_ADMIN_URL) await ensureRolesAndDatabase(process.env.DATABASE_ADMIN_URL, ownerUrl, config.postgres.url);
   await migrate(ownerUrl);
+
+  const sqs = createSqsClient(config.sqs);
+  try {
+    const created = await ensureQueues(sqs, Object.values(config.sqs.queueUrls), {
+      visibilityTimeoutSeconds: Number(process.env.SQS_VISIBILITY_TIMEOUT_SECONDS ?? 30),
+      maxReceiveCount: Number(process.env.SQS_MAX_RECEIVE_COUNT ?? 5),
+    });
+    console.log(`queues: ready${created.length ? ` (created ${created.join(', ')})` : ''}`);
+  } finally {
+    sqs.destroy();
+  }
 
   const s3 = createS3Client(config.s3);
   try {

@@ -7,7 +7,7 @@ export function logIndexTemplate(indexName: string) {
   const keyword = { type: 'keyword' };
   const keywordWithText = { type: 'keyword', fields: { text: { type: 'text' } } };
   return {
-    index_patterns: [`${indexName}*`],
+    index_patterns: [indexName],
     template: {
       settings: {
         number_of_shards: 1,

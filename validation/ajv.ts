@@ -12,11 +12,9 @@ export interface FieldError {
 const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: false, useDefaults: true });
 addFormats(ajv, ['date-time', 'uuid', 'email', 'uri']);
 ajv.addFormat('ip', { type: 'string', validate: (value: string) => isIP(value) !== 0 });
-ajv.addKeyword('examples');
 
 const queryAjv = new Ajv({ allErrors: true, strict: true, coerceTypes: 'array', useDefaults: true });
 addFormats(queryAjv, ['date-time', 'uuid']);
-queryAjv.addKeyword('examples');
 
 function describe(error: ErrorObject): FieldError {
   const params = error.params as Record<string, unknown>;

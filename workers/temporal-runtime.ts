@@ -1,0 +1,33 @@
+import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
+import { Runtime } from '@temporalio/worker';
+import type { Logger } from '../observability/logger';
+
+const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+/** Temporal's SDK logs through the process's own JSON logger, at its level. */
+function temporalLogger(logger: Logger): TemporalLogger {
+  const write = (level: LogLevel, message: string, meta?: LogMetadata) => logger[LEVELS[level]]({ ...meta }, message);
+  return {
+    log: write,
+    trace: (message, meta) => write('TRACE', message, meta),
+    debug: (message, meta) => write('DEBUG', message, meta),
+    info: (message, meta) => write('INFO', message, meta),
+    warn: (message, meta) => write('WARN', message, meta),
+    error: (message, meta) => write('ERROR', message, meta),
+  };
+}
+
+let installed = false;
+
+/** Installs the SDK runtime once per process, before any worker or native connection exists. */
+export function installTemporalRuntime(logger: Logger): void {
+  if (installed) return;
+  Runtime.install({ logger: temporalLogger(logger.child({ component: 'temporal-sdk' })) });
+  installed = true;
+}
