@@ -3,7 +3,7 @@
 # (its own ports and state, so a running `npm run up` is never touched). Ends with "N passed, N failed".
 # KEEP_STACK=1 leaves the test servers running for the next run; SERVICE_SANDBOX=name runs on its own
 # database, index, queues and bucket of those servers (see service-env.sh); SKIP_CHECKS=1 skips
-# typecheck and lint while iterating; extra arguments go to mocha.
+# typecheck and lint while iterating; TEST_FILES='glob ...' runs only those files; extra arguments go to mocha.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=stack/lib.sh
@@ -40,7 +40,10 @@ npx tsx scripts/provision.ts
 
 results="$STACK_STATE_DIR/mocha-output.txt"
 status=0
-npx mocha "$@" 2>&1 | tee "$results" || status=$?
+set -f
+specs=(${TEST_FILES:-test/unit/**/*.test.ts test/integration/**/*.test.ts})
+set +f
+npx mocha "${specs[@]}" "$@" 2>&1 | tee "$results" || status=$?
 passed=$(grep -Eo '^ +[0-9]+ passing' "$results" | grep -Eo '[0-9]+' | tail -n1 || true)
 failed=$(grep -Eo '^ +[0-9]+ failing' "$results" | grep -Eo '[0-9]+' | tail -n1 || true)
 pending=$(grep -Eo '^ +[0-9]+ pending' "$results" | grep -Eo '[0-9]+' | tail -n1 || true)
