@@ -11,8 +11,11 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
 };
 
 /** Temporal's SDK logs through the process's own JSON logger, at its level. */
-function temporalLogger(logger: Logger): TemporalLogger {
-  const write = (level: LogLevel, message: string, meta?: LogMetadata) => logger[LEVELS[level]]({ ...meta }, message);
+export function temporalLogger(logger: Logger): TemporalLogger {
+  const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    const { error, ...rest } = meta ?? {};
+    logger[LEVELS[level]](error === undefined ? rest : { ...rest, err: error }, message);
+  };
   return {
     log: write,
     trace: (message, meta) => write('TRACE', message, meta),

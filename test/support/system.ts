@@ -12,7 +12,7 @@ import { createLogger, type Logger } from '../../observability/logger';
 import { createOutboxRelay } from '../../queue/outbox-relay';
 import { createTaskBridge, type TaskBridge } from '../../queue/task-bridge';
 import { createSqsTaskPublisher } from '../../queue/task-publisher';
-import { installTemporalRuntime } from '../../workers/temporal-runtime';
+import { installTemporalRuntime, temporalLogger } from '../../workers/temporal-runtime';
 import { composeTemporalWorker, type ComposedWorker, type WorkerOptions } from '../../workers/compose-temporal-worker';
 import { httpClient, type HttpClient } from './http-client';
 
@@ -76,7 +76,7 @@ export class TestSystem {
 
   async start(): Promise<this> {
     installTemporalRuntime(this.logger);
-    this.workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
+    this.workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: temporalLogger(this.logger) });
     this.temporal = new TemporalClient({ connection: await Connection.connect({ address: this.config.temporal.address }), namespace: this.config.temporal.namespace });
     this.api = await startApi(this.config, this.logger);
     this.worker = await this.startWorker();

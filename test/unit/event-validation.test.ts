@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { LogEventInputSchema } from '../../domain/log-event';
+import { checkEventRules, toNewLogRow } from '../../ingest/normalize-event';
+import { compileBody } from '../../validation/ajv';
+
+const validate = compileBody(LogEventInputSchema);
+const now = new Date('2026-11-29T12:00:00.000Z');
+
+describe('log event validation and normalisation', () => {
+  it('accepts every severity in any case and upper-cases it', () => {
+    for (const severity of ['info', 'Warning', 'ERROR', 'cRiTiCaL']) {
+      const parsed = validate({ action: 'a', severity });
+      expect(parsed.ok, severity).to.equal(true);
+      if (parsed.ok) expect(toNewLogRow(parsed.value, 'svc', now).severity).to.equal(severity.toUpperCase());
+    }
+    expect(validate({ action: 'a', severity: 'debug' }).ok).to.equal(false);
+  });
+
+  it('accepts IPv4 and IPv6 and rejects anything else', () => {
+    for (const ip of ['192.0.2.1', '2001:db8::1', '::ffff:192.0.2.1']) expect(validate({ action: 'a', severity: 'INFO', ip_address: ip }).ok, ip).to.equal(true);
+    for (const ip of ['192.0.2.256', 'localhost', '2001:db8:::1', '']) expect(validate({ action: 'a', severity: 'INFO', ip_address: ip }).ok, ip).to.equal(false);
+  });
+
+  it('counts the message limit in bytes, not characters', () => {
+    const parsed = validate({ action: 'a', severity: 'INFO', message: '€'.repeat(3000) });
+    expect(parsed.ok).to.equal(true);
+    if (parsed.ok) expect(checkEventRules(parsed.value, '/logs/4', now)).to.deep.equal([{ path: '/logs/4/message', message: 'must be at most 8192 bytes' }]);
+  });
+
+  it('allows five minutes of clock skew into the future and no more', () => {
+    const at = (ms: number) => ({ action: 'a', severity: 'INFO', event_timestamp: new Date(now.getTime() + ms).toISOString() });
+    expect(checkEventRules(at(4 * 60_000), '', now)).to.deep.equal([]);
+    expect(checkEventRules(at(6 * 60_000), '', now)).to.deep.equal([{ path: '/event_timestamp', message: 'must be at most 5 minutes in the future' }]);
+  });
+
+  it('defaults user_id to the caller and event_timestamp to the receipt time', () => {
+    const row = toNewLogRow({ action: 'a', severity: 'INFO' }, 'svc-billing', now);
+    expect(row.user_id).to.equal('svc-billing');
+    expect(row.event_timestamp.toISOString()).to.equal(now.toISOString());
+    expect(row.id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+  });
+
+  it('hashes the same content identically whatever the key order or receipt time', () => {
+    const a = toNewLogRow({ action: 'a', severity: 'info', metadata: { x: 1, y: { z: 2 } }, event_id: 'e1' }, 'svc', now);
+    const b = toNewLogRow({ event_id: 'e1', metadata: { y: { z: 2 }, x: 1 }, severity: 'INFO', action: 'a' }, 'svc', new Date(now.getTime() + 1000));
+    const c = toNewLogRow({ action: 'a', severity: 'info', metadata: { x: 2, y: { z: 2 } }, event_id: 'e1' }, 'svc', now);
+    expect(a.content_sha256.equals(b.content_sha256)).to.equal(true);
+    expect(a.content_sha256.equals(c.content_sha256)).to.equal(false);
+  });
+});
