@@ -1,0 +1,17 @@
+# The service image: one build, four processes (api, temporal-worker, task-bridge, outbox-relay)
+# chosen by the command, plus `provision` for migrations, queues, bucket and search index.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npx tsc -p tsconfig.build.json && cp -r migrations dist/migrations && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+USER node
+CMD ["node", "--enable-source-maps", "dist/api/server.js"]
