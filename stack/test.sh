@@ -40,16 +40,16 @@ source "$here/service-env.sh"
 export LOG_LEVEL=${LOG_LEVEL:-warn} OUTBOX_RELAY_MIN_AGE_MS=${OUTBOX_RELAY_MIN_AGE_MS:-2000}
 npx tsx scripts/provision.ts
 
-results="$STACK_STATE_DIR/mocha-output.txt"
+results=$(mktemp "${TMPDIR:-/tmp}/audit-log-mocha.XXXXXX")
 status=0
 set -f
 specs=(${TEST_FILES:-test/unit/**/*.test.ts test/integration/**/*.test.ts})
 set +f
 npx mocha "${specs[@]}" "$@" 2>&1 | tee "$results" || status=$?
-passed=$(grep -Eo '^ +[0-9]+ passing' "$results" | grep -Eo '[0-9]+' | tail -n1 || true)
-failed=$(grep -Eo '^ +[0-9]+ failing' "$results" | grep -Eo '[0-9]+' | tail -n1 || true)
-pending=$(grep -Eo '^ +[0-9]+ pending' "$results" | grep -Eo '[0-9]+' | tail -n1 || true)
-log "whole run took $((SECONDS - started))s"
+passed=$(grep -aEo '^ +[0-9]+ passing' "$results" | grep -Eo '[0-9]+' | tail -n1 || true)
+failed=$(grep -aEo '^ +[0-9]+ failing' "$results" | grep -Eo '[0-9]+' | tail -n1 || true)
+pending=$(grep -aEo '^ +[0-9]+ pending' "$results" | grep -Eo '[0-9]+' | tail -n1 || true)
+log "whole run took $((SECONDS - started))s (mocha output: $results)"
 if [[ -z $passed && -z $failed ]]; then
   echo "0 passed, 1 failed"
   exit 1

@@ -9,12 +9,16 @@ export interface FieldError {
   message: string;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: false, useDefaults: true });
-addFormats(ajv, ['date-time', 'uuid', 'email', 'uri']);
-ajv.addFormat('ip', { type: 'string', validate: (value: string) => isIP(value) !== 0 });
-
-const queryAjv = new Ajv({ allErrors: true, strict: true, coerceTypes: 'array', useDefaults: true });
-addFormats(queryAjv, ['date-time', 'uuid']);
+/**
+ * One Ajv per compiled schema: schemas carry `$id`s (they name OpenAPI components), and one
+ * registry would refuse a schema embedded in a second one, such as an event inside a bulk body.
+ */
+function createAjv(coerceTypes: boolean | 'array'): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes, useDefaults: true });
+  addFormats(ajv, ['date-time', 'uuid', 'email', 'uri']);
+  ajv.addFormat('ip', { type: 'string', validate: (value: string) => isIP(value) !== 0 });
+  return ajv;
+}
 
 function describe(error: ErrorObject): FieldError {
   const params = error.params as Record<string, unknown>;
@@ -49,10 +53,10 @@ function wrap<S extends TSchema>(validate: ValidateFunction): Validator<S> {
 
 /** Compiles a body schema once; the returned function reports every failing field. */
 export function compileBody<S extends TSchema>(schema: S): Validator<S> {
-  return wrap<S>(ajv.compile(schema));
+  return wrap<S>(createAjv(false).compile(schema));
 }
 
 /** Like compileBody, but coerces query-string values to the schema's types. */
 export function compileQuery<S extends TSchema>(schema: S): Validator<S> {
-  return wrap<S>(queryAjv.compile(schema));
+  return wrap<S>(createAjv('array').compile(schema));
 }

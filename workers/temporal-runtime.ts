@@ -1,5 +1,5 @@
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
-import { Runtime } from '@temporalio/worker';
+import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { Logger } from '../observability/logger';
 
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -31,6 +31,10 @@ let installed = false;
 /** Installs the SDK runtime once per process, before any worker or native connection exists. */
 export function installTemporalRuntime(logger: Logger): void {
   if (installed) return;
-  Runtime.install({ logger: temporalLogger(logger.child({ component: 'temporal-sdk' })) });
+  // Core (Rust) logs are forwarded too, so they arrive as JSON lines rather than coloured text.
+  Runtime.install({
+    logger: temporalLogger(logger.child({ component: 'temporal-sdk' })),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} } },
+  });
   installed = true;
 }
