@@ -1,11 +1,18 @@
 import type { Pool } from 'pg';
+import type { CleanupRequester } from '../retention/request-cleanup';
 import type { LogIndexer } from '../search/log-indexer';
+import type { RetentionActivityDeps } from './retention-deps';
+import { createRetentionActivities } from './retention-activities';
 import { createIndexActivities } from './index-activities';
+import { createReindexTenantActivities } from './reindex-tenant-activities';
+import { createRetentionSweepActivities } from './retention-sweep-activities';
 import { createTaskStatusActivities } from './task-status-activities';
 
-export interface ActivityDeps {
+export interface ActivityDeps extends RetentionActivityDeps {
   pool: Pool;
   indexer: LogIndexer;
+  /** Starts an archive → cleanup chain; the scheduled retention sweep calls it per tenant. */
+  cleanupRequester: CleanupRequester;
 }
 
 /** Every activity the worker registers, built once per worker over explicit clients. */
@@ -13,6 +20,9 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createTaskStatusActivities(deps.pool),
     ...createIndexActivities(deps),
+    ...createRetentionActivities(deps),
+    ...createReindexTenantActivities(deps),
+    ...createRetentionSweepActivities({ pool: deps.pool, requester: deps.cleanupRequester, logger: deps.logger }),
   };
 }
 

@@ -1,53 +1,147 @@
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Pool } from 'pg';
+import type { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config/config';
 import type { IngestService } from '../ingest/ingest-service';
 import type { Logger } from '../observability/logger';
+import type { ApiMetrics } from '../observability/metrics';
 import type { DependencyCheck } from '../observability/readiness';
+import type { TaskPublisher } from '../queue/task-publisher';
+import type { RequestRateLimiter } from '../ratelimit/tenant-rate-limiter';
+import { createTaskListing } from '../tasks/list-tasks';
+import { createTenantReindexRequester } from '../tasks/request-tenant-reindex';
+import { createTaskRetry } from '../tasks/retry-task';
+import { createCleanupRequester } from '../retention/request-cleanup';
+import { createTenantAdmin } from '../tenancy/tenant-admin';
 import './koa-state';
 import { authenticate } from './middleware/authenticate';
+import { methodGuard } from './middleware/method-guard';
+import { observeRequests } from './middleware/observe-requests';
 import { problemHandler } from './middleware/problem-handler';
+import { queryGuard } from './middleware/query-guard';
+import { rateLimit } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
-import { healthRoutes } from './routes/health-routes';
-import { logsRoutes } from './routes/logs-routes';
-import { tasksRoutes } from './routes/tasks-routes';
-import type { TenantLookup } from './tenant-scope';
+import { tenantContext } from './middleware/tenant-context';
+import { buildOpenApiDocument } from './openapi/build-document';
+import type { RouteDoc } from './openapi/route-doc';
+import { recordRouters } from './openapi/served-routes';
+import { bulkLogsRouteDocs, bulkLogsRoutes } from './routes/bulk-logs-routes';
+import { docsRouteDocs, docsRoutes } from './routes/docs-routes';
+import { exportRouteDocs, exportRoutes } from './routes/export-routes';
+import { healthRouteDocs, healthRoutes } from './routes/health-routes';
+import { logsRouteDocs, logsRoutes } from './routes/logs-routes';
+import { metricsRouteDocs, metricsRoutes } from './routes/metrics-routes';
+import { reindexRouteDocs, reindexRoutes } from './routes/reindex-routes';
+import { retentionRouteDocs, retentionRoutes } from './routes/retention-routes';
+import { searchRouteDocs, searchRoutes } from './routes/search-routes';
+import { statsRouteDocs, statsRoutes } from './routes/stats-routes';
+import { tasksRouteDocs, tasksRoutes } from './routes/tasks-routes';
+import { tenantsRouteDocs, tenantsRoutes } from './routes/tenants-routes';
+import { streamRouteDocs, streamRoutes } from './stream/stream-routes';
+import type { LogQueryServices } from './log-query-services';
+import type { TenantDirectory } from './tenant-directory';
 
 export interface ApiDeps {
-  config: Pick<Config, 'jwt' | 'temporal'>;
+  config: Pick<Config, 'jwt' | 'temporal' | 'rateLimit' | 'archive'>;
   pool: Pool;
   ingest: IngestService;
-  tenants: TenantLookup;
+  taskPublisher: TaskPublisher;
+  tenants: TenantDirectory;
+  logQueries: LogQueryServices;
+  verifier: TokenVerifier;
+  rateLimiter: RequestRateLimiter;
+  metrics: ApiMetrics;
   readinessChecks: readonly DependencyCheck[];
   logger: Logger;
 }
 
 export const API_PREFIX = '/api/v1';
 
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/** One area of the API: its router, mounted under API_PREFIX, and a RouteDoc for every route it serves. */
+interface ApiArea {
+  router: Router;
+  docs: readonly RouteDoc[];
+}
+
+const DOCUMENT_INFO = {
+  title: 'Audit Log API',
+  version: '1.0.0',
+  description: 'A multi-tenant audit log: ingest, search, statistics, export, live tail and verified archival. Errors are RFC 9457 problem details.',
+};
+
 /** Builds the HTTP application; it never listens (the server entry point owns that). */
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa({ proxy: false });
   app.silent = true;
   app.on('error', (error: unknown, ctx?: Koa.Context) => {
-    deps.logger.error({ err: error, requestId: ctx?.state.requestId, method: ctx?.method, path: ctx?.path }, 'request failed');
+    const fields = { err: error, requestId: ctx?.state.requestId, method: ctx?.method, path: ctx?.path };
+    // A client that hangs up mid-download is not a server failure.
+    if (CLIENT_GONE.has((error as { code?: string }).code ?? '')) deps.logger.info(fields, 'client closed the connection');
+    else deps.logger.error(fields, 'request failed');
   });
 
-  const api = new Router({ prefix: API_PREFIX });
-  api.use(authenticate(deps.config.jwt));
-  for (const routes of [
-    logsRoutes({ pool: deps.pool, ingest: deps.ingest, tenants: deps.tenants }),
-    tasksRoutes({ pool: deps.pool, tenants: deps.tenants, temporalUi: { url: deps.config.temporal.uiUrl, namespace: deps.config.temporal.namespace } }),
-  ]) {
-    api.use(routes.routes());
-  }
+  // Every routes module's router goes here with its docs: a route without a RouteDoc fails the OpenAPI test.
+  const areas: ApiArea[] = [
+    // Before logs: a plain GET /logs/stream must not be taken for GET /logs/{id}.
+    { router: streamRoutes(), docs: streamRouteDocs },
+    // Before logs too: /logs/stats and /logs/export must not be taken for GET /logs/{id}.
+    { router: searchRoutes({ search: deps.logQueries.search, cursors: deps.logQueries.cursors, tenants: deps.tenants }), docs: searchRouteDocs },
+    { router: statsRoutes({ stats: deps.logQueries.stats, tenants: deps.tenants }), docs: statsRouteDocs },
+    { router: exportRoutes({ exports: deps.logQueries.exports, tenants: deps.tenants }), docs: exportRouteDocs },
+    { router: logsRoutes({ pool: deps.pool, ingest: deps.ingest, tenants: deps.tenants }), docs: logsRouteDocs },
+    { router: bulkLogsRoutes({ ingest: deps.ingest, tenants: deps.tenants }), docs: bulkLogsRouteDocs },
+    {
+      router: retentionRoutes({
+        tenants: deps.tenants,
+        retention: createCleanupRequester({ pool: deps.pool, taskPublisher: deps.taskPublisher, logger: deps.logger, partMaxRows: deps.config.archive.partMaxRows }),
+      }),
+      docs: retentionRouteDocs,
+    },
+    {
+      router: tasksRoutes({
+        pool: deps.pool,
+        tenants: deps.tenants,
+        temporalUi: { url: deps.config.temporal.uiUrl, namespace: deps.config.temporal.namespace },
+        listing: createTaskListing(deps.pool),
+        retry: createTaskRetry({ pool: deps.pool, publisher: deps.taskPublisher, logger: deps.logger }),
+      }),
+      docs: tasksRouteDocs,
+    },
+    {
+      router: reindexRoutes({
+        tenants: deps.tenants,
+        reindex: createTenantReindexRequester({ pool: deps.pool, publisher: deps.taskPublisher, logger: deps.logger }),
+      }),
+      docs: reindexRouteDocs,
+    },
+    {
+      router: tenantsRoutes({
+        admin: createTenantAdmin({ pool: deps.pool, ingest: deps.ingest, onTenantChanged: deps.tenants.forget, defaults: deps.config.rateLimit, jwt: deps.config.jwt }),
+        maxTtlSeconds: deps.config.jwt.maxTtlSeconds,
+      }),
+      docs: tenantsRouteDocs(deps.config.jwt.maxTtlSeconds),
+    },
+  ];
 
-  const health = healthRoutes(deps.readinessChecks);
+  const api = new Router({ prefix: API_PREFIX });
+  api.use(authenticate(deps.verifier));
+  api.use(tenantContext(deps.tenants));
+  api.use(rateLimit({ limiter: deps.rateLimiter, tenants: deps.tenants, defaults: deps.config.rateLimit, onLimited: () => deps.metrics.rateLimited.inc() }));
+  for (const area of areas) api.use(area.router.routes());
+
+  const document = buildOpenApiDocument([...areas.flatMap((area) => area.docs), ...healthRouteDocs, ...docsRouteDocs, ...metricsRouteDocs], DOCUMENT_INFO);
+  const operations = [healthRoutes(deps.readinessChecks), docsRoutes(() => document), metricsRoutes(deps.metrics.registry)];
+  recordRouters(app, [...operations, api]);
 
   app.use(requestId());
+  app.use(observeRequests({ logger: deps.logger, metrics: deps.metrics, ingestRoutes: new Set([`${API_PREFIX}/logs`, `${API_PREFIX}/logs/bulk`]) }));
   app.use(problemHandler());
-  app.use(health.routes());
+  app.use(queryGuard());
+  app.use(methodGuard());
+  for (const router of operations) app.use(router.routes());
   app.use(api.routes());
-  app.use(api.allowedMethods({ throw: true }));
   return app;
 }

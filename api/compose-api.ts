@@ -4,19 +4,30 @@ import type { Config } from '../config/config';
 import { createOpenSearchClient } from '../clients/opensearch';
 import { createPgPool } from '../clients/postgres';
 import { createRedis } from '../clients/redis';
+import { createRedisSubscriber } from '../clients/redis-subscriber';
 import { createS3Client } from '../clients/s3';
 import { createSqsClient } from '../clients/sqs';
 import { createLogPartitionEnsurer } from '../db/log-partitions';
-import { tenantsRepository } from '../db/tenants-repository';
 import { createIngestService } from '../ingest/ingest-service';
 import { dependencyChecks } from '../observability/dependency-checks';
 import type { Logger } from '../observability/logger';
+import { createApiMetrics } from '../observability/metrics';
+import { registerScrapeGauges } from '../observability/metrics-gauges';
+import { countIngest } from '../observability/metrics-ingest';
+import { createTenantRateLimiter } from '../ratelimit/tenant-rate-limiter';
 import { createSqsTaskPublisher, type TaskPublisher } from '../queue/task-publisher';
+import { createLiveHub } from '../streaming/live-hub';
 import { createRedisLivePublisher } from '../streaming/live-publisher';
+import { createTokenVerifier } from '../auth/token-verifier';
 import { createApp } from './app';
+import { createLogQueryServices } from './log-query-services';
+import { createTenantDirectory } from './tenant-directory';
+import type { LogStreamDeps } from './stream/attach-log-stream';
 
 export interface ComposedApi {
   app: Koa;
+  /** What the server entry point passes to attachLogStream to serve the live tail on its socket. */
+  liveStream: LogStreamDeps;
   close(): Promise<void>;
 }
 
@@ -33,28 +44,57 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
   const s3 = createS3Client(config.s3);
   const opensearch = createOpenSearchClient(config.opensearch.url);
   const temporal = Connection.lazy({ address: config.temporal.address });
+  const taskPublisher = overrides.taskPublisher ?? createSqsTaskPublisher(sqs, config.sqs.queueUrls);
+  // ioredis reconnects by itself and would print every failed attempt to stderr without a listener;
+  // an outage shows in /readyz, the rate limiter's warning and its metric.
+  const quietRedisErrors = (error: Error) => logger.debug({ err: error }, 'Redis connection error');
+  redis.on('error', quietRedisErrors);
   await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'Redis is not reachable yet; live publishing waits for it'));
 
-  const ingest = createIngestService({
-    pool,
-    ensurePartitions: createLogPartitionEnsurer(pool),
-    taskPublisher: overrides.taskPublisher ?? createSqsTaskPublisher(sqs, config.sqs.queueUrls),
-    livePublisher: createRedisLivePublisher(redis),
-    logger,
-  });
+  const metrics = createApiMetrics();
+  registerScrapeGauges(metrics.registry, { sqs, queueUrls: config.sqs.queueUrls, pool });
+  const ingest = countIngest(
+    createIngestService({
+      pool,
+      ensurePartitions: createLogPartitionEnsurer(pool),
+      taskPublisher,
+      livePublisher: createRedisLivePublisher(redis),
+      logger,
+    }),
+    metrics,
+  );
+  const verifier = createTokenVerifier(config.jwt);
+  const tenants = createTenantDirectory(pool);
   const app = createApp({
     config,
     pool,
     ingest,
-    tenants: tenantsRepository(pool),
+    taskPublisher,
+    tenants,
+    logQueries: createLogQueryServices({ pool, opensearch, index: config.opensearch.index, cursorSecret: config.cursor.secret, logger }),
+    verifier,
+    rateLimiter: createTenantRateLimiter({ redis, logger, onStoreFailure: () => metrics.rateLimitStoreFailures.inc() }),
+    metrics,
     readinessChecks: dependencyChecks({ pool, redis, sqs, indexQueueUrl: config.sqs.queueUrls.index, opensearch, s3, bucket: config.s3.bucket, temporal }),
     logger,
   });
 
+  const liveSubscriber = createRedisSubscriber(config.redis.url, 'audit-api-live');
+  liveSubscriber.on('error', quietRedisErrors);
+  await liveSubscriber.connect().catch((error: unknown) => logger.warn({ err: error }, 'Redis is not reachable yet; the live tail answers 503 until it is'));
+  const liveStream: LogStreamDeps = {
+    verifier,
+    tenants,
+    hub: createLiveHub(liveSubscriber, logger),
+    config: config.stream,
+    logger,
+  };
+
   return {
     app,
+    liveStream,
     async close() {
-      await Promise.allSettled([pool.end(), redis.quit(), opensearch.close(), temporal.close()]);
+      await Promise.allSettled([pool.end(), redis.quit(), liveSubscriber.quit(), opensearch.close(), temporal.close()]);
       sqs.destroy();
       s3.destroy();
     },

@@ -5,8 +5,11 @@ declare module 'koa' {
     requestId: string;
     /** Set by `authenticate` from the verified token only. */
     principal?: Principal;
-    /** Raw decoded JWT claims, set by koa-jwt before they are checked. */
-    user?: unknown;
+    /**
+     * The tenant the request acts on, for logs and limits: the token's (verified to exist), or the
+     * `tenant_id` an admin named (route handlers still resolve it with resolveTenant).
+     */
+    tenantId?: string;
   }
   interface Request {
     body?: unknown;

@@ -4,6 +4,8 @@ import { loadDotenv } from '../config/load-dotenv';
 import { runProcess } from '../lifecycle/run-process';
 import { createLogger } from '../observability/logger';
 import { composeApi } from './compose-api';
+import { drainServer } from './drain-server';
+import { attachLogStream } from './stream/attach-log-stream';
 
 loadDotenv();
 const config = loadConfig();
@@ -12,8 +14,11 @@ const logger = createLogger(config.logLevel, 'audit-api');
 runProcess(logger, config.http.shutdownGraceMs, async () => {
   const api = await composeApi(config, logger);
   const server = createServer(api.app.callback());
-  server.requestTimeout = 60_000;
-  server.headersTimeout = 20_000;
+  const liveTail = attachLogStream(server, api.liveStream);
+  // A client must send its headers and whole request within these bounds (slowloris protection);
+  // responses, such as long exports, are not bounded by them.
+  server.headersTimeout = config.http.headersTimeoutMs;
+  server.requestTimeout = config.http.requestTimeoutMs;
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -21,10 +26,13 @@ runProcess(logger, config.http.shutdownGraceMs, async () => {
   });
   logger.info({ port: config.http.port }, 'API listening');
   return async () => {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    // Upgraded sockets hold the server open: close them (1001) while the server drains.
+    const liveTailClosed = liveTail.close();
+    // Leave a second of the grace period for closing the clients below.
+    const { forced } = await drainServer(server, Math.max(500, config.http.shutdownGraceMs - 1000));
+    if (forced) logger.warn('requests still in flight at the end of the grace period were cut off');
+    await liveTailClosed;
     await api.close();
+    logger.info('API stopped');
   };
 });

@@ -16,12 +16,15 @@ export interface TenantLookup {
 export async function resolveTenant(ctx: Context, tenants: TenantLookup): Promise<string> {
   const principal = ctx.state.principal;
   if (!principal) throw problems.unauthorized('A valid bearer token is required.');
+  const requested = ctx.query.tenant_id;
+  // Malformed is refused from every caller, as the document's uuid format says; a well-formed one is
+  // ignored unless the caller is a platform admin (the token's tenant always wins).
+  if (requested !== undefined && (typeof requested !== 'string' || !isUuid(requested))) {
+    throw problems.badRequest('tenant_id must be a single UUID.', [{ path: '/tenant_id', message: 'must be a UUID' }]);
+  }
   if (principal.role === 'admin' && !principal.tokenTenantId) {
-    const requested = ctx.query.tenant_id;
-    if (typeof requested !== 'string' || !isUuid(requested)) {
-      throw problems.badRequest('An admin must name the tenant with the tenant_id query parameter (a UUID).', [
-        { path: '/tenant_id', message: typeof requested === 'string' ? 'must be a UUID' : 'is required' },
-      ]);
+    if (requested === undefined) {
+      throw problems.badRequest('An admin must name the tenant with the tenant_id query parameter (a UUID).', [{ path: '/tenant_id', message: 'is required' }]);
     }
     if (!(await tenants.exists(requested))) throw problems.notFound('No such tenant.');
     return requested.toLowerCase();

@@ -1,10 +1,17 @@
 import Ajv from 'ajv';
+import { parseAllowedOrigins } from './allowed-origins';
 import { EnvSchema, type Env } from './env-schema';
 
 export interface Config {
   readonly env: Env['NODE_ENV'];
   readonly logLevel: Env['LOG_LEVEL'];
-  readonly http: { readonly port: number; readonly publicUrl: string | undefined; readonly shutdownGraceMs: number };
+  readonly http: {
+    readonly port: number;
+    readonly publicUrl: string | undefined;
+    readonly shutdownGraceMs: number;
+    readonly requestTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+  };
   readonly postgres: { readonly url: string; readonly poolSize: number };
   readonly redis: { readonly url: string };
   readonly sqs: {
@@ -21,17 +28,43 @@ export interface Config {
     readonly forcePathStyle: boolean;
   };
   readonly opensearch: { readonly url: string; readonly index: string };
-  readonly temporal: { readonly address: string; readonly namespace: string; readonly taskQueue: string; readonly uiUrl: string | undefined };
+  readonly temporal: {
+    readonly address: string;
+    readonly namespace: string;
+    readonly taskQueue: string;
+    readonly uiUrl: string | undefined;
+    /** Path of a prebuilt workflow bundle for the worker; undefined to bundle at start-up. */
+    readonly workflowBundlePath: string | undefined;
+  };
   readonly jwt: {
     readonly algorithm: 'HS256' | 'RS256';
-    /** HS256 secret or RS256 public key: what verifies a token. */
-    readonly verifyKey: string;
+    /** HS256 secret or RS256 public key: what verifies a token; undefined when RS256 keys come from `jwksUri`. */
+    readonly verifyKey: string | undefined;
+    /** RS256 only: a JWKS endpoint publishing the verification keys. */
+    readonly jwksUri: string | undefined;
+    /** `kid` header of tokens this deployment mints. */
+    readonly keyId: string | undefined;
+    /** Longest lifetime of a token minted through the API. */
+    readonly maxTtlSeconds: number;
     /** HS256 secret or RS256 private key, when this deployment mints tokens itself. */
     readonly signKey: string | undefined;
     readonly issuer: string | undefined;
     readonly audience: string | undefined;
   };
   readonly outbox: { readonly minAgeMs: number; readonly intervalMs: number };
+  readonly archive: { readonly partMaxRows: number };
+  readonly stream: {
+    /** Canonical origins (`https://app.example.com`) a browser may open the live tail from. */
+    readonly allowedOrigins: readonly string[];
+    readonly heartbeatIntervalMs: number;
+    readonly sendBufferBytes: number;
+    readonly slowConsumerTimeoutMs: number;
+    readonly maxConnectionsPerTenant: number;
+    readonly maxConnections: number;
+  };
+  readonly cursor: { readonly secret: string };
+  /** Defaults for tenants without limits of their own. */
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
 }
 
 export class ConfigError extends Error {
@@ -64,13 +97,30 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${[...new Set(problems)].join('; ')}`);
   }
   const verifyKey = env.JWT_ALGORITHM === 'HS256' ? env.JWT_SECRET : env.JWT_PUBLIC_KEY;
-  if (!verifyKey) {
-    throw new ConfigError(`invalid configuration: ${env.JWT_ALGORITHM === 'HS256' ? 'JWT_SECRET' : 'JWT_PUBLIC_KEY'} is required when JWT_ALGORITHM=${env.JWT_ALGORITHM}`);
+  const jwksUri = env.JWT_ALGORITHM === 'RS256' ? env.JWKS_URI : undefined;
+  if (!verifyKey && !jwksUri) {
+    throw new ConfigError(`invalid configuration: ${env.JWT_ALGORITHM === 'HS256' ? 'JWT_SECRET' : 'JWT_PUBLIC_KEY or JWKS_URI'} is required when JWT_ALGORITHM=${env.JWT_ALGORITHM}`);
+  }
+  if (env.JWT_ALGORITHM === 'HS256' && env.JWKS_URI) throw new ConfigError('invalid configuration: JWKS_URI needs JWT_ALGORITHM=RS256');
+  if (env.JWT_ALGORITHM === 'RS256' && env.JWT_PUBLIC_KEY && env.JWKS_URI) {
+    throw new ConfigError('invalid configuration: set either JWT_PUBLIC_KEY or JWKS_URI, not both');
+  }
+  if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) throw new ConfigError('invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  if (env.RATE_LIMIT_BURST < env.RATE_LIMIT_PER_SECOND) throw new ConfigError('invalid configuration: RATE_LIMIT_BURST must be at least RATE_LIMIT_PER_SECOND');
+  const allowedOrigins = parseAllowedOrigins(env.WS_ALLOWED_ORIGINS);
+  if (allowedOrigins.invalid.length > 0) {
+    throw new ConfigError(`invalid configuration: WS_ALLOWED_ORIGINS entries must be bare http(s) origins: ${allowedOrigins.invalid.join(', ')}`);
   }
   return Object.freeze({
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
-    http: { port: env.PORT, publicUrl: env.PUBLIC_URL, shutdownGraceMs: env.SHUTDOWN_GRACE_MS },
+    http: {
+      port: env.PORT,
+      publicUrl: env.PUBLIC_URL,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+    },
     postgres: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     redis: { url: env.REDIS_URL },
     sqs: {
@@ -87,14 +137,34 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       forcePathStyle: env.S3_FORCE_PATH_STYLE,
     },
     opensearch: { url: env.OPENSEARCH_URL, index: env.OPENSEARCH_INDEX },
-    temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, uiUrl: env.TEMPORAL_UI_URL },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      uiUrl: env.TEMPORAL_UI_URL,
+      workflowBundlePath: env.TEMPORAL_WORKFLOW_BUNDLE,
+    },
     jwt: {
       algorithm: env.JWT_ALGORITHM,
       verifyKey,
+      jwksUri,
+      keyId: env.JWT_KEY_ID,
+      maxTtlSeconds: env.TOKEN_MAX_TTL_SECONDS,
       signKey: env.JWT_ALGORITHM === 'HS256' ? env.JWT_SECRET : env.JWT_PRIVATE_KEY,
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
     },
     outbox: { minAgeMs: env.OUTBOX_RELAY_MIN_AGE_MS, intervalMs: env.OUTBOX_RELAY_INTERVAL_MS },
+    archive: { partMaxRows: env.ARCHIVE_PART_MAX_ROWS },
+    stream: {
+      allowedOrigins: Object.freeze(allowedOrigins.origins),
+      heartbeatIntervalMs: env.WS_HEARTBEAT_INTERVAL_MS,
+      sendBufferBytes: env.WS_SEND_BUFFER_BYTES,
+      slowConsumerTimeoutMs: env.WS_SLOW_CONSUMER_TIMEOUT_MS,
+      maxConnectionsPerTenant: env.WS_MAX_CONNECTIONS_PER_TENANT,
+      maxConnections: env.WS_MAX_CONNECTIONS,
+    },
+    rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
+    cursor: { secret: env.CURSOR_SECRET },
   });
 }

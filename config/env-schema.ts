@@ -38,6 +38,8 @@ export const EnvSchema = Type.Object({
   TEMPORAL_NAMESPACE: Type.String({ default: 'default' }),
   TEMPORAL_TASK_QUEUE: Type.String({ default: 'audit-log' }),
   TEMPORAL_UI_URL: Type.Optional(Url),
+  /** A workflow bundle built ahead of time (scripts/bundle-workflows.ts); without it the worker bundles at start-up, which costs ~50 MB of peak memory. */
+  TEMPORAL_WORKFLOW_BUNDLE: Type.Optional(Type.String({ minLength: 1 })),
 
   JWT_ALGORITHM: Type.Union([Type.Literal('HS256'), Type.Literal('RS256')], { default: 'HS256' }),
   JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
@@ -45,6 +47,36 @@ export const EnvSchema = Type.Object({
   JWT_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1 })),
   JWT_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  /** RS256 only: verify with the keys this JWKS endpoint publishes instead of JWT_PUBLIC_KEY. */
+  JWKS_URI: Type.Optional(Url),
+  /** `kid` header of minted tokens, so a JWKS with several keys can find the right one. */
+  JWT_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  /** Upper bound of `ttl_seconds` when an admin mints a token (default 30 days). */
+  TOKEN_MAX_TTL_SECONDS: Type.Integer({ minimum: 60, default: 30 * 24 * 3600 }),
+
+  /** Per-tenant request rate and burst when the tenant has no limits of its own. */
+  RATE_LIMIT_PER_SECOND: PositiveInt(100),
+  RATE_LIMIT_BURST: PositiveInt(200),
+
+  HTTP_REQUEST_TIMEOUT_MS: PositiveInt(60_000),
+  HTTP_HEADERS_TIMEOUT_MS: PositiveInt(20_000),
+
+  /** Signs search cursors so a client cannot forge or alter one; no default, like every secret. */
+  CURSOR_SECRET: Type.String({ minLength: 32 }),
+
+  /** Browser origins allowed to open the live tail, comma separated; a request without Origin (a server) is always allowed. */
+  WS_ALLOWED_ORIGINS: Type.String({ default: '' }),
+  /** How often each live-tail socket gets a heartbeat message and a ping; a peer that missed the last pong is dropped. */
+  WS_HEARTBEAT_INTERVAL_MS: PositiveInt(30_000),
+  /** Bytes a live-tail socket may have waiting to be sent; beyond it events are dropped and counted. */
+  WS_SEND_BUFFER_BYTES: Type.Integer({ minimum: 1024, default: 256 * 1024 }),
+  /** A socket that stays over its send buffer this long is closed with 1013 (try again later). */
+  WS_SLOW_CONSUMER_TIMEOUT_MS: PositiveInt(10_000),
+  WS_MAX_CONNECTIONS_PER_TENANT: PositiveInt(100),
+  WS_MAX_CONNECTIONS: PositiveInt(2000),
+
+  /** Rows per archive part (gzip NDJSON object); recorded on each archive task when it is requested. */
+  ARCHIVE_PART_MAX_ROWS: Type.Integer({ minimum: 100, maximum: 10_000_000, default: 100_000 }),
 
   OUTBOX_RELAY_MIN_AGE_MS: PositiveInt(5000),
   OUTBOX_RELAY_INTERVAL_MS: PositiveInt(1000),

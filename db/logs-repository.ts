@@ -10,12 +10,12 @@ export interface EventIdClaim {
   content_sha256: Buffer;
 }
 
-const SELECT_COLUMNS = `id, tenant_id, received_at, action, severity, user_id, session_id, resource, resource_id,
+export const SELECT_COLUMNS = `id, tenant_id, received_at, action, severity, user_id, session_id, resource, resource_id,
   message, host(ip_address) AS ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id`;
 
-type LogRow = Omit<LogEvent, 'received_at' | 'event_timestamp'> & { received_at: Date; event_timestamp: Date };
+export type LogRow = Omit<LogEvent, 'received_at' | 'event_timestamp'> & { received_at: Date; event_timestamp: Date };
 
-function toLogEvent(row: LogRow): LogEvent {
+export function toLogEvent(row: LogRow): LogEvent {
   return { ...row, received_at: row.received_at.toISOString(), event_timestamp: row.event_timestamp.toISOString() };
 }
 

@@ -1,7 +1,7 @@
 import type { Task, TaskStatus, TaskType } from '../domain/task';
 import { assertTenant, type TenantTx } from './tenant-transaction';
 
-interface TaskRow {
+export interface TaskRow {
   task_id: string;
   tenant_id: string;
   task_type: TaskType;
@@ -10,6 +10,7 @@ interface TaskRow {
   payload: Record<string, unknown>;
   error_msg: string | null;
   attempts: number;
+  retry_count: number;
   progress_done: number;
   progress_total: number | null;
   result: Record<string, unknown> | null;
@@ -19,10 +20,10 @@ interface TaskRow {
   updated_at: Date;
 }
 
-const COLUMNS = `task_id, tenant_id, task_type, status, user_id, payload, error_msg, attempts, progress_done,
-  progress_total, result, workflow_id, run_id, created_at, updated_at`;
+export const TASK_COLUMNS = `task_id, tenant_id, task_type, status, user_id, payload, error_msg, attempts, retry_count,
+  progress_done, progress_total, result, workflow_id, run_id, created_at, updated_at`;
 
-function toTask(row: TaskRow): Task {
+export function toTask(row: TaskRow): Task {
   const { progress_done, progress_total, created_at, updated_at, ...rest } = row;
   return {
     ...rest,
@@ -47,7 +48,7 @@ export function tasksRepository(tx: TenantTx) {
     const result = await tx.client.query<TaskRow>(
       `UPDATE async_task SET ${set}, updated_at = now()
         WHERE tenant_id = $1 AND task_id = $2 AND status = ANY($3::text[])
-        RETURNING ${COLUMNS}`,
+        RETURNING ${TASK_COLUMNS}`,
       [tenantId, taskId, fromStatuses, ...params],
     );
     return result.rows[0] && toTask(result.rows[0]);
@@ -65,7 +66,7 @@ export function tasksRepository(tx: TenantTx) {
 
     async findById(tenantId: string, taskId: string): Promise<Task | undefined> {
       assertTenant(tx, tenantId);
-      const result = await tx.client.query<TaskRow>(`SELECT ${COLUMNS} FROM async_task WHERE tenant_id = $1 AND task_id = $2`, [tenantId, taskId]);
+      const result = await tx.client.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM async_task WHERE tenant_id = $1 AND task_id = $2`, [tenantId, taskId]);
       return result.rows[0] && toTask(result.rows[0]);
     },
 
@@ -90,5 +91,25 @@ export function tasksRepository(tx: TenantTx) {
 
     markFailed: (tenantId: string, taskId: string, message: string) =>
       update(tenantId, taskId, "status = 'failed', error_msg = $4", ['pending', 'running'], [message]),
+
+    /**
+     * Turns a failed task into the next generation: a new workflow id the bridge may start. The
+     * old run ids are cleared until the bridge records the new run; published_at is set because
+     * the caller publishes right after commit (the outbox relay re-publishes if that is lost).
+     */
+    requestRetry: (tenantId: string, taskId: string) =>
+      update(tenantId, taskId, "status = 'pending', retry_count = retry_count + 1, workflow_id = NULL, run_id = NULL, published_at = now()", ['failed'], []),
+
+    /** Fails a task whose message was dead-lettered, only if that message's generation never started a run. */
+    markDeadLettered: async (tenantId: string, taskId: string, retryCount: number, message: string) => {
+      assertTenant(tx, tenantId);
+      const result = await tx.client.query<TaskRow>(
+        `UPDATE async_task SET status = 'failed', error_msg = $4, updated_at = now()
+          WHERE tenant_id = $1 AND task_id = $2 AND retry_count = $3 AND status = 'pending' AND workflow_id IS NULL
+          RETURNING ${TASK_COLUMNS}`,
+        [tenantId, taskId, retryCount, message],
+      );
+      return result.rows[0] && toTask(result.rows[0]);
+    },
   };
 }

@@ -1,4 +1,5 @@
-export const TASK_TYPES = ['reindex', 'archive', 'log_cleanup'] as const;
+/** `reindex` carries one ingest's log ids; `reindex_tenant` rebuilds a tenant's documents over a time range. */
+export const TASK_TYPES = ['reindex', 'archive', 'log_cleanup', 'reindex_tenant'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
 export const TASK_STATUSES = ['pending', 'running', 'succeeded', 'failed'] as const;
@@ -13,6 +14,8 @@ export interface Task {
   payload: Record<string, unknown>;
   error_msg: string | null;
   attempts: number;
+  /** How many times the task was retried; each retry is a new workflow run under a new workflow id. */
+  retry_count: number;
   progress: { done: number; total: number | null };
   result: Record<string, unknown> | null;
   workflow_id: string | null;
@@ -26,9 +29,15 @@ export interface TaskRef {
   taskId: string;
   tenantId: string;
   taskType: TaskType;
+  /** The retry generation the message asks to start; absent for the first run. */
+  retryCount?: number;
 }
 
-/** Workflow ids derive from task ids so a redelivered message can never start a second run. */
-export function workflowIdFor(ref: Pick<TaskRef, 'taskId' | 'taskType'>): string {
-  return `${ref.taskType}-${ref.taskId}`;
+/**
+ * Workflow ids derive from task ids (and the retry generation) so a redelivered message can never
+ * start a second run of the same generation, while a retry can start a new one.
+ */
+export function workflowIdFor(ref: Pick<TaskRef, 'taskId' | 'taskType' | 'retryCount'>): string {
+  const base = `${ref.taskType}-${ref.taskId}`;
+  return ref.retryCount ? `${base}-retry-${ref.retryCount}` : base;
 }

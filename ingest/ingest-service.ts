@@ -5,7 +5,7 @@ import { EventIdConflictError } from '../domain/errors';
 import type { EnsureLogPartitions } from '../db/log-partitions';
 import { logsRepository } from '../db/logs-repository';
 import { tasksRepository } from '../db/tasks-repository';
-import { withTenantTx } from '../db/tenant-transaction';
+import { withTenantTx, type TenantTx } from '../db/tenant-transaction';
 import type { Logger } from '../observability/logger';
 import type { TaskPublisher } from '../queue/task-publisher';
 import type { LivePublisher } from '../streaming/live-publisher';
@@ -23,6 +23,14 @@ export interface IngestResult {
   events: IngestedEvent[];
   /** The reindex task that carries the new events to search; null when every event was a repeat. */
   taskId: string | null;
+}
+
+export interface IngestOptions {
+  /**
+   * Runs first inside the ingest transaction, so a change and the audit event that records it commit
+   * together or not at all (e.g. a tenant's settings and its `tenant.updated` event).
+   */
+  alsoInTransaction?: (tx: TenantTx) => Promise<void>;
 }
 
 export interface IngestDeps {
@@ -54,10 +62,11 @@ export function createIngestService(deps: IngestDeps) {
 
   return {
     /** Writes all rows and one reindex task in one transaction, or nothing. */
-    async ingest(tenantId: string, userId: string, rows: readonly NewLogRow[]): Promise<IngestResult> {
+    async ingest(tenantId: string, userId: string, rows: readonly NewLogRow[], options: IngestOptions = {}): Promise<IngestResult> {
       await ensurePartitions(rows.map((row) => row.event_timestamp));
       const taskId = uuidv7();
       const { events, fresh } = await withTenantTx(pool, tenantId, async (tx) => {
+        await options.alsoInTransaction?.(tx);
         const logs = logsRepository(tx);
         const claims = await logs.claimEventIds(tenantId, rows);
         const events: IngestedEvent[] = [];

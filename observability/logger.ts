@@ -1,10 +1,10 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** JSON logs on stdout. Authorization headers and tokens are redacted wherever they appear. */
-export function createLogger(level: string, name: string): Logger {
-  return pino({
+/** JSON logs on stdout (or `destination`). Authorization headers and tokens are redacted wherever they appear. */
+export function createLogger(level: string, name: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     name,
     level,
     base: { service: name },
@@ -13,5 +13,6 @@ export function createLogger(level: string, name: string): Logger {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["sec-websocket-protocol"]', 'token', '*.token', 'access_token'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -25,12 +25,12 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
   let stopped = true;
 
   async function relayOnce(): Promise<number> {
-    const claimed = await pool.query<{ task_id: string; tenant_id: string; task_type: TaskType }>(
-      'SELECT task_id, tenant_id, task_type FROM claim_unstarted_tasks(make_interval(secs => $1::double precision / 1000), $2)',
+    const claimed = await pool.query<{ task_id: string; tenant_id: string; task_type: TaskType; retry_count: number }>(
+      'SELECT task_id, tenant_id, task_type, retry_count FROM claim_unstarted_tasks(make_interval(secs => $1::double precision / 1000), $2)',
       [minAgeMs, batchSize],
     );
     const results = await Promise.allSettled(
-      claimed.rows.map((row) => publisher.publish({ taskId: row.task_id, tenantId: row.tenant_id, taskType: row.task_type })),
+      claimed.rows.map((row) => publisher.publish({ taskId: row.task_id, tenantId: row.tenant_id, taskType: row.task_type, retryCount: row.retry_count })),
     );
     const failed = results.filter((r) => r.status === 'rejected').length;
     if (claimed.rowCount) logger.info({ republished: claimed.rowCount - failed, failed }, 'outbox relay re-published unstarted tasks');

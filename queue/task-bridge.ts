@@ -20,7 +20,15 @@ export interface TaskBridgeDeps {
   waitTimeSeconds?: number;
 }
 
-export type StartOutcome = 'started' | 'already-started';
+/** The error and its causes: the SDK's "Failed to start Workflow" alone does not say that Temporal was unreachable. */
+function describeError(error: unknown): string {
+  const messages: string[] = [];
+  for (let current = error; current instanceof Error && messages.length < 4; current = current.cause) messages.push(current.message);
+  return messages.join(': ') || String(error);
+}
+
+/** `stale`: the message names a generation that is not the task's current one, or a task no longer waiting to start. */
+export type StartOutcome = 'started' | 'already-started' | 'stale';
 
 /**
  * Turns task messages into workflow runs. A message is deleted only after Temporal has recorded the
@@ -33,6 +41,10 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
   async function startRun(ref: TaskRef): Promise<StartOutcome> {
     const workflowType = workflowTypeFor(ref.taskType);
     if (!workflowType) throw new Error(`no workflow handles ${ref.taskType} tasks in this build`);
+    // A failed task runs again only through an explicit retry, which bumps the generation: an old
+    // generation's message (a relay duplicate still in flight) must not start a run beside the retry.
+    const task = await withTenantTx(pool, ref.tenantId, (tx) => tasksRepository(tx).findById(ref.tenantId, ref.taskId));
+    if (!task || task.status !== 'pending' || task.retry_count !== (ref.retryCount ?? 0)) return 'stale';
     try {
       const handle = await temporal.workflow.start(workflowType, {
         taskQueue,
@@ -56,7 +68,7 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
 
   async function recordFailure(ref: TaskRef, message: Message, error: unknown) {
     const delivery = message.Attributes?.ApproximateReceiveCount ?? '?';
-    const reason = `could not start the workflow (delivery ${delivery}): ${(error as Error).message}`;
+    const reason = `could not start the workflow (delivery ${delivery}): ${describeError(error)}`;
     logger.warn({ err: error, taskId: ref.taskId, tenantId: ref.tenantId }, 'workflow start failed; message left for redelivery');
     await withTenantTx(pool, ref.tenantId, (tx) => tasksRepository(tx).recordStartFailure(ref.tenantId, ref.taskId, reason)).catch((dbError: unknown) => {
       logger.warn({ err: dbError, taskId: ref.taskId }, 'could not record the start failure on the task');
@@ -73,7 +85,8 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
         }
         try {
           const outcome = await startRun(ref);
-          logger.debug({ taskId: ref.taskId, outcome }, 'task message handled');
+          if (outcome === 'stale') logger.info({ taskId: ref.taskId, retryCount: ref.retryCount ?? 0 }, 'stale task message dropped');
+          else logger.debug({ taskId: ref.taskId, outcome }, 'task message handled');
           return message;
         } catch (error) {
           await recordFailure(ref, message, error);

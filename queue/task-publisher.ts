@@ -11,6 +11,7 @@ const QUEUE_OF: Record<TaskType, keyof Config['sqs']['queueUrls']> = {
   reindex: 'index',
   archive: 'archive',
   log_cleanup: 'cleanup',
+  reindex_tenant: 'index',
 };
 
 export function queueUrlFor(queueUrls: Config['sqs']['queueUrls'], taskType: TaskType): string {

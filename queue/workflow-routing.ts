@@ -7,6 +7,9 @@ export const TASK_TYPE_ATTRIBUTE = defineSearchAttributeKey('TaskType', SearchAt
 
 const WORKFLOW_OF: Partial<Record<TaskType, string>> = {
   reindex: 'indexLogsWorkflow',
+  archive: 'archiveWorkflow',
+  log_cleanup: 'cleanupWorkflow',
+  reindex_tenant: 'reindexTenantWorkflow',
 };
 
 /** The workflow type that runs a task, or undefined while this build has none for it. */

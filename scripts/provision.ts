@@ -6,6 +6,8 @@ import { createOpenSearchClient } from '../clients/opensearch';
 import { createS3Client } from '../clients/s3';
 import { createSqsClient } from '../clients/sqs';
 import { ensureQueues } from '../provisioning/ensure-queues';
+import { ensureRetentionSchedule } from '../provisioning/ensure-retention-schedule';
+import { createTemporalClient } from '../clients/temporal';
 import { loadConfig } from '../config/config';
 import { loadDotenv } from '../config/load-dotenv';
 import { createLogIndexer } from '../search/log-indexer';
@@ -13,7 +15,8 @@ import { createLogIndexer } from '../search/log-indexer';
 /**
  * Brings every store to the shape this build expects, idempotently:
  * roles and database (when DATABASE_ADMIN_URL names a superuser), SQL migrations (as the owner),
- * the task queues with their dead-letter queues, the archive bucket, and the OpenSearch index.
+ * the task queues with their dead-letter queues, the archive bucket, the OpenSearch index, and the
+ * Temporal Schedule of the daily retention sweep.
  */
 
 function credentialsOf(url: string) {
@@ -105,6 +108,13 @@ async function main() {
     console.log(`search index: ${config.opensearch.index} ready`);
   } finally {
     await opensearch.close();
+  }
+
+  const temporal = await createTemporalClient(config.temporal);
+  try {
+    console.log(`retention schedule: ${await ensureRetentionSchedule(temporal, config.temporal.taskQueue)}`);
+  } finally {
+    await temporal.connection.close();
   }
 }
 

@@ -12,13 +12,22 @@ app_entry() {
   esac
 }
 
+# The worker runs with a small young generation and old-space cap: its live heap is flat (~35 MB)
+# and V8's default limits let garbage pile up past the 256 MB budget (bench/results/archive-memory.md).
+app_node_flags() {
+  case $1 in
+    temporal-worker) echo "--max-old-space-size=128 --max-semi-space-size=4" ;;
+  esac
+}
+
 app_start() {
   local name
   for name in "${APP_PROCESSES[@]}"; do
     if pid_alive "$(pid_file "$name")"; then
       log "$name: already running"
     else
-      spawn "$name" node --enable-source-maps "$PROJECT_ROOT/$(app_entry "$name")"
+      # shellcheck disable=SC2046
+      spawn "$name" node --enable-source-maps $(app_node_flags "$name") "$PROJECT_ROOT/$(app_entry "$name")"
       log "$name: started (log: $STACK_STATE_DIR/$name/$name.log)"
     fi
   done

@@ -9,6 +9,10 @@ jwt_secret_file="$STACK_STATE_DIR/jwt-secret"
 if [[ -z ${JWT_SECRET:-} && ! -s $jwt_secret_file ]]; then
   (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$jwt_secret_file")
 fi
+cursor_secret_file="$STACK_STATE_DIR/cursor-secret"
+if [[ -z ${CURSOR_SECRET:-} && ! -s $cursor_secret_file ]]; then
+  (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$cursor_secret_file")
+fi
 
 # SERVICE_SANDBOX=name gives a run its own database, index, queues, bucket and task queue on the
 # shared servers, so several test runs (or developers) can share one stack without meeting.
@@ -38,4 +42,5 @@ export \
   TEMPORAL_TASK_QUEUE="${TEMPORAL_TASK_QUEUE:-audit-log$dash_sandbox}" \
   TEMPORAL_UI_URL="${TEMPORAL_UI_URL:-http://127.0.0.1:$TEMPORAL_UI_PORT}" \
   JWT_SECRET="${JWT_SECRET:-$(<"$jwt_secret_file")}" \
+  CURSOR_SECRET="${CURSOR_SECRET:-$(<"$cursor_secret_file")}" \
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}"

@@ -22,6 +22,8 @@ source "$here/service-env.sh"
 cd "$PROJECT_ROOT"
 log "building"
 npx tsc -p tsconfig.build.json
+node dist/scripts/bundle-workflows.js dist/workflow-bundle.js
+export TEMPORAL_WORKFLOW_BUNDLE="$PROJECT_ROOT/dist/workflow-bundle.js"
 log "provisioning (migrations, bucket, search index)"
 npx tsx scripts/provision.ts
 app_start

@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { isIP } from 'node:net';
 import type { TSchema, Static } from '@sinclair/typebox';
+import { nulCharacterErrors } from './nul-characters';
 
 export interface FieldError {
   /** JSON Pointer into the request (body or query), e.g. `/logs/17/severity`. */
@@ -16,7 +17,8 @@ export interface FieldError {
 function createAjv(coerceTypes: boolean | 'array'): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes, useDefaults: true });
   addFormats(ajv, ['date-time', 'uuid', 'email', 'uri']);
-  ajv.addFormat('ip', { type: 'string', validate: (value: string) => isIP(value) !== 0 });
+  // PostgreSQL's inet refuses IPv6 zone ids (fe80::1%eth0), which node:net accepts.
+  ajv.addFormat('ip', { type: 'string', validate: (value: string) => isIP(value) !== 0 && !value.includes('%') });
   return ajv;
 }
 
@@ -41,9 +43,11 @@ export type Validator<S extends TSchema> = (input: unknown) => ValidationResult<
 
 function wrap<S extends TSchema>(validate: ValidateFunction): Validator<S> {
   return (input) => {
-    if (validate(input)) return { ok: true, value: input as Static<S> };
+    const valid = validate(input);
+    const unstorable = nulCharacterErrors(input);
+    if (valid && unstorable.length === 0) return { ok: true, value: input as Static<S> };
     const seen = new Set<string>();
-    const errors = (validate.errors ?? []).map(describe).filter((e) => {
+    const errors = [...(valid ? [] : (validate.errors ?? []).map(describe)), ...unstorable].filter((e) => {
       const key = `${e.path} ${e.message}`;
       return seen.has(key) ? false : (seen.add(key), true);
     });

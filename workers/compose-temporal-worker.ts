@@ -2,8 +2,13 @@ import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@tem
 import { createActivities, type Activities } from '../activities/create-activities';
 import { createOpenSearchClient } from '../clients/opensearch';
 import { createPgPool } from '../clients/postgres';
+import { createS3Client } from '../clients/s3';
+import { createSqsClient } from '../clients/sqs';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
+import { createSqsTaskPublisher } from '../queue/task-publisher';
+import { createCleanupRequester } from '../retention/request-cleanup';
+import { createLogDeleter } from '../search/log-deleter';
 import { createLogIndexer } from '../search/log-indexer';
 import { installTemporalRuntime } from './temporal-runtime';
 
@@ -20,20 +25,43 @@ export interface WorkerOptions {
   wrapActivities?: (activities: Activities) => Activities;
 }
 
+/** A bundle given by the caller, else one built ahead of time, else the workflow sources (bundled at start-up). */
+function workflowSource(config: Config, options: WorkerOptions) {
+  if (options.workflowBundle) return { workflowBundle: options.workflowBundle };
+  if (config.temporal.workflowBundlePath) return { workflowBundle: { codePath: config.temporal.workflowBundlePath } };
+  return { workflowsPath: require.resolve('../workflows') };
+}
+
 /** The Temporal worker with real activity implementations over one set of clients. */
 export async function composeTemporalWorker(config: Config, logger: Logger, options: WorkerOptions = {}): Promise<ComposedWorker> {
   installTemporalRuntime(logger);
   const pool = createPgPool(config.postgres.url, config.postgres.poolSize, 'audit-temporal-worker');
   const opensearch = createOpenSearchClient(config.opensearch.url);
   const indexer = createLogIndexer(opensearch, config.opensearch.index);
+  const s3 = createS3Client(config.s3);
+  const sqs = createSqsClient(config.sqs);
+  const taskPublisher = createSqsTaskPublisher(sqs, config.sqs.queueUrls);
+  const activities = createActivities({
+    pool,
+    indexer,
+    s3,
+    bucket: config.s3.bucket,
+    taskPublisher,
+    cleanupRequester: createCleanupRequester({ pool, taskPublisher, logger, partMaxRows: config.archive.partMaxRows }),
+    logDeleter: createLogDeleter(opensearch, config.opensearch.index),
+    logger,
+  });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: (options.wrapActivities ?? ((activities) => activities))(createActivities({ pool, indexer })),
+    ...workflowSource(config, options),
+    activities: (options.wrapActivities ?? ((activities) => activities))(activities),
     shutdownGraceTime: '10 seconds',
+    // Bounded so the worker fits the small heap it is deployed with (stack/app.sh, Dockerfile):
+    // archive and cleanup stream with flat memory, index batches hold up to 1,000 events each.
+    maxConcurrentActivityTaskExecutions: 20,
   });
   logger.info({ taskQueue: config.temporal.taskQueue }, 'Temporal worker ready');
   return {
@@ -43,6 +71,8 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
         await worker.run();
       } finally {
         await Promise.allSettled([connection.close(), pool.end(), opensearch.close()]);
+        s3.destroy();
+        sqs.destroy();
       }
     },
   };

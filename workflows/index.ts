@@ -1,1 +1,5 @@
 export { indexLogsWorkflow } from './index-logs-workflow';
+export { reindexTenantWorkflow } from './reindex-tenant-workflow';
+export { retentionSweepWorkflow } from './retention-sweep-workflow';
+export { archiveWorkflow } from './archive-workflow';
+export { cleanupWorkflow } from './cleanup-workflow';

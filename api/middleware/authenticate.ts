@@ -1,46 +1,50 @@
 import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
-import { Type } from '@sinclair/typebox';
-import type { Config } from '../../config/config';
-import { ROLES, type Role } from '../../domain/auth';
-import { compileBody } from '../../validation/ajv';
+import { TokenRejectedError, VerificationKeysUnavailableError, type TokenVerifier } from '../../auth/token-verifier';
+import type { Role } from '../../domain/auth';
 import { problems } from '../problem';
 
-const ClaimsSchema = Type.Object(
-  {
-    sub: Type.String({ minLength: 1, maxLength: 256 }),
-    role: Type.Union(ROLES.map((role) => Type.Literal(role))),
-    tenant_id: Type.Optional(Type.String({ format: 'uuid' })),
-    exp: Type.Number(),
-  },
-  { additionalProperties: true },
-);
-const validateClaims = compileBody(ClaimsSchema);
+const CLAIMS_KEY = 'jwtClaims';
+
+function toProblem(error: unknown): unknown {
+  const cause = (error as { originalError?: unknown }).originalError ?? error;
+  if (cause instanceof VerificationKeysUnavailableError) return problems.serviceUnavailable(cause.message);
+  if (cause instanceof TokenRejectedError) return problems.unauthorized(cause.message);
+  const status = (error as { status?: number }).status;
+  if (status === 401) {
+    const message = (error as Error).message;
+    if (/token not found/i.test(message)) return problems.unauthorized('A bearer token is required (Authorization: Bearer <JWT>).');
+    if (/bad authorization header format/i.test(message)) return problems.unauthorized('The Authorization header must be "Bearer <JWT>".');
+    return problems.unauthorized(`The bearer token is invalid: ${message}.`);
+  }
+  return error;
+}
 
 /**
- * Verifies the bearer token with the one configured algorithm (no `none`, no switching), requires
- * `exp`, checks `iss`/`aud` when configured, and sets ctx.state.principal from the claims alone.
+ * koa-jwt verifies the bearer token with the one configured algorithm and key (no `none`, no
+ * switching between HMAC and RSA; `iss`/`aud` when configured); the verifier then requires `exp`
+ * and valid claims and sets ctx.state.principal from them alone.
  */
-export function authenticate(jwt: Config['jwt']): Middleware {
-  const verify = koaJwt({
-    secret: jwt.verifyKey,
-    algorithms: [jwt.algorithm],
-    key: 'user',
+export function authenticate(verifier: TokenVerifier): Middleware {
+  const verifySignature = koaJwt({
+    secret: (header: Parameters<TokenVerifier['keyFor']>[0]) => verifier.keyFor(header),
+    key: CLAIMS_KEY,
     debug: true,
-    ...(jwt.issuer ? { issuer: jwt.issuer } : {}),
-    ...(jwt.audience ? { audience: jwt.audience } : {}),
-  });
-  const checkClaims: Middleware = async (ctx, next) => {
-    const claims = validateClaims(ctx.state.user);
-    if (!claims.ok) {
-      throw problems.unauthorized(`The token's claims are invalid: ${claims.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}.`);
+    ...verifier.verifyOptions,
+  } as koaJwt.Options);
+  return async (ctx, next) => {
+    let verified = false;
+    try {
+      await verifySignature(ctx, async () => {
+        verified = true;
+        ctx.state.principal = verifier.principalFrom(ctx.state[CLAIMS_KEY]).principal;
+        delete ctx.state[CLAIMS_KEY];
+      });
+    } catch (error) {
+      throw toProblem(error);
     }
-    const { sub, role, tenant_id: tenantId } = claims.value;
-    if (role !== 'admin' && !tenantId) throw problems.unauthorized(`A ${role} token must carry tenant_id.`);
-    ctx.state.principal = { sub, role: role as Role, tokenTenantId: tenantId };
-    await next();
+    if (verified) await next();
   };
-  return async (ctx, next) => verify(ctx, () => checkClaims(ctx, next));
 }
 
 /** 403 unless the caller's role is one of `roles`. */
@@ -48,6 +52,16 @@ export function allowRoles(...roles: Role[]): Middleware {
   return async (ctx, next) => {
     const role = ctx.state.principal?.role;
     if (!role || !roles.includes(role)) throw problems.forbidden(`This operation needs one of the roles: ${roles.join(', ')}.`);
+    await next();
+  };
+}
+
+/** 403 unless the caller is a platform admin: role admin and bound to no tenant. */
+export function allowPlatformAdmin(): Middleware {
+  return async (ctx, next) => {
+    const principal = ctx.state.principal;
+    if (principal?.role !== 'admin') throw problems.forbidden('This operation needs the admin role.');
+    if (principal.tokenTenantId) throw problems.forbidden('This operation needs a platform admin token (one without tenant_id).');
     await next();
   };
 }

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { Type } from '@sinclair/typebox';
 import type { Pool } from 'pg';
 import { LogEventInputSchema } from '../../domain/log-event';
 import { logsRepository } from '../../db/logs-repository';
@@ -8,6 +9,8 @@ import { checkEventRules, toNewLogRow } from '../../ingest/normalize-event';
 import { compileBody } from '../../validation/ajv';
 import { allowRoles } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/json-body';
+import { LogEventSchema } from '../openapi/log-event-schema';
+import type { RouteDoc } from '../openapi/route-doc';
 import { problems } from '../problem';
 import { isUuid, resolveTenant, type TenantLookup } from '../tenant-scope';
 
@@ -50,3 +53,39 @@ export function logsRoutes(deps: LogsRouteDeps): Router {
 
   return router;
 }
+
+const CreatedLogSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  event_timestamp: Type.String({ format: 'date-time' }),
+  received_at: Type.String({ format: 'date-time' }),
+});
+
+export const logsRouteDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/api/v1/logs',
+    summary: 'Write one audit event',
+    description: 'The event is durable in PostgreSQL when the response is sent, and reaches search and the live stream shortly after. Unknown fields are rejected.',
+    tags: ['logs'],
+    roles: ['admin', 'user'],
+    body: { schema: LogEventInputSchema, maxBytes: SINGLE_EVENT_BODY_LIMIT },
+    responses: {
+      201: { description: 'Stored.', schema: CreatedLogSchema, headers: { Location: 'The stored event.' } },
+      200: { description: 'A repeated event_id with the same content: the original event; nothing was written.', schema: CreatedLogSchema, headers: { Location: 'The original event.' } },
+      409: { description: 'The event_id was used before for different content.' },
+      422: { description: 'Invalid or unknown fields, each named by its path.' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/logs/{id}',
+    summary: 'Read one audit event',
+    tags: ['logs'],
+    roles: ['admin', 'user', 'auditor'],
+    pathParams: Type.Object({ id: Type.String({ description: "The event's id (a UUID)." }) }),
+    responses: {
+      200: { description: 'The event.', schema: LogEventSchema },
+      404: { description: 'No such event in this tenant (also for an id that is not a UUID).' },
+    },
+  },
+];

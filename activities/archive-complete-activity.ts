@@ -1,0 +1,48 @@
+import { v7 as uuidv7 } from 'uuid';
+import { tasksRepository } from '../db/tasks-repository';
+import { withTenantTx } from '../db/tenant-transaction';
+import { parseArchivePayload, parseArchiveResult, type ArchiveResult, type CleanupPayload } from '../retention/retention-tasks';
+import type { ManifestRef } from './archive-manifest-activities';
+import { TaskStateError } from './errors';
+import type { RetentionActivityDeps } from './retention-deps';
+import type { TaskInput } from './task-status-activities';
+
+export function createArchiveCompleteActivity(deps: RetentionActivityDeps) {
+  const { pool, taskPublisher, logger } = deps;
+
+  return {
+    /**
+     * In one transaction: marks the archive task succeeded with its verified manifest and creates
+     * the `log_cleanup` task (the outbox row); then publishes that task. Idempotent: a repeated call
+     * finds the archive already succeeded and re-publishes the cleanup task it created.
+     */
+    async completeArchive(input: TaskInput & { manifest: ManifestRef }): Promise<{ cleanupTaskId: string }> {
+      const { tenantId, taskId, manifest } = input;
+      const cleanupTaskId = await withTenantTx(pool, tenantId, async (tx) => {
+        const tasks = tasksRepository(tx);
+        const archive = await tasks.findById(tenantId, taskId);
+        if (archive?.status === 'succeeded') return parseArchiveResult(taskId, archive.result).log_cleanup_task_id;
+        if (archive?.status !== 'running') throw new TaskStateError(`archive task ${taskId} is ${archive?.status ?? 'missing'}, not running`);
+        const payload = parseArchivePayload(taskId, archive.payload);
+        const result: ArchiveResult = {
+          manifest_key: manifest.manifestKey,
+          manifest_sha256: manifest.manifestSha256,
+          archived_rows: manifest.rows,
+          archived_bytes: manifest.bytes,
+          parts: manifest.parts,
+          log_cleanup_task_id: uuidv7(),
+        };
+        const cleanup: CleanupPayload = { archive_task_id: taskId, manifest_key: manifest.manifestKey, before_date: payload.before_date };
+        if (!(await tasks.markSucceeded(tenantId, taskId, { ...result }))) throw new TaskStateError(`archive task ${taskId} changed state while completing`);
+        await tasks.create(tenantId, { taskId: result.log_cleanup_task_id, taskType: 'log_cleanup', userId: archive.user_id, payload: { ...cleanup }, progressTotal: manifest.rows });
+        return result.log_cleanup_task_id;
+      });
+      try {
+        await taskPublisher.publish({ taskId: cleanupTaskId, tenantId, taskType: 'log_cleanup' });
+      } catch (error) {
+        logger.warn({ err: error, taskId: cleanupTaskId, tenantId }, 'cleanup task publish failed; the outbox relay will retry');
+      }
+      return { cleanupTaskId };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { Context } from '@temporalio/activity';
+import { archiveLayout } from '../archive/archive-layout';
+import type { RowKey } from '../archive/archive-row';
+import { PartReadBackError } from '../archive/errors';
+import { describeMismatch, readObjectDigest, sameDigest } from '../archive/object-reader';
+import { writeNdjsonGzipPart } from '../archive/part-writer';
+import { archiveEventsRepository, type ArchiveScope } from '../db/archive-events-repository';
+import { archivePartsRepository } from '../db/archive-parts-repository';
+import { tasksRepository } from '../db/tasks-repository';
+import { withTenantTx } from '../db/tenant-transaction';
+import { parseArchivePayload } from '../retention/retention-tasks';
+import { resumePoint, type ArchiveHeartbeat } from './archive-resume';
+import type { RetentionActivityDeps } from './retention-deps';
+import { loadTask } from './retention-task-access';
+import type { TaskInput } from './task-status-activities';
+
+export interface PartsWritten {
+  parts: number;
+  rows: number;
+}
+
+const HEARTBEAT_EVERY_ROWS = 1000;
+
+export function createArchivePartsActivity(deps: RetentionActivityDeps) {
+  const { pool, s3, bucket } = deps;
+
+  return {
+    /**
+     * Streams the tenant's events in scope from PostgreSQL into gzip NDJSON parts on S3, oldest
+     * first, each read back and recorded before the next begins. Heartbeats its position; a new
+     * attempt (or a retried task) continues after the last recorded part, and the part that was in
+     * progress is rewritten whole under its own key.
+     */
+    async writeArchiveParts(input: TaskInput): Promise<PartsWritten> {
+      const { tenantId, taskId } = input;
+      const context = Context.current();
+      const task = await loadTask(pool, tenantId, taskId, { countAttempt: true });
+      const payload = parseArchivePayload(taskId, task.payload);
+      const scope: ArchiveScope = { beforeDate: payload.before_date, snapshotAt: payload.snapshot_at };
+      const layout = archiveLayout(tenantId, taskId, new Date(payload.before_date));
+
+      const { recorded, total } = await withTenantTx(pool, tenantId, async (tx) => ({
+        recorded: await archivePartsRepository(tx).list(tenantId, taskId),
+        total: await archiveEventsRepository(tx).count(tenantId, scope),
+      }));
+      let { partsDone, rowsDone, after } = resumePoint(recorded, context.info.heartbeatDetails);
+      const beat = (writing?: ArchiveHeartbeat['writing']) => context.heartbeat({ partsDone, rowsDone, after: after ?? null, ...(writing ? { writing } : {}) } satisfies ArchiveHeartbeat);
+      beat();
+      await withTenantTx(pool, tenantId, (tx) => tasksRepository(tx).recordProgress(tenantId, taskId, rowsDone, total));
+
+      for (;;) {
+        const part = partsDone + 1;
+        const key = layout.partKey(part);
+        const onRow = (rows: number, last: RowKey) => {
+          if (rows % HEARTBEAT_EVERY_ROWS === 0) beat({ part, rows, last });
+        };
+        const written = await withTenantTx(pool, tenantId, (tx) =>
+          writeNdjsonGzipPart({ s3, bucket, key }, archiveEventsRepository(tx).stream(tenantId, scope, after, payload.part_max_rows), { signal: context.cancellationSignal, onRow }),
+        );
+        if (!written) break;
+        const readBack = await readObjectDigest(s3, bucket, key, { signal: context.cancellationSignal, onProgress: () => beat({ part, rows: written.rows, last: written.last }) });
+        if (!sameDigest(readBack, written)) throw new PartReadBackError(describeMismatch(key, readBack, written));
+
+        await withTenantTx(pool, tenantId, async (tx) => {
+          await archivePartsRepository(tx).record(tenantId, taskId, { partNumber: part, key, ...written });
+          await tasksRepository(tx).recordProgress(tenantId, taskId, rowsDone + written.rows, null);
+        });
+        partsDone = part;
+        rowsDone += written.rows;
+        after = written.last;
+        beat();
+        if (written.rows < payload.part_max_rows) break;
+      }
+      return { parts: partsDone, rows: rowsDone };
+    },
+  };
+}

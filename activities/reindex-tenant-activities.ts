@@ -1,0 +1,70 @@
+import { Context } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import { logsKeyOrder, type LogKey, type LogTimeRange } from '../db/logs-key-order';
+import { tasksRepository } from '../db/tasks-repository';
+import { withTenantTx, type TenantTx } from '../db/tenant-transaction';
+import type { Task } from '../domain/task';
+import type { LogIndexer } from '../search/log-indexer';
+import { InvalidTaskPayloadError, TaskNotFoundError } from './errors';
+import type { TaskInput } from './task-status-activities';
+
+/** What a reindex attempt heartbeats, and what the next attempt resumes from. */
+export interface ReindexPosition {
+  after: LogKey | null;
+  done: number;
+}
+
+export interface ReindexTenantResult {
+  indexed: number;
+  start_time: string | null;
+  end_time: string | null;
+  /** Rows the final attempt skipped because an earlier attempt had indexed them. */
+  resumed_after: number;
+}
+
+export const REINDEX_PAGE_SIZE = 1000;
+
+function rangeOf(task: Task): LogTimeRange {
+  const { start_time: from, end_time: to } = task.payload;
+  const valid = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && !Number.isNaN(Date.parse(value)));
+  if (!valid(from) || !valid(to)) throw new InvalidTaskPayloadError(`task ${task.task_id} has an unreadable time range`);
+  return { ...(typeof from === 'string' ? { from } : {}), ...(typeof to === 'string' ? { to } : {}) };
+}
+
+export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIndexer }) {
+  const inTenant = <T>(tenantId: string, work: (tx: TenantTx) => Promise<T>) => withTenantTx(deps.pool, tenantId, work);
+
+  return {
+    /**
+     * Streams the tenant's rows in `(event_timestamp, id)` order, a page at a time, into OpenSearch
+     * (same `_id`s, so re-indexing overwrites). Each indexed page is heartbeated and mirrored into the
+     * task's progress; a later attempt of the same run starts after the last heartbeated key.
+     */
+    async reindexTenantRange(input: TaskInput): Promise<ReindexTenantResult> {
+      const context = Context.current();
+      const { tenantId, taskId } = input;
+      const task = await inTenant(tenantId, async (tx) => {
+        await tasksRepository(tx).recordAttempt(tenantId, taskId);
+        return tasksRepository(tx).findById(tenantId, taskId);
+      });
+      if (!task) throw new TaskNotFoundError(`task ${taskId} does not exist in tenant ${tenantId}`);
+      const range = rangeOf(task);
+      const resumed = context.info.heartbeatDetails as ReindexPosition | undefined;
+      let position: ReindexPosition = resumed ?? { after: null, done: 0 };
+      const total = await inTenant(tenantId, (tx) => logsKeyOrder(tx).count(tenantId, range));
+      const mirror = (done: number) => inTenant(tenantId, (tx) => tasksRepository(tx).recordProgress(tenantId, taskId, done, Math.max(total, done)));
+      await mirror(position.done);
+
+      for (;;) {
+        if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+        const page = await inTenant(tenantId, (tx) => logsKeyOrder(tx).page(tenantId, range, position.after, REINDEX_PAGE_SIZE));
+        if (page.events.length === 0) break;
+        await deps.indexer.indexEvents(tenantId, page.events);
+        position = { after: page.last, done: position.done + page.events.length };
+        context.heartbeat(position);
+        await mirror(position.done);
+      }
+      return { indexed: position.done, start_time: range.from ?? null, end_time: range.to ?? null, resumed_after: resumed?.done ?? 0 };
+    },
+  };
+}

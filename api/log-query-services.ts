@@ -1,0 +1,33 @@
+import type { Pool } from 'pg';
+import type { OpenSearchClient } from '../clients/opensearch';
+import { createLogExport, type LogExport } from '../export/log-export';
+import type { Logger } from '../observability/logger';
+import { createLogSearch, type LogSearch } from '../search/log-search';
+import { createLogStats, type LogStats } from '../search/log-stats';
+import { createCursorCodec, type CursorCodec } from '../search/search-cursor';
+import { createTextMatcher } from '../search/text-match';
+
+/** The read side of the logs: search and stats on OpenSearch, export from PostgreSQL. */
+export interface LogQueryServices {
+  search: LogSearch;
+  stats: LogStats;
+  exports: LogExport;
+  cursors: CursorCodec;
+}
+
+export interface LogQueryDeps {
+  pool: Pool;
+  opensearch: OpenSearchClient;
+  index: string;
+  cursorSecret: string;
+  logger: Logger;
+}
+
+export function createLogQueryServices(deps: LogQueryDeps): LogQueryServices {
+  return {
+    search: createLogSearch(deps.opensearch, deps.index),
+    stats: createLogStats(deps.opensearch, deps.index),
+    exports: createLogExport({ pool: deps.pool, text: createTextMatcher(deps.opensearch, deps.index), logger: deps.logger }),
+    cursors: createCursorCodec(deps.cursorSecret),
+  };
+}

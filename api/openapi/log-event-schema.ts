@@ -1,0 +1,29 @@
+import { Type } from '@sinclair/typebox';
+import { SEVERITIES } from '../../domain/log-event';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+const JsonObjectOrNull = Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]);
+
+/** A stored event as the API returns it (domain/log-event.ts `LogEvent`), for the OpenAPI document. */
+export const LogEventSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    tenant_id: Type.String({ format: 'uuid' }),
+    received_at: Type.String({ format: 'date-time' }),
+    action: Type.String(),
+    severity: Type.Unsafe<string>({ type: 'string', enum: [...SEVERITIES] }),
+    user_id: Type.String(),
+    session_id: Nullable(Type.String()),
+    resource: Nullable(Type.String()),
+    resource_id: Nullable(Type.String()),
+    message: Nullable(Type.String()),
+    ip_address: Nullable(Type.String()),
+    user_agent: Nullable(Type.String()),
+    before_state: JsonObjectOrNull,
+    after_state: JsonObjectOrNull,
+    metadata: JsonObjectOrNull,
+    event_timestamp: Type.String({ format: 'date-time' }),
+    event_id: Nullable(Type.String()),
+  },
+  { additionalProperties: false, $id: 'LogEvent' },
+);

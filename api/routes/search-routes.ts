@@ -1,0 +1,65 @@
+import Router from '@koa/router';
+import { Type } from '@sinclair/typebox';
+import type { LogSearch } from '../../search/log-search';
+import type { CursorCodec } from '../../search/search-cursor';
+import { allowRoles } from '../middleware/authenticate';
+import { LogEventSchema } from '../openapi/log-event-schema';
+import type { RouteDoc } from '../openapi/route-doc';
+import { parseSearchQuery, resolveSearch, SearchQuerySchema } from '../queries/search-query';
+import { resolveTenant, type TenantLookup } from '../tenant-scope';
+
+export interface SearchRouteDeps {
+  search: LogSearch;
+  cursors: CursorCodec;
+  tenants: TenantLookup;
+}
+
+const SearchResponseSchema = Type.Object({
+  total: Type.Integer({ minimum: 0 }),
+  total_relation: Type.Unsafe<'eq' | 'gte'>({ type: 'string', enum: ['eq', 'gte'], description: '"gte" when total is a lower bound.' }),
+  items: Type.Array(LogEventSchema),
+  page: Type.Integer({ minimum: 1 }),
+  page_size: Type.Integer({ minimum: 1 }),
+  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Continues after this page; null on the last page.' }),
+});
+
+export function searchRoutes(deps: SearchRouteDeps): Router {
+  const router = new Router();
+
+  router.get('/logs', allowRoles('admin', 'user', 'auditor'), async (ctx) => {
+    const tenantId = await resolveTenant(ctx, deps.tenants);
+    const query = parseSearchQuery(ctx.query);
+    const { request, page } = resolveSearch(tenantId, query, ctx.query, deps.cursors);
+    const result = await deps.search.search(tenantId, request);
+    const { filter, sort, pageSize } = request;
+    ctx.body = {
+      total: result.total,
+      total_relation: result.totalRelation,
+      items: result.items,
+      page,
+      page_size: pageSize,
+      next_cursor: result.next ? deps.cursors.encode({ tenantId, filter, sort, pageSize, page: page + 1, after: result.next }) : null,
+    };
+  });
+
+  return router;
+}
+
+export const searchRouteDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/v1/logs',
+    summary: 'Search log events',
+    description:
+      'Filters combine with AND. Page with page/page_size up to 10,000 results, or follow next_cursor to any depth; ' +
+      'a cursor is signed and bound to its tenant and query (400 if altered, foreign, or combined with different filters).',
+    tags: ['logs'],
+    roles: ['admin', 'user', 'auditor'],
+    query: SearchQuerySchema,
+    responses: {
+      200: { description: 'A page of matching events.', schema: SearchResponseSchema },
+      400: { description: 'Unknown query parameter, or a cursor that is invalid, foreign or used with different filters.' },
+      422: { description: 'Invalid filter values, each named by its path.' },
+    },
+  },
+];

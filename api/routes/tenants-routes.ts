@@ -1,0 +1,160 @@
+import Router from '@koa/router';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { DuplicateTenantNameError } from '../../db/tenants-repository';
+import {
+  checkRateLimitRule,
+  IssuedTokenSchema,
+  TenantCreateSchema,
+  TenantSchema,
+  TenantUpdateSchema,
+  tokenRequestSchema,
+} from '../../domain/tenant';
+import { ConcurrentTenantChangeError, TokenMintingUnavailableError, type TenantAdmin } from '../../tenancy/tenant-admin';
+import { compileBody, compileQuery, type FieldError } from '../../validation/ajv';
+import { allowPlatformAdmin } from '../middleware/authenticate';
+import { jsonBody } from '../middleware/json-body';
+import type { RouteDoc } from '../openapi/route-doc';
+import { ProblemError, problems } from '../problem';
+import { isUuid } from '../tenant-scope';
+
+export const TENANT_BODY_LIMIT = 16 * 1024;
+const NO_SUCH_TENANT = 'No such tenant.';
+
+const ListQuerySchema = Type.Object(
+  {
+    page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1, description: '1-based page number.' }),
+    page_size: Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Tenants per page, 1–500.' }),
+  },
+  { additionalProperties: false },
+);
+const TenantIdParam = Type.Object({ id: Type.String({ format: 'uuid', description: 'The tenant id.' }) });
+const TenantListSchema = Type.Object({ items: Type.Array(TenantSchema), page: Type.Integer(), page_size: Type.Integer(), total: Type.Integer() });
+
+const validateCreate = compileBody(TenantCreateSchema);
+const validateUpdate = compileBody(TenantUpdateSchema);
+const validateList = compileQuery(ListQuerySchema);
+
+function parse<T>(result: { ok: true; value: T } | { ok: false; errors: FieldError[] }, rules: (value: T) => FieldError[] = () => []): T {
+  if (!result.ok) throw problems.validationFailed(result.errors);
+  const broken = rules(result.value);
+  if (broken.length > 0) throw problems.validationFailed(broken);
+  return result.value;
+}
+
+const tenantIdOf = (id: string | undefined): string => {
+  if (!id || !isUuid(id)) throw problems.notFound(NO_SUCH_TENANT);
+  return id.toLowerCase();
+};
+
+/** Maps the use cases' domain errors to problems. */
+async function asProblems<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DuplicateTenantNameError) throw problems.conflict('A tenant with this name already exists (names are compared without regard to case).');
+    if (error instanceof ConcurrentTenantChangeError) throw problems.conflict('The tenant changed while this request was applied; read it again and retry.');
+    if (error instanceof TokenMintingUnavailableError) {
+      throw new ProblemError({ status: 501, title: 'Not Implemented', detail: 'This deployment verifies tokens but cannot mint them; use your identity provider.' });
+    }
+    throw error;
+  }
+}
+
+/** Tenants and their tokens: platform admins only (an admin token bound to a tenant is refused). */
+export function tenantsRoutes(deps: { admin: TenantAdmin; maxTtlSeconds: number }): Router {
+  const router = new Router();
+  const validateToken = compileBody(tokenRequestSchema(deps.maxTtlSeconds));
+  const platformAdmin = allowPlatformAdmin();
+
+  router.post('/tenants', platformAdmin, jsonBody(TENANT_BODY_LIMIT), async (ctx) => {
+    const input = parse(validateCreate(ctx.request.body), (value) => checkRateLimitRule(value.rate_limit));
+    const tenant = await asProblems(() => deps.admin.create(input, ctx.state.principal?.sub as string));
+    ctx.status = 201;
+    ctx.set('Location', `/api/v1/tenants/${tenant.id}`);
+    ctx.body = tenant;
+  });
+
+  router.get('/tenants', platformAdmin, async (ctx) => {
+    const { page, page_size: pageSize } = parse(validateList({ ...ctx.query }));
+    ctx.body = await deps.admin.list(page, pageSize);
+  });
+
+  router.get('/tenants/:id', platformAdmin, async (ctx) => {
+    const tenant = await deps.admin.get(tenantIdOf(ctx.params.id));
+    if (!tenant) throw problems.notFound(NO_SUCH_TENANT);
+    ctx.body = tenant;
+  });
+
+  router.patch('/tenants/:id', platformAdmin, jsonBody(TENANT_BODY_LIMIT), async (ctx) => {
+    const tenantId = tenantIdOf(ctx.params.id);
+    const changes = parse(validateUpdate(ctx.request.body), (value) => checkRateLimitRule(value.rate_limit));
+    const tenant = await asProblems(() => deps.admin.update(tenantId, changes, ctx.state.principal?.sub as string));
+    if (!tenant) throw problems.notFound(NO_SUCH_TENANT);
+    ctx.body = tenant;
+  });
+
+  router.post('/tenants/:id/tokens', platformAdmin, jsonBody(TENANT_BODY_LIMIT), async (ctx) => {
+    const tenantId = tenantIdOf(ctx.params.id);
+    const request = parse(validateToken(ctx.request.body));
+    const issued = await asProblems(() => deps.admin.mintToken(tenantId, request, ctx.state.principal?.sub as string));
+    if (!issued) throw problems.notFound(NO_SUCH_TENANT);
+    ctx.status = 201;
+    ctx.body = issued;
+  });
+
+  return router;
+}
+
+const ADMIN: RouteDoc['roles'] = ['admin'];
+const PLATFORM_ADMIN_NOTE = 'Platform admins only: an admin token that carries tenant_id gets 403.';
+
+export function tenantsRouteDocs(maxTtlSeconds: number): RouteDoc[] {
+  const body = (schema: TSchema) => ({ schema, maxBytes: TENANT_BODY_LIMIT });
+  const notFound = { 404: { description: 'No such tenant (also for an id that is not a UUID).' } };
+  return [
+    {
+      method: 'post', path: '/api/v1/tenants', summary: 'Create a tenant', tags: ['tenants'], roles: ADMIN,
+      description: `${PLATFORM_ADMIN_NOTE} Records a tenant.created event in the new tenant's log.`,
+      body: body(TenantCreateSchema),
+      responses: {
+        201: { description: 'Created.', schema: TenantSchema, headers: { Location: 'The new tenant.' } },
+        409: { description: 'A tenant with this name (compared without regard to case) exists.' },
+        422: { description: 'Invalid fields, each named by its path.' },
+      },
+    },
+    {
+      method: 'get', path: '/api/v1/tenants', summary: 'List tenants', tags: ['tenants'], roles: ADMIN, description: `${PLATFORM_ADMIN_NOTE} Oldest first.`,
+      query: ListQuerySchema,
+      responses: { 200: { description: 'One page of tenants.', schema: TenantListSchema }, 422: { description: 'Invalid page or page_size.' } },
+    },
+    {
+      method: 'get', path: '/api/v1/tenants/{id}', summary: 'Read a tenant', tags: ['tenants'], roles: ADMIN, description: PLATFORM_ADMIN_NOTE,
+      pathParams: TenantIdParam,
+      responses: { 200: { description: 'The tenant.', schema: TenantSchema }, ...notFound },
+    },
+    {
+      method: 'patch', path: '/api/v1/tenants/{id}', summary: "Change a tenant's name, retention or rate limit", tags: ['tenants'], roles: ADMIN,
+      description: `${PLATFORM_ADMIN_NOTE} The change and a tenant.updated event (before and after) in the tenant's log commit together; a request that changes nothing records nothing. Other replicas apply new rate limits within 10 seconds.`,
+      pathParams: TenantIdParam,
+      body: body(TenantUpdateSchema),
+      responses: {
+        200: { description: 'The tenant after the change.', schema: TenantSchema },
+        ...notFound,
+        409: { description: 'The name is taken, or the tenant changed concurrently.' },
+        422: { description: 'Invalid fields, each named by its path.' },
+      },
+    },
+    {
+      method: 'post', path: '/api/v1/tenants/{id}/tokens', summary: 'Mint a token for a tenant', tags: ['tenants'], roles: ADMIN,
+      description: `${PLATFORM_ADMIN_NOTE} Roles user or auditor only: admin tokens are never bound to a tenant through the API (mint them with the command-line tool). ttl_seconds is bounded (at most ${maxTtlSeconds}). Records a token.issued event (subject, role, expiry and token id, never the token) in the tenant's log.`,
+      pathParams: TenantIdParam,
+      body: body(tokenRequestSchema(maxTtlSeconds)),
+      responses: {
+        201: { description: 'The token; it is shown only here.', schema: IssuedTokenSchema },
+        ...notFound,
+        422: { description: 'Invalid fields, each named by its path.' },
+        501: { description: 'This deployment verifies tokens but holds no signing key.' },
+      },
+    },
+  ];
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type ServerOptions } from 'ws';
+import type { TokenVerifier } from '../../auth/token-verifier';
+import type { Config } from '../../config/config';
+import type { Logger } from '../../observability/logger';
+import { createConnectionRegistry, type ConnectionSlot, type StreamStats } from '../../streaming/connection-registry';
+import { compileLiveFilter } from '../../streaming/event-filter';
+import type { LiveHub } from '../../streaming/live-hub';
+import { CLOSE_CODES, StreamConnection } from '../../streaming/stream-connection';
+import { isDependencyUnavailable } from '../dependency-errors';
+import { ProblemError, problems } from '../problem';
+import type { TenantLookup } from '../tenant-scope';
+import { authorizeStream, type AuthorizedStream } from './authorize-stream';
+import { refuseUpgrade } from './refuse-upgrade';
+import { RelayListener, releaseOnClose } from './upgrade-lease';
+import { STREAM_PROTOCOL } from './websocket-handshake';
+
+/** API_PREFIX + the route; spelled out because app.ts imports this area's router. */
+export const STREAM_PATH = '/api/v1/logs/stream';
+/** Clients send nothing but control frames; anything bigger than this closes the socket with 1009. */
+export const MAX_INBOUND_FRAME_BYTES = 1024;
+/** A peer that does not answer our close frame (e.g. it stopped reading) is cut off after this. */
+const CLOSE_HANDSHAKE_TIMEOUT_MS = 5_000;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface LogStreamDeps {
+  verifier: TokenVerifier;
+  tenants: TenantLookup;
+  hub: LiveHub;
+  config: Config['stream'];
+  logger: Logger;
+}
+
+export interface LogStream {
+  stats(): StreamStats & { channels: number };
+  /** Refuses new upgrades, closes every socket with 1001 and resolves once they are gone. */
+  close(): Promise<void>;
+}
+
+function slotRefusal(refusal: 'tenant-full' | 'process-full', config: Config['stream']): ProblemError {
+  if (refusal === 'process-full') return problems.serviceUnavailable('This server has no room for another live-tail connection; retry shortly.');
+  return new ProblemError({
+    status: 429,
+    title: 'Too Many Requests',
+    detail: `This tenant already has ${config.maxConnectionsPerTenant} live-tail connections on this server.`,
+    headers: { 'Retry-After': '30' },
+  });
+}
+
+/** Serves `WS /api/v1/logs/stream` on `server`: every refusal is an HTTP problem response sent before any upgrade. */
+export function attachLogStream(server: Server, deps: LogStreamDeps): LogStream {
+  const { config, logger, hub } = deps;
+  // ws 8.23 takes closeTimeout; @types/ws does not list it yet.
+  const options: ServerOptions & { closeTimeout: number } = {
+    noServer: true,
+    clientTracking: false,
+    // Compression would hold a zlib context per socket: memory we promise to bound.
+    perMessageDeflate: false,
+    maxPayload: MAX_INBOUND_FRAME_BYTES,
+    closeTimeout: CLOSE_HANDSHAKE_TIMEOUT_MS,
+    handleProtocols: (offered) => (offered.has(STREAM_PROTOCOL) ? STREAM_PROTOCOL : false),
+  };
+  const wss = new WebSocketServer(options);
+  const registry = createConnectionRegistry(config);
+  const auth = { verifier: deps.verifier, tenants: deps.tenants, allowedOrigins: config.allowedOrigins };
+  let closing = false;
+
+  function open(req: IncomingMessage, socket: Duplex, head: Buffer, authorized: AuthorizedStream, slot: ConnectionSlot, relay: RelayListener): void {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new StreamConnection(ws, {
+        matches: compileLiveFilter(authorized.filter),
+        sendBufferBytes: config.sendBufferBytes,
+        slowConsumerTimeoutMs: config.slowConsumerTimeoutMs,
+        expiresAt: authorized.expiresAt,
+        logger,
+        onDropped: (count) => registry.countDropped(count),
+        onSlowConsumerClosed: () => registry.countSlowConsumerClose(),
+      });
+      slot.attach(connection);
+      relay.connect(connection);
+      connection.start({ tenant_id: authorized.tenantId, filters: authorized.filter, expires_at: authorized.expiresAt.toISOString() });
+    });
+  }
+
+  async function accept(req: IncomingMessage, socket: Duplex, head: Buffer, search: string): Promise<void> {
+    const authorized = await authorizeStream(req, search, auth);
+    if (closing) throw problems.serviceUnavailable('The server is shutting down.');
+    const slot = registry.reserve(authorized.tenantId);
+    if (typeof slot === 'string') throw slotRefusal(slot, config);
+    const lease = releaseOnClose(socket);
+    lease.add(() => slot.release());
+    const relay = new RelayListener();
+    const subscription = await hub.subscribe(authorized.tenantId, relay).catch((error: unknown) => {
+      logger.warn({ err: error, tenantId: authorized.tenantId }, 'live feed subscription failed');
+      throw problems.serviceUnavailable('The live feed is unavailable; retry shortly.');
+    });
+    lease.add(() => subscription.release());
+    if (closing) throw problems.serviceUnavailable('The server is shutting down.');
+    if (socket.destroyed) return;
+    open(req, socket, head, authorized, slot, relay);
+  }
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', (error) => logger.debug({ err: error }, 'upgrade socket error'));
+    const supplied = req.headers['x-request-id'];
+    const requestId = typeof supplied === 'string' && REQUEST_ID.test(supplied) ? supplied : randomUUID();
+    if (closing) {
+      refuseUpgrade(socket, problems.serviceUnavailable('The server is shutting down.'), requestId);
+      return;
+    }
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    if (path !== STREAM_PATH) {
+      refuseUpgrade(socket, problems.notFound(`No WebSocket endpoint at ${path.slice(0, 200)}.`), requestId);
+      return;
+    }
+    accept(req, socket, head, queryAt === -1 ? '' : url.slice(queryAt + 1)).catch((error: unknown) => {
+      if (error instanceof ProblemError) return refuseUpgrade(socket, error, requestId);
+      if (isDependencyUnavailable(error)) return refuseUpgrade(socket, problems.serviceUnavailable('A required dependency is unavailable; retry shortly.'), requestId);
+      logger.error({ err: error, requestId }, 'live-tail upgrade failed');
+      refuseUpgrade(socket, new ProblemError({ status: 500, title: 'Internal Server Error', detail: 'An unexpected error occurred; it has been logged with this request id.' }), requestId);
+    });
+  }
+
+  server.on('upgrade', onUpgrade);
+  const heartbeats = setInterval(() => registry.connections().forEach((connection) => connection.heartbeat()), config.heartbeatIntervalMs);
+  heartbeats.unref();
+
+  return {
+    stats: () => ({ ...registry.stats(), channels: hub.stats().channels }),
+
+    async close() {
+      closing = true;
+      clearInterval(heartbeats);
+      await Promise.all(
+        registry.connections().map(
+          (connection) =>
+            new Promise<void>((resolve) => {
+              connection.onClosed(resolve);
+              connection.close(CLOSE_CODES.goingAway, 'server shutting down');
+            }),
+        ),
+      );
+    },
+  };
+}

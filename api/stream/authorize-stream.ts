@@ -1,0 +1,87 @@
+import type { IncomingMessage } from 'node:http';
+import { TokenRejectedError, VerificationKeysUnavailableError, type TokenVerifier } from '../../auth/token-verifier';
+import { canonicalOrigin } from '../../config/allowed-origins';
+import type { Principal } from '../../domain/auth';
+import type { LiveFilter } from '../../streaming/event-filter';
+import { problems } from '../problem';
+import type { TenantLookup } from '../tenant-scope';
+import { parseStreamQuery } from './stream-query';
+import { BEARER_PROTOCOL_PREFIX, STREAM_PROTOCOL, checkWebSocketHandshake, offeredProtocols } from './websocket-handshake';
+
+export interface StreamAuthDeps {
+  verifier: TokenVerifier;
+  tenants: TenantLookup;
+  allowedOrigins: readonly string[];
+}
+
+export interface AuthorizedStream {
+  tenantId: string;
+  principal: Principal;
+  expiresAt: Date;
+  filter: LiveFilter;
+  /** The subprotocol to echo: ours when the client offered subprotocols, never the bearer one. */
+  protocol: string | undefined;
+}
+
+const BEARER = /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/i;
+
+/** A browser page may only open the stream from an allowed origin; a client that sends no Origin is not a browser. */
+function checkOrigin(origin: string | undefined, allowed: readonly string[]): void {
+  if (origin === undefined) return;
+  const canonical = canonicalOrigin(origin);
+  if (!canonical || !allowed.includes(canonical)) throw problems.forbidden('This origin may not open the live tail.');
+}
+
+/** The token from, in this order, the Authorization header, a `bearer.<JWT>` subprotocol, or `access_token`. */
+function readToken(req: IncomingMessage, protocols: readonly string[], search: string): string {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const token = BEARER.exec(header)?.[1];
+    if (!token) throw problems.unauthorized('The Authorization header must be "Bearer <JWT>".');
+    return token;
+  }
+  const offered = protocols.find((protocol) => protocol.startsWith(BEARER_PROTOCOL_PREFIX));
+  if (offered) return offered.slice(BEARER_PROTOCOL_PREFIX.length);
+  const queried = new URLSearchParams(search).get('access_token');
+  if (queried) return queried;
+  throw problems.unauthorized(`A token is required: Authorization: Bearer <JWT>, the subprotocol ${BEARER_PROTOCOL_PREFIX}<JWT>, or access_token.`);
+}
+
+async function verify(verifier: TokenVerifier, token: string) {
+  try {
+    return await verifier.verify(token);
+  } catch (error) {
+    if (error instanceof TokenRejectedError) throw problems.unauthorized(error.message);
+    if (error instanceof VerificationKeysUnavailableError) throw problems.serviceUnavailable(error.message);
+    throw error;
+  }
+}
+
+/** The same rules as resolveTenant (tenant-scope.ts), for a request that is not a Koa context. */
+async function streamTenant(principal: Principal, requested: string | undefined, tenants: TenantLookup): Promise<string> {
+  if (principal.role === 'admin' && !principal.tokenTenantId) {
+    if (!requested) {
+      throw problems.badRequest('An admin must name the tenant with the tenant_id query parameter (a UUID).', [{ path: '/tenant_id', message: 'is required' }]);
+    }
+    if (!(await tenants.exists(requested))) throw problems.notFound('No such tenant.');
+    return requested.toLowerCase();
+  }
+  const tenantId = principal.tokenTenantId as string;
+  if (!(await tenants.exists(tenantId))) throw problems.unauthorized("The token's tenant does not exist.");
+  return tenantId.toLowerCase();
+}
+
+/**
+ * Decides a live-tail upgrade request before any upgrade: a malformed handshake (400/405/426), a
+ * foreign Origin (403), a missing, forged or expired token (401), an unknown tenant, or a bad filter
+ * (400/422, the answers `GET /logs` gives) are refused with a ProblemError.
+ */
+export async function authorizeStream(req: IncomingMessage, search: string, deps: StreamAuthDeps): Promise<AuthorizedStream> {
+  checkWebSocketHandshake(req);
+  checkOrigin(req.headers.origin, deps.allowedOrigins);
+  const protocols = offeredProtocols(req);
+  const { principal, expiresAt } = await verify(deps.verifier, readToken(req, protocols, search));
+  const query = parseStreamQuery(search);
+  const tenantId = await streamTenant(principal, query.tenantId, deps.tenants);
+  return { tenantId, principal, expiresAt, filter: query.filter, protocol: protocols.length > 0 ? STREAM_PROTOCOL : undefined };
+}

@@ -1,0 +1,75 @@
+import Router from '@koa/router';
+import { allowRoles } from '../middleware/authenticate';
+import type { RouteDoc } from '../openapi/route-doc';
+import { ProblemError } from '../problem';
+import { CLOSE_CODES } from '../../streaming/stream-connection';
+import { MAX_INBOUND_FRAME_BYTES, STREAM_PATH } from './attach-log-stream';
+import { StreamQuerySchema } from './stream-query';
+import { BEARER_PROTOCOL_PREFIX, STREAM_PROTOCOL } from './websocket-handshake';
+
+/**
+ * The live tail is served on the HTTP server's upgrade event (attach-log-stream.ts). This route
+ * answers a plain GET of the same path, which would otherwise fall through to `GET /logs/{id}`.
+ */
+export function streamRoutes(): Router {
+  const router = new Router();
+  router.get('/logs/stream', allowRoles('admin', 'user', 'auditor'), () => {
+    throw new ProblemError({
+      status: 426,
+      title: 'Upgrade Required',
+      detail: 'The live tail is a WebSocket: send this request with "Upgrade: websocket".',
+      headers: { Upgrade: 'websocket' },
+    });
+  });
+  return router;
+}
+
+const messages = [
+  'Server messages are JSON text frames:',
+  '- `{"type":"subscribed","tenant_id","filters","expires_at"}` once the subscription is live: every event committed after it arrives.',
+  '- `{"type":"log","data":{event}}` for each matching event, `data` shaped as `GET /logs/{id}` returns it.',
+  '- `{"type":"heartbeat"}` at a fixed interval (WS_HEARTBEAT_INTERVAL_MS); the server also pings, and a peer that misses a pong is disconnected.',
+  '- `{"type":"dropped","count":N}`: N matching events were not sent because the client read too slowly (its send buffer was full).',
+].join('\n');
+
+const closeCodes = [
+  'Close codes:',
+  `- ${CLOSE_CODES.goingAway}: the server is shutting down.`,
+  `- 1009: the client sent a frame over ${MAX_INBOUND_FRAME_BYTES} bytes (clients need send nothing).`,
+  `- ${CLOSE_CODES.tryAgainLater}: the client stayed too slow for too long, or the live feed was interrupted; reconnect, and search for what was missed.`,
+  `- ${CLOSE_CODES.tokenExpired}: the token expired; reconnect with a fresh one.`,
+].join('\n');
+
+const authentication = [
+  'Authenticate with `Authorization: Bearer <JWT>`; or, from a browser, offer the subprotocols',
+  `\`["${STREAM_PROTOCOL}", "${BEARER_PROTOCOL_PREFIX}<JWT>"]\` (the server echoes only \`${STREAM_PROTOCOL}\`); or pass \`access_token\`.`,
+  'A request that sends Origin must come from an allowed origin (WS_ALLOWED_ORIGINS). Every refusal is an HTTP problem response before the upgrade.',
+  'Live delivery is at most once: events published while a socket is disconnected are not replayed (search them by time).',
+].join(' ');
+
+export const streamRouteDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: STREAM_PATH,
+    summary: 'Live tail of log events (WebSocket)',
+    description: [
+      "A WebSocket (GET with `Upgrade: websocket`) that receives the tenant's new events as they are committed, filtered by the query parameters (the exact filters of `GET /logs`).",
+      authentication,
+      messages,
+      closeCodes,
+    ].join('\n\n'),
+    tags: ['logs'],
+    roles: ['admin', 'user', 'auditor'],
+    query: StreamQuerySchema,
+    responses: {
+      101: { description: `Switching Protocols: the socket is open; Sec-WebSocket-Protocol is \`${STREAM_PROTOCOL}\` when subprotocols were offered.` },
+      400: { description: 'Unknown query parameter, malformed handshake, subprotocols without audit-log.v1, or an admin token without tenant_id.' },
+      403: { description: "The Origin is not allowed, or the token's role may not stream." },
+      404: { description: "An admin's tenant_id names no tenant." },
+      422: { description: 'Invalid filter values, each named by its path.' },
+      426: { description: 'A plain GET without a WebSocket upgrade, or an unsupported WebSocket version.', headers: { Upgrade: 'websocket' } },
+      429: { description: 'The tenant has the most live-tail connections a server allows; retry after Retry-After seconds.', headers: { 'Retry-After': 'Seconds to wait.' } },
+      503: { description: 'The live feed (Redis) is unavailable, this server has no room for another connection, or it is shutting down.' },
+    },
+  },
+];

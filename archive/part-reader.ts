@@ -1,0 +1,45 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import type { ArchiveRow } from './archive-row';
+import { ArchiveIntegrityError, ObjectStoreError } from './errors';
+import { openObject } from './object-reader';
+
+function parseLine(key: string, line: string, lineNumber: number): ArchiveRow {
+  try {
+    return JSON.parse(line) as ArchiveRow;
+  } catch {
+    throw new ArchiveIntegrityError(`${key} line ${lineNumber} is not JSON`);
+  }
+}
+
+/** Streams the rows of a gzip NDJSON part back out of S3, one line in memory at a time. */
+export async function* readPartRows(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): AsyncGenerator<ArchiveRow> {
+  const body = await openObject(s3, bucket, key, signal);
+  const gunzip = createGunzip();
+  body.once('error', (error) => gunzip.destroy(new ObjectStoreError('read', key, error)));
+  body.pipe(gunzip);
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  let lineNumber = 0;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      const lines = (pending + decoder.write(chunk)).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        lineNumber += 1;
+        if (line) yield parseLine(key, line, lineNumber);
+      }
+    }
+    pending += decoder.end();
+    if (pending) yield parseLine(key, pending, lineNumber + 1);
+  } catch (error) {
+    if (error instanceof ArchiveIntegrityError || error instanceof ObjectStoreError) throw error;
+    if ((error as { code?: string }).code?.startsWith('Z_')) throw new ArchiveIntegrityError(`${key} is not valid gzip: ${(error as Error).message}`);
+    throw new ObjectStoreError('read', key, error);
+  } finally {
+    body.unpipe(gunzip);
+    body.destroy();
+    gunzip.destroy();
+  }
+}

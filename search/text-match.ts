@@ -1,0 +1,30 @@
+import type { OpenSearchClient } from '../clients/opensearch';
+import { textQueryClause } from './text-query';
+
+interface IdsBody {
+  hits: { hits: { _id: string }[] };
+}
+
+/**
+ * Answers "which of these events match `q`?" with the same text query as search, so an export
+ * driven by PostgreSQL keeps search's meaning of `q`. At most `ids.length` ids come back.
+ */
+export function createTextMatcher(client: OpenSearchClient, index: string) {
+  return {
+    async matching(tenantId: string, q: string, ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const response = await client.search({
+        index,
+        routing: tenantId,
+        body: {
+          size: ids.length,
+          _source: false,
+          query: { bool: { filter: [{ term: { tenant_id: tenantId } }, { ids: { values: ids } }, textQueryClause(q)] } },
+        } as never,
+      });
+      return new Set((response.body as unknown as IdsBody).hits.hits.map((hit) => hit._id));
+    },
+  };
+}
+
+export type TextMatcher = ReturnType<typeof createTextMatcher>;

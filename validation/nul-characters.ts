@@ -1,0 +1,29 @@
+import type { FieldError } from './ajv';
+
+const MAX_REPORTED = 100;
+const pointerToken = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, so a string (or object key) carrying it would fail
+ * deep in a transaction or an export stream. Every one in `value` is reported by its JSON Pointer
+ * path, so the request is refused up front like any other invalid field.
+ */
+export function nulCharacterErrors(value: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  const visit = (node: unknown, path: string): void => {
+    if (errors.length >= MAX_REPORTED) return;
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) errors.push({ path, message: 'must not contain the NUL character (U+0000)' });
+    } else if (Array.isArray(node)) {
+      node.forEach((item, index) => visit(item, `${path}/${index}`));
+    } else if (typeof node === 'object' && node !== null) {
+      for (const [key, item] of Object.entries(node)) {
+        const at = `${path}/${pointerToken(key)}`;
+        if (key.includes('\u0000')) errors.push({ path: at, message: 'must not contain the NUL character (U+0000)' });
+        visit(item, at);
+      }
+    }
+  };
+  visit(value, '');
+  return errors;
+}
