@@ -67,7 +67,7 @@ describe('POST /logs and GET /logs/{id} reject what api.md says they reject', fu
   it('answers 401 for a missing, forged, expired, unsigned or tenantless token', async () => {
     const claims = { role: 'user', tenant_id: tenantId, sub: 'x' };
     const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url')}.`;
-    const secret = system.config.jwt.verifyKey;
+    const secret = system.config.jwt.verifyKey as string;
     const tokens: Record<string, string | undefined> = {
       missing: undefined,
       forged: forgedToken(tenantId),

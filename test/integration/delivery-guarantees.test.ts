@@ -52,6 +52,7 @@ describe('delivery guarantees on the real stack', function () {
         const row = await taskOfLog(system, posted.body.id);
         return row.status === 'succeeded' ? row : undefined;
       });
+      await system.temporal.workflow.getHandle(done.workflow_id, done.run_id).result();
       await sendTimes(system, ref, 3);
       await waitFor('the index queue to drain', () => queueDrained(system));
 
@@ -87,6 +88,7 @@ describe('delivery guarantees on the real stack', function () {
       const row = await taskOfLog(system, posted.body.id);
       return row.status === 'succeeded' ? row : undefined;
     });
+    await system.temporal.workflow.getHandle(task.workflow_id, task.run_id).result();
     const query = encodeURIComponent(`WorkflowId = '${task.workflow_id}'`);
     const listed = await waitFor('the UI to list the run', async () => {
       const response = await fetch(`${system.config.temporal.uiUrl}/api/v1/namespaces/${system.config.temporal.namespace}/workflows?query=${query}`);

@@ -2,13 +2,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type Koa from 'koa';
 import type { Pool } from 'pg';
 import { composeApi, type ApiOverrides } from '../../api/compose-api';
+import { attachLogStream, type LogStream } from '../../api/stream/attach-log-stream';
 import { createOpenSearchClient, type OpenSearchClient } from '../../clients/opensearch';
 import { createPgPool } from '../../clients/postgres';
 import { createSqsClient } from '../../clients/sqs';
 import { loadConfig, type Config } from '../../config/config';
 import { createLogger, type Logger } from '../../observability/logger';
+import { createDeadLetterWatcher, resolveDeadLetterQueue, type DeadLetterWatcher } from '../../queue/dead-letter-watcher';
 import { createOutboxRelay } from '../../queue/outbox-relay';
 import { createTaskBridge, type TaskBridge } from '../../queue/task-bridge';
 import { createSqsTaskPublisher } from '../../queue/task-publisher';
@@ -19,19 +22,27 @@ import { httpClient, type HttpClient } from './http-client';
 /** A running API over a real socket, as a client sees it. */
 export interface RunningApi {
   url: string;
+  /** The Koa app behind the socket, e.g. to list the routes it serves. */
+  app: Koa;
   http: HttpClient;
+  /** The live tail served on the same socket (`ws://…/api/v1/logs/stream`). */
+  liveTail: LogStream;
   close(): Promise<void>;
 }
 
 export async function startApi(config: Config, logger: Logger, overrides: ApiOverrides = {}): Promise<RunningApi> {
   const composed = await composeApi(config, logger, overrides);
   const server: Server = createServer(composed.app.callback());
+  const liveTail = attachLogStream(server, composed.liveStream);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    app: composed.app,
     http: httpClient(url),
+    liveTail,
     async close() {
+      await liveTail.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await composed.close();
@@ -47,7 +58,7 @@ export interface RunningWorker {
 
 /**
  * The whole service in this process, against the real servers of the test profile:
- * the API on a socket, the Temporal worker, a bridge per queue and the outbox relay.
+ * the API on a socket, the Temporal worker, a bridge and a dead-letter watcher per queue, and the outbox relay.
  */
 export class TestSystem {
   readonly config: Config;
@@ -62,8 +73,10 @@ export class TestSystem {
   temporal!: TemporalClient;
   worker: RunningWorker | undefined;
   bridges: TaskBridge[] = [];
+  deadLetterWatchers: DeadLetterWatcher[] = [];
+  /** Public so a test whose private queue must be the only publisher can stop and restart it. */
+  relay!: ReturnType<typeof createOutboxRelay>;
   private workflowBundle!: WorkflowBundleWithSourceMap;
-  private relay!: ReturnType<typeof createOutboxRelay>;
 
   constructor() {
     this.config = loadConfig(process.env);
@@ -84,6 +97,12 @@ export class TestSystem {
       createTaskBridge({ sqs: this.sqs, queueUrl, temporal: this.temporal, taskQueue: this.config.temporal.taskQueue, pool: this.appPool, logger: this.logger, waitTimeSeconds: 1 }),
     );
     this.bridges.forEach((bridge) => bridge.start());
+    this.deadLetterWatchers = await Promise.all(
+      Object.values(this.config.sqs.queueUrls).map(async (queueUrl) =>
+        createDeadLetterWatcher({ sqs: this.sqs, dlq: await resolveDeadLetterQueue(this.sqs, queueUrl), pool: this.appPool, logger: this.logger, waitTimeSeconds: 1 }),
+      ),
+    );
+    this.deadLetterWatchers.forEach((watcher) => watcher.start());
     this.relay = createOutboxRelay({
       pool: this.appPool,
       publisher: createSqsTaskPublisher(this.sqs, this.config.sqs.queueUrls),
@@ -95,8 +114,9 @@ export class TestSystem {
     return this;
   }
 
-  async startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
-    const composed = await composeTemporalWorker(this.config, this.logger, { workflowBundle: this.workflowBundle, ...options });
+  /** A worker over this system's workflow bundle; `config` points one elsewhere (e.g. a private S3 server). */
+  async startWorker(options: WorkerOptions = {}, config: Config = this.config): Promise<RunningWorker> {
+    const composed = await composeTemporalWorker(config, this.logger, { workflowBundle: this.workflowBundle, ...options });
     const running = composed.run();
     return {
       composed,
@@ -109,14 +129,14 @@ export class TestSystem {
   }
 
   /** Replaces the running worker, e.g. with one whose activities are gated. */
-  async replaceWorker(options: WorkerOptions = {}): Promise<void> {
+  async replaceWorker(options: WorkerOptions = {}, config: Config = this.config): Promise<void> {
     await this.worker?.stop();
-    this.worker = await this.startWorker(options);
+    this.worker = await this.startWorker(options, config);
   }
 
   async stop(): Promise<void> {
     await this.relay?.stop();
-    await Promise.all(this.bridges.map((bridge) => bridge.stop()));
+    await Promise.all([...this.bridges, ...this.deadLetterWatchers].map((consumer) => consumer.stop()));
     await this.worker?.stop();
     await this.api?.close();
     await this.temporal?.connection.close();

@@ -18,7 +18,7 @@ describe('log event validation and normalisation', () => {
 
   it('accepts IPv4 and IPv6 and rejects anything else', () => {
     for (const ip of ['192.0.2.1', '2001:db8::1', '::ffff:192.0.2.1']) expect(validate({ action: 'a', severity: 'INFO', ip_address: ip }).ok, ip).to.equal(true);
-    for (const ip of ['192.0.2.256', 'localhost', '2001:db8:::1', '']) expect(validate({ action: 'a', severity: 'INFO', ip_address: ip }).ok, ip).to.equal(false);
+    for (const ip of ['192.0.2.256', 'localhost', '2001:db8:::1', '', 'fe80::1%eth0']) expect(validate({ action: 'a', severity: 'INFO', ip_address: ip }).ok, ip).to.equal(false);
   });
 
   it('counts the message limit in bytes, not characters', () => {

@@ -1,0 +1,115 @@
+import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
+import { LOG_COLUMNS, type LogEvent } from '../../domain/log-event';
+import { createTenant, tokenFor, validEvent } from '../support/fixtures';
+import { seedLogs } from '../support/seed-logs';
+import { testSystem, type TestSystem } from '../support/system';
+
+const at = (minute: number) => new Date(Date.parse('2026-03-01T08:00:00Z') + minute * 60_000).toISOString();
+
+/** Every field a spreadsheet would run as a formula, in a different column each. */
+const HOSTILE = validEvent({
+  event_timestamp: at(1),
+  severity: 'critical',
+  user_id: '=HYPERLINK("http://evil.example","click")',
+  action: '-2+3',
+  resource: '@SUM(A1:A2)',
+  resource_id: '+cmd|/C calc',
+  session_id: '\tTAB',
+  message: '\rcarriage return',
+  user_agent: '\nline feed',
+  event_id: '＝FULLWIDTH',
+  metadata: { formula: '=1+1' },
+  before_state: { owner: 'alice' },
+  after_state: { owner: 'bob', tags: ['a', 'b'] },
+});
+
+describe('GET /logs/export: NDJSON and CSV with every field', function () {
+  this.timeout(120_000);
+  let system: TestSystem;
+  let tenantId: string;
+  let otherTenant: string;
+  let auditor: string;
+  let seeded: LogEvent[];
+
+  const exportLogs = (params: Record<string, string>, token = auditor) =>
+    system.api.http.get(`/api/v1/logs/export?${new URLSearchParams(params).toString()}`, { token });
+  const ndjson = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogEvent);
+
+  before(async () => {
+    system = await testSystem();
+    tenantId = await createTenant(system);
+    otherTenant = await createTenant(system);
+    auditor = tokenFor(system, 'auditor', tenantId);
+    seeded = await seedLogs(system, tenantId, [
+      validEvent({ event_timestamp: at(0), severity: 'info', message: 'plain, with "quotes" and a comma' }),
+      HOSTILE,
+      validEvent({ event_timestamp: at(2), severity: 'error', message: 'disk quota exceeded', session_id: undefined, metadata: undefined, ip_address: '2001:db8::7' }),
+    ]);
+    await seedLogs(system, otherTenant, [validEvent({ event_timestamp: at(1), message: 'disk quota exceeded elsewhere' })]);
+  });
+
+  it('streams NDJSON as an attachment: every event of the tenant, oldest first, equal to GET /logs/{id}', async () => {
+    const response = await exportLogs({ format: 'ndjson' });
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('content-type')).to.equal('application/x-ndjson; charset=utf-8');
+    expect(response.headers.get('content-disposition')).to.match(new RegExp(`^attachment; filename="audit-logs-${tenantId}-[0-9TZ-]+\\.ndjson"$`));
+    const lines = ndjson(response.text);
+    expect(lines.map((e) => e.id)).to.deep.equal(seeded.map((e) => e.id));
+    for (const line of lines) {
+      const stored = await system.api.http.get(`/api/v1/logs/${line.id}`, { token: auditor });
+      expect(line).to.deep.equal(stored.body);
+      expect(Object.keys(line).sort()).to.deep.equal([...LOG_COLUMNS].sort());
+    }
+    expect((await exportLogs({})).text, 'ndjson is the default').to.equal(response.text);
+  });
+
+  it('writes CSV with the table columns in order, JSON objects as JSON text, and formulas neutralised', async () => {
+    const response = await exportLogs({ format: 'csv' });
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('content-type')).to.equal('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).to.match(/^attachment; filename=".+\.csv"$/);
+    const [header, ...rows] = parse(response.text, { relax_column_count: false }) as string[][];
+    expect(header).to.deep.equal([...LOG_COLUMNS]);
+    expect(header?.slice(0, 3)).to.deep.equal(['id', 'tenant_id', 'received_at']);
+    expect(rows.map((row) => row[0])).to.deep.equal(seeded.map((e) => e.id));
+    const cell = (row: string[] | undefined, column: (typeof LOG_COLUMNS)[number]) => row?.[LOG_COLUMNS.indexOf(column)];
+
+    const hostile = rows[1];
+    expect(cell(hostile, 'user_id')).to.equal(`'=HYPERLINK("http://evil.example","click")`);
+    expect(cell(hostile, 'action')).to.equal("'-2+3");
+    expect(cell(hostile, 'resource')).to.equal("'@SUM(A1:A2)");
+    expect(cell(hostile, 'resource_id')).to.equal("'+cmd|/C calc");
+    expect(cell(hostile, 'session_id')).to.equal("'\tTAB");
+    expect(cell(hostile, 'message')).to.equal("'\rcarriage return");
+    expect(cell(hostile, 'user_agent')).to.equal("'\nline feed");
+    expect(cell(hostile, 'event_id')).to.equal("'＝FULLWIDTH");
+    expect(cell(hostile, 'severity')).to.equal('CRITICAL');
+    expect(JSON.parse(cell(hostile, 'metadata') as string)).to.deep.equal({ formula: '=1+1' });
+    expect(JSON.parse(cell(hostile, 'after_state') as string)).to.deep.equal({ owner: 'bob', tags: ['a', 'b'] });
+    expect(cell(hostile, 'tenant_id')).to.equal(tenantId);
+    expect(cell(hostile, 'event_timestamp')).to.equal(at(1));
+
+    expect(cell(rows[0], 'message')).to.equal('plain, with "quotes" and a comma');
+    expect(cell(rows[0], 'before_state'), 'null is an empty cell').to.equal('');
+    expect(cell(rows[2], 'ip_address')).to.equal('2001:db8::7');
+    expect(cell(rows[2], 'session_id')).to.equal('');
+  });
+
+  it('applies the search filters, q included', async () => {
+    expect(ndjson((await exportLogs({ severity: 'ERROR,CRITICAL' })).text).map((e) => e.id)).to.deep.equal([seeded[1]?.id, seeded[2]?.id]);
+    expect(ndjson((await exportLogs({ start_time: at(1), end_time: at(2) })).text).map((e) => e.id)).to.deep.equal([seeded[1]?.id]);
+    expect(ndjson((await exportLogs({ q: '"quota exceeded"' })).text).map((e) => e.id)).to.deep.equal([seeded[2]?.id]);
+    expect(ndjson((await exportLogs({ q: 'disk', ip_address: '203.0.113.7' })).text)).to.deep.equal([]);
+    const csv = parse((await exportLogs({ format: 'csv', user_id: 'nobody' })).text) as string[][];
+    expect(csv, 'an empty CSV export still has its header').to.deep.equal([[...LOG_COLUMNS]]);
+  });
+
+  it("never exports another tenant's events, also not to an admin naming a tenant", async () => {
+    const mine = ndjson((await exportLogs({})).text);
+    expect(mine.every((e) => e.tenant_id === tenantId)).to.equal(true);
+    const asAdmin = ndjson((await exportLogs({ tenant_id: otherTenant }, tokenFor(system, 'admin'))).text);
+    expect(asAdmin.map((e) => e.tenant_id)).to.deep.equal([otherTenant]);
+    expect(asAdmin[0]?.message).to.equal('disk quota exceeded elsewhere');
+  });
+});
