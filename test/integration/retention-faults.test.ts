@@ -1,0 +1,171 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { tenantsRepository } from '../../db/tenants-repository';
+import { createSqsTaskPublisher } from '../../queue/task-publisher';
+import { createCleanupRequester } from '../../retention/request-cleanup';
+import { tokenFor } from '../support/fixtures';
+import { startPrivateS3, type PrivateS3 } from '../support/private-s3';
+import { archiveInspector, countLogs, eventsBetween, logIds, taskRow, waitForTask } from '../support/retention';
+import { seedLogs } from '../support/seed-logs';
+import { testSystem, type TestSystem } from '../support/system';
+import { waitFor } from '../support/wait-for';
+import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
+
+const CUTOFF = new Date('2025-01-01T00:00:00.000Z');
+const LONG_AGO = new Date('2024-03-01T00:00:00.000Z');
+// Many small parts make each archive long enough to interrupt between parts.
+const EVENTS = 20_000;
+const PART_ROWS = 250;
+
+interface RecordedPart {
+  part_number: number;
+  object_key: string;
+  sha256: string;
+  recorded_at: Date;
+}
+
+async function recordedParts(system: TestSystem, taskId: string): Promise<RecordedPart[]> {
+  const result = await system.ownerPool.query('SELECT part_number, object_key, sha256, recorded_at FROM archive_parts WHERE task_id = $1 ORDER BY part_number', [taskId]);
+  return result.rows;
+}
+
+describe('retention under faults: S3 down, a killed worker', function () {
+  this.timeout(600_000);
+  let system: TestSystem;
+  let requester: ReturnType<typeof createCleanupRequester>;
+
+  before(async () => {
+    system = await testSystem();
+    requester = createCleanupRequester({
+      pool: system.appPool,
+      taskPublisher: createSqsTaskPublisher(system.sqs, system.config.sqs.queueUrls),
+      logger: system.logger,
+      partMaxRows: PART_ROWS,
+    });
+  });
+
+  async function seededTenant(): Promise<{ tenantId: string; oldIds: Set<string> }> {
+    const tenantId = (await tenantsRepository(system.appPool).create({ id: randomUUID(), name: `retention-fault-${randomUUID()}`, retentionDays: 36500 })).id;
+    const old = await seedLogs(system, tenantId, eventsBetween(EVENTS, LONG_AGO, CUTOFF), { index: false });
+    return { tenantId, oldIds: new Set(old.map((event) => event.id)) };
+  }
+
+  describe('S3 down during the archive', () => {
+    let s3: PrivateS3;
+
+    before(async () => {
+      s3 = await startPrivateS3(system.config);
+      await system.replaceWorker({}, s3.config);
+    });
+    after(async () => {
+      await system.replaceWorker();
+      await s3?.dispose();
+    });
+
+    it('fails the archive task with a clear error and deletes nothing; a retry after S3 is back completes both tasks', async () => {
+      const { tenantId, oldIds } = await seededTenant();
+      const { taskId } = await requester.requestCleanup(tenantId, 'ops-admin', CUTOFF);
+      await waitFor('a few parts to be archived', async () => (await recordedParts(system, taskId)).length >= 3, { timeoutMs: 120_000, intervalMs: 20 });
+      await s3.stop();
+      const partsBeforeOutage = await recordedParts(system, taskId);
+      expect(partsBeforeOutage.length, 'the archive must still be in progress when S3 goes down').to.be.below(EVENTS / PART_ROWS);
+
+      const failed = await waitForTask(system, taskId, 'failed', 180_000);
+      expect(failed.error_msg).to.match(/^ObjectStoreError: S3 (upload|read) of tenants\/.+\/part-\d{5}\.ndjson\.gz failed: .*ECONNREFUSED/);
+      expect(failed.result).to.equal(null);
+      expect(await countLogs(system, tenantId)).to.equal(EVENTS);
+      const cleanups = await system.ownerPool.query(`SELECT count(*)::int AS n FROM async_task WHERE tenant_id = $1 AND task_type = 'log_cleanup'`, [tenantId]);
+      expect(cleanups.rows[0].n).to.equal(0);
+
+      await s3.start();
+      const admin = tokenFor(system, 'admin');
+      const retried = await system.api.http.post(`/api/v1/tasks/${taskId}/retry?tenant_id=${tenantId}`, { token: admin });
+      expect(retried.status).to.equal(202);
+
+      const archive = await waitForTask(system, taskId, 'succeeded', 180_000);
+      expect(archive.workflow_id).to.equal(`archive-${taskId}-retry-1`);
+      const cleaned = await waitForTask(system, archive.result.log_cleanup_task_id, 'succeeded', 180_000);
+      expect(cleaned.result).to.include({ archived_rows: EVENTS, deleted_rows: EVENTS });
+      expect(await countLogs(system, tenantId)).to.equal(0);
+
+      // Parts verified before the outage were kept, not rewritten, by the retried run.
+      const partsAfter = await recordedParts(system, taskId);
+      expect(partsAfter.slice(0, partsBeforeOutage.length)).to.deep.equal(partsBeforeOutage);
+      const inspector = archiveInspector(s3.config);
+      try {
+        const { manifest, sha256 } = await inspector.manifest(archive.result.manifest_key);
+        expect(sha256).to.equal(archive.result.manifest_sha256);
+        const archived = (await inspector.events(manifest)).map((event) => event.id);
+        expect(archived).to.have.length(EVENTS);
+        expect(new Set(archived)).to.deep.equal(oldIds);
+      } finally {
+        inspector.close();
+      }
+    });
+  });
+
+  describe('the worker process killed mid-archive', () => {
+    const workers: WorkerProcess[] = [];
+
+    before(async () => {
+      await system.worker?.stop();
+      system.worker = undefined;
+    });
+    after(async () => {
+      for (const worker of workers) await worker.kill('SIGKILL');
+      await system.replaceWorker();
+    });
+
+    it('resumes from where it stood after a SIGKILL and archives every row exactly once', async () => {
+      const { tenantId, oldIds } = await seededTenant();
+      const first = spawnWorkerProcess();
+      workers.push(first);
+      await first.ready();
+
+      const { taskId } = await requester.requestCleanup(tenantId, 'ops-admin', CUTOFF);
+      await waitFor('a few parts to be archived', async () => (await recordedParts(system, taskId)).length >= 3, { timeoutMs: 120_000, intervalMs: 20 });
+      expect(await first.kill('SIGKILL')).to.equal('SIGKILL');
+      const partsAtKill = await recordedParts(system, taskId);
+      expect(partsAtKill.length, 'the archive must still be in progress when the worker dies').to.be.below(EVENTS / PART_ROWS);
+      const inspector = archiveInspector(system.config);
+      const modifiedAtKill = await Promise.all(
+        partsAtKill.map(async (part) => (await inspector.s3.send(new HeadObjectCommand({ Bucket: system.config.s3.bucket, Key: part.object_key }))).LastModified?.getTime()),
+      );
+
+      const second = spawnWorkerProcess();
+      workers.push(second);
+      await second.ready();
+      try {
+        const archive = await waitForTask(system, taskId, 'succeeded', 240_000);
+        expect(archive.workflow_id).to.equal(`archive-${taskId}`);
+        expect(archive.attempts, 'one attempt killed, one resumed').to.equal(2);
+
+        // The attempt that finished is the second, started after the killed one missed its heartbeat.
+        const history = (await system.temporal.workflow.getHandle(archive.workflow_id, archive.run_id).fetchHistory()).events ?? [];
+        const scheduled = history.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'writeArchiveParts');
+        const started = history.find((event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled?.eventId));
+        expect(started?.activityTaskStartedEventAttributes?.attempt).to.equal(2);
+        expect(started?.activityTaskStartedEventAttributes?.lastFailure?.timeoutFailureInfo?.timeoutType).to.equal(4);
+
+        const partsAfter = await recordedParts(system, taskId);
+        expect(partsAfter.slice(0, partsAtKill.length)).to.deep.equal(partsAtKill);
+        const modifiedAfter = await Promise.all(
+          partsAtKill.map(async (part) => (await inspector.s3.send(new HeadObjectCommand({ Bucket: system.config.s3.bucket, Key: part.object_key }))).LastModified?.getTime()),
+        );
+        expect(modifiedAfter).to.deep.equal(modifiedAtKill);
+
+        const { manifest } = await inspector.manifest(archive.result.manifest_key);
+        const archived = (await inspector.events(manifest)).map((event) => event.id);
+        expect(archived, 'no row twice').to.have.length(new Set(archived).size);
+        expect(new Set(archived), 'no row missing').to.deep.equal(oldIds);
+
+        await waitForTask(system, archive.result.log_cleanup_task_id, 'succeeded', 180_000);
+        expect(await logIds(system, tenantId)).to.deep.equal(new Set());
+        expect((await taskRow(system, taskId))?.status).to.equal('succeeded');
+      } finally {
+        inspector.close();
+      }
+    });
+  });
+});
