@@ -1,0 +1,52 @@
+import { figure } from '../lib/figures';
+import { runLoad } from '../lib/load';
+import { measureGrowth } from '../lib/memory-sampler';
+import { readCorpus } from './corpus';
+import { eachRun, round, type Scenario } from './scenario';
+
+const MIB = 2 ** 20;
+const MEMORY_BUDGET_MIB = 64;
+
+/** GET /logs/export as NDJSON and CSV against PostgreSQL COPY TO (plain and gzipped), with the API's memory growth. */
+export const exportLogs: Scenario = {
+  id: '5',
+  title: 'Export NDJSON and CSV',
+  async run(ctx) {
+    await ctx.requireEndpoint('get', '/api/v1/logs/export');
+    const corpus = await readCorpus(ctx);
+    const token = ctx.token('auditor', corpus.tenantId);
+    const apiPid = ctx.services.pid('api');
+    if (!apiPid) throw new Error('the API process is not running');
+    const rate = { ndjson: [] as number[], csv: [] as number[], copy: [] as number[], copyGzip: [] as number[] };
+    const growth = { ndjson: [] as number[], csv: [] as number[] };
+    const notes: string[] = [];
+    await eachRun(ctx, async (run) => {
+      for (const format of ['ndjson', 'csv'] as const) {
+        const { result, growthBytes } = await measureGrowth(apiPid, () => runLoad('exportHttp', { url: ctx.apiUrl, token, format }));
+        rate[format].push((result.rows / result.elapsedMs) * 1000);
+        growth[format].push(growthBytes / MIB);
+        if (result.rows !== corpus.events) notes.push(`run ${run}: ${format} export returned ${result.rows} rows, expected ${corpus.events}`);
+        if (run === 1) notes.push(`${format}: ${round(result.bytes / MIB)} MiB for ${result.rows} rows`);
+      }
+      const copy = await runLoad('exportCopy', { tenantId: corpus.tenantId, gzip: false });
+      const gzip = await runLoad('exportCopy', { tenantId: corpus.tenantId, gzip: true });
+      rate.copy.push((copy.rows / copy.elapsedMs) * 1000);
+      rate.copyGzip.push((gzip.rows / gzip.elapsedMs) * 1000);
+    });
+    notes.push(
+      `${corpus.events.toLocaleString('en-US')} events of one tenant (the full run aims at 1M; the issue also asks for 5M to show memory stays flat).`,
+      'COPY TO runs the export\'s own SELECT (same columns, same order) as the app role in the tenant\'s transaction; memory growth is the API process\'s peak RSS during the download minus its RSS just before, sampled every 50 ms.',
+    );
+    const budget = { text: `≤ ${MEMORY_BUDGET_MIB} MiB`, check: (s: number) => s <= MEMORY_BUDGET_MIB };
+    return {
+      figures: [
+        figure('NDJSON export', 'rows/s', true, rate.ndjson, 'PostgreSQL COPY TO', rate.copy, { text: '≥ 0.5× anchor', check: (s, a) => s >= 0.5 * a }),
+        figure('CSV export', 'rows/s', true, rate.csv, 'PostgreSQL COPY TO', rate.copy, { text: '≥ 0.5× anchor', check: (s, a) => s >= 0.5 * a }),
+        figure('NDJSON export', 'rows/s', true, rate.ndjson, 'PostgreSQL COPY TO + gzip', rate.copyGzip),
+        figure('API memory growth, NDJSON', 'MiB', false, growth.ndjson, 'budget', [MEMORY_BUDGET_MIB], budget),
+        figure('API memory growth, CSV', 'MiB', false, growth.csv, 'budget', [MEMORY_BUDGET_MIB], budget),
+      ],
+      notes,
+    };
+  },
+};

@@ -1,0 +1,12 @@
+import { archiveCleanup } from './archive-cleanup';
+import { bulkIngest } from './bulk-ingest';
+import { exportLogs } from './export';
+import { indexLag } from './index-lag';
+import { insertPath } from './insert-path';
+import { liveTail } from './live-tail';
+import type { Scenario } from './scenario';
+import { search } from './search';
+import { singlePost } from './single-post';
+
+/** In the issue's order; `--only=1,4` picks by id. */
+export const SCENARIOS: Scenario[] = [bulkIngest, insertPath, singlePost, indexLag, search, exportLogs, liveTail, archiveCleanup];
