@@ -1,3 +1,4 @@
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt, { type JwtHeader } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
 import { Type } from '@sinclair/typebox';
@@ -24,7 +25,7 @@ export interface TokenVerifier {
   /** The options jsonwebtoken (and koa-jwt) must verify with: the one algorithm, `iss`/`aud` when configured. */
   readonly verifyOptions: jwt.VerifyOptions & { algorithms: jwt.Algorithm[] };
   /** The key that verifies a token with this header (the secret, the public key, or the JWKS key of its kid). */
-  keyFor(header: JwtHeader): Promise<string>;
+  keyFor(header: JwtHeader): Promise<VerificationKey>;
   /** Checks verified claims (`exp` required, known role, tenant for non-admins) and makes the Principal. */
   principalFrom(payload: unknown): VerifiedToken;
   /** Signature, algorithm, expiry and claims in one step, for entry points outside Koa (WebSocket upgrades). */
@@ -42,11 +43,21 @@ const ClaimsSchema = Type.Object(
 );
 const validateClaims = compileBody(ClaimsSchema);
 
-type KeyFor = (header: JwtHeader) => Promise<string>;
+type VerificationKey = string | KeyObject;
+type KeyFor = (header: JwtHeader) => Promise<VerificationKey>;
+
+function publicKeyFrom(pem: string): KeyObject {
+  try {
+    return createPublicKey(pem);
+  } catch (error) {
+    throw new Error(`JWT_PUBLIC_KEY is not a usable public key: ${(error as Error).message}`, { cause: error });
+  }
+}
 
 function keySource(config: Config['jwt']): KeyFor {
   if (config.verifyKey) {
-    const key = config.verifyKey;
+    // Built once: given a string, jsonwebtoken parses it into a key object on every verification.
+    const key = config.algorithm === 'HS256' ? createSecretKey(Buffer.from(config.verifyKey, 'utf8')) : publicKeyFrom(config.verifyKey);
     return async () => key;
   }
   if (!config.jwksUri) throw new Error('no verification key configured (JWT_SECRET, JWT_PUBLIC_KEY or JWKS_URI)');
