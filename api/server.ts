@@ -3,6 +3,7 @@ import { loadConfig } from '../config/config';
 import { loadDotenv } from '../config/load-dotenv';
 import { runProcess } from '../lifecycle/run-process';
 import { createLogger } from '../observability/logger';
+import { answerClientErrors } from './client-error';
 import { composeApi } from './compose-api';
 import { drainServer } from './drain-server';
 import { attachLogStream } from './stream/attach-log-stream';
@@ -15,11 +16,12 @@ runProcess(logger, config.http.shutdownGraceMs, async () => {
   const api = await composeApi(config, logger);
   const server = createServer(api.app.callback());
   const liveTail = attachLogStream(server, api.liveStream);
+  answerClientErrors(server);
   // A client must send its headers and whole request within these bounds (slowloris protection);
   // responses, such as long exports, are not bounded by them.
   server.headersTimeout = config.http.headersTimeoutMs;
   server.requestTimeout = config.http.requestTimeoutMs;
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.http.port, resolve);

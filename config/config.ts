@@ -11,6 +11,8 @@ export interface Config {
     readonly shutdownGraceMs: number;
     readonly requestTimeoutMs: number;
     readonly headersTimeoutMs: number;
+    /** Longer than the usual proxy idle timeout (60 s), so the client side closes idle connections, not a racing server. */
+    readonly keepAliveTimeoutMs: number;
   };
   readonly postgres: { readonly url: string; readonly poolSize: number };
   readonly redis: { readonly url: string };
@@ -120,6 +122,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
     postgres: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     redis: { url: env.REDIS_URL },

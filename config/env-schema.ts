@@ -60,6 +60,7 @@ export const EnvSchema = Type.Object({
 
   HTTP_REQUEST_TIMEOUT_MS: PositiveInt(60_000),
   HTTP_HEADERS_TIMEOUT_MS: PositiveInt(20_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: PositiveInt(65_000),
 
   /** Signs search cursors so a client cannot forge or alter one; no default, like every secret. */
   CURSOR_SECRET: Type.String({ minLength: 32 }),

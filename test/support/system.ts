@@ -4,6 +4,7 @@ import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type Koa from 'koa';
 import type { Pool } from 'pg';
+import { answerClientErrors } from '../../api/client-error';
 import { composeApi, type ApiOverrides } from '../../api/compose-api';
 import { attachLogStream, type LogStream } from '../../api/stream/attach-log-stream';
 import { createOpenSearchClient, type OpenSearchClient } from '../../clients/opensearch';
@@ -34,6 +35,7 @@ export async function startApi(config: Config, logger: Logger, overrides: ApiOve
   const composed = await composeApi(config, logger, overrides);
   const server: Server = createServer(composed.app.callback());
   const liveTail = attachLogStream(server, composed.liveStream);
+  answerClientErrors(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
