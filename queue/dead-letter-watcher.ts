@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Pool } from 'pg';
 import { Consumer } from 'sqs-consumer';
+import { stopConsumer } from './stop-consumer';
 import { tasksRepository } from '../db/tasks-repository';
 import { withTenantTx } from '../db/tenant-transaction';
 import type { Task } from '../domain/task';
@@ -88,12 +89,7 @@ export function createDeadLetterWatcher(deps: DeadLetterWatcherDeps) {
   return {
     record,
     start: () => consumer.start(),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (!consumer.status.isRunning) return resolve();
-        consumer.once('stopped', () => resolve());
-        consumer.stop({ abort: false });
-      }),
+    stop: () => stopConsumer(consumer),
   };
 }
 

@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { Consumer } from 'sqs-consumer';
+import { stopConsumer } from './stop-consumer';
 import { workflowIdFor, type TaskRef } from '../domain/task';
 import { tasksRepository } from '../db/tasks-repository';
 import { withTenantTx } from '../db/tenant-transaction';
@@ -113,13 +114,7 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
     startRun,
     handleBatch,
     start: () => consumer.start(),
-    /** Stops polling and waits for the batch in hand to finish. */
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (!consumer.status.isRunning) return resolve();
-        consumer.once('stopped', () => resolve());
-        consumer.stop({ abort: false });
-      }),
+    stop: () => stopConsumer(consumer),
   };
 }
 

@@ -1,18 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../config/config';
-
-const complete = {
-  DATABASE_URL: 'postgres://app@localhost/db',
-  REDIS_URL: 'redis://localhost:6379',
-  SQS_INDEX_QUEUE_URL: 'http://localhost:9324/000000000000/index',
-  SQS_ARCHIVE_QUEUE_URL: 'http://localhost:9324/000000000000/archive',
-  SQS_CLEANUP_QUEUE_URL: 'http://localhost:9324/000000000000/cleanup',
-  S3_BUCKET: 'audit-archive',
-  OPENSEARCH_URL: 'http://localhost:9200',
-  TEMPORAL_ADDRESS: 'localhost:7233',
-  JWT_SECRET: 's'.repeat(32),
-  CURSOR_SECRET: 'c'.repeat(32),
-};
+import { complete } from '../support/complete-env';
 
 function errorOf(env: Record<string, string | undefined>): string {
   try {
