@@ -4,6 +4,7 @@ import type { LogIndexer } from '../search/log-indexer';
 import type { RetentionActivityDeps } from './retention-deps';
 import { createRetentionActivities } from './retention-activities';
 import { createIndexActivities } from './index-activities';
+import { createIndexBatchActivities } from './index-batch-activities';
 import { createReindexTenantActivities } from './reindex-tenant-activities';
 import { createRetentionSweepActivities } from './retention-sweep-activities';
 import { createTaskStatusActivities } from './task-status-activities';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createTaskStatusActivities(deps.pool),
     ...createIndexActivities(deps),
+    ...createIndexBatchActivities(deps),
     ...createRetentionActivities(deps),
     ...createReindexTenantActivities(deps),
     ...createRetentionSweepActivities({ pool: deps.pool, requester: deps.cleanupRequester, logger: deps.logger }),

@@ -94,6 +94,7 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
     app,
     liveStream,
     async close() {
+      await ingest.drain();
       await Promise.allSettled([pool.end(), redis.quit(), liveSubscriber.quit(), opensearch.close(), temporal.close()]);
       sqs.destroy();
       s3.destroy();

@@ -74,8 +74,14 @@ export function tasksRepository(tx: TenantTx) {
     recordWorkflowStart: (tenantId: string, taskId: string, workflowId: string, runId: string) =>
       update(tenantId, taskId, 'workflow_id = $4, run_id = $5, error_msg = NULL', ['pending', 'failed'], [workflowId, runId]),
 
-    recordStartFailure: (tenantId: string, taskId: string, message: string) =>
-      update(tenantId, taskId, 'error_msg = $4', ['pending'], [message]),
+    /** Says on each still-pending task why its run could not be started; the message will be redelivered. */
+    async recordStartFailure(tenantId: string, taskIds: readonly string[], message: string): Promise<void> {
+      assertTenant(tx, tenantId);
+      await tx.client.query(
+        `UPDATE async_task SET error_msg = $3, updated_at = now() WHERE tenant_id = $1 AND task_id = ANY($2::uuid[]) AND status = 'pending'`,
+        [tenantId, taskIds, message],
+      );
+    },
 
     markRunning: (tenantId: string, taskId: string, workflowId: string, runId: string) =>
       update(tenantId, taskId, "status = 'running', workflow_id = $4, run_id = $5, error_msg = NULL", ['pending', 'running', 'failed'], [workflowId, runId]),

@@ -60,7 +60,19 @@ export function createIngestService(deps: IngestDeps) {
     if (streamed.status === 'rejected') logger.warn({ err: streamed.reason, tenantId }, 'live publish failed');
   }
 
+  const publishing = new Set<Promise<void>>();
+  /** The response does not wait for SQS or Redis: a lost publish only delays indexing until the relay's pass. */
+  function publishInBackground(tenantId: string, taskId: string, fresh: readonly NewLogRow[]) {
+    const published = publishAfterCommit(tenantId, taskId, fresh).finally(() => publishing.delete(published));
+    publishing.add(published);
+  }
+
   return {
+    /** Waits for the publishes still in flight, so a graceful shutdown hands every task to SQS itself. */
+    async drain(): Promise<void> {
+      while (publishing.size > 0) await Promise.allSettled([...publishing]);
+    },
+
     /** Writes all rows and one reindex task in one transaction, or nothing. */
     async ingest(tenantId: string, userId: string, rows: readonly NewLogRow[], options: IngestOptions = {}): Promise<IngestResult> {
       await ensurePartitions(rows.map((row) => row.event_timestamp));
@@ -94,7 +106,7 @@ export function createIngestService(deps: IngestDeps) {
         return { events, fresh };
       });
       if (fresh.length === 0) return { events, taskId: null };
-      await publishAfterCommit(tenantId, taskId, fresh);
+      publishInBackground(tenantId, taskId, fresh);
       return { events, taskId };
     },
   };

@@ -4,7 +4,7 @@ import { Consumer } from 'sqs-consumer';
 import { stopConsumer } from './stop-consumer';
 import { tasksRepository } from '../db/tasks-repository';
 import { withTenantTx } from '../db/tenant-transaction';
-import type { Task } from '../domain/task';
+import type { Task, TaskRef } from '../domain/task';
 import type { Logger } from '../observability/logger';
 import { decodeTaskMessage } from './task-messages';
 
@@ -46,28 +46,34 @@ export interface DeadLetterWatcherDeps {
 export type DeadLetterOutcome = 'task-failed' | 'task-unaffected' | 'not-a-task-message';
 
 /**
- * Makes "a message that keeps failing" visible on its task: each dead-lettered task message marks
- * its task `failed` with the reason, unless that message's generation already started a run or was
+ * Makes "a message that keeps failing" visible on its tasks: each dead-lettered task message marks
+ * every task it carries `failed` with the reason, unless that message's generation already started a run or was
  * superseded by a retry. The message's data goes to the log, then the message is deleted; if the
  * database write fails the message stays and is read again.
  */
 export function createDeadLetterWatcher(deps: DeadLetterWatcherDeps) {
   const { dlq, pool, logger } = deps;
 
-  async function record(message: Message): Promise<DeadLetterOutcome> {
-    const ref = decodeTaskMessage(message.Body);
-    logger.error(
-      { deadLetterQueue: dlq.name, messageId: message.MessageId, body: message.Body, attributes: message.Attributes, taskId: ref?.taskId },
-      'task message dead-lettered',
-    );
-    if (!ref) return 'not-a-task-message';
+  async function failTask(ref: TaskRef): Promise<boolean> {
     const failed: Task | undefined = await withTenantTx(pool, ref.tenantId, async (tx) => {
       const tasks = tasksRepository(tx);
       const current = await tasks.findById(ref.tenantId, ref.taskId);
       if (!current) return undefined;
       return tasks.markDeadLettered(ref.tenantId, ref.taskId, ref.retryCount ?? 0, deadLetterReason(dlq, current.error_msg));
     });
-    return failed ? 'task-failed' : 'task-unaffected';
+    return failed !== undefined;
+  }
+
+  async function record(message: Message): Promise<DeadLetterOutcome> {
+    const refs = decodeTaskMessage(message.Body);
+    logger.error(
+      { deadLetterQueue: dlq.name, messageId: message.MessageId, body: message.Body, attributes: message.Attributes, taskIds: refs?.map((ref) => ref.taskId) },
+      'task message dead-lettered',
+    );
+    if (!refs) return 'not-a-task-message';
+    let anyFailed = false;
+    for (const ref of refs) anyFailed = (await failTask(ref)) || anyFailed;
+    return anyFailed ? 'task-failed' : 'task-unaffected';
   }
 
   const consumer = Consumer.create({

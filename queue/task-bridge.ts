@@ -8,6 +8,7 @@ import { workflowIdFor, type TaskRef } from '../domain/task';
 import { tasksRepository } from '../db/tasks-repository';
 import { withTenantTx } from '../db/tenant-transaction';
 import type { Logger } from '../observability/logger';
+import { createIndexBatchStarter } from './index-batch-starter';
 import { decodeTaskMessage } from './task-messages';
 import { TASK_TYPE_ATTRIBUTE, TENANT_ID_ATTRIBUTE, workflowTypeFor } from './workflow-routing';
 
@@ -31,6 +32,11 @@ function describeError(error: unknown): string {
 /** `stale`: the message names a generation that is not the task's current one, or a task no longer waiting to start. */
 export type StartOutcome = 'started' | 'already-started' | 'stale';
 
+interface Routed {
+  ref: TaskRef;
+  message: Message;
+}
+
 /**
  * Turns task messages into workflow runs. A message is deleted only after Temporal has recorded the
  * start (or already had it); anything else leaves it to be redelivered and, past the queue's
@@ -38,6 +44,7 @@ export type StartOutcome = 'started' | 'already-started' | 'stale';
  */
 export function createTaskBridge(deps: TaskBridgeDeps) {
   const { temporal, taskQueue, pool, logger } = deps;
+  const startIndexBatch = createIndexBatchStarter(deps);
 
   async function startRun(ref: TaskRef): Promise<StartOutcome> {
     const workflowType = workflowTypeFor(ref.taskType);
@@ -67,35 +74,54 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
     }
   }
 
-  async function recordFailure(ref: TaskRef, message: Message, error: unknown) {
-    const delivery = message.Attributes?.ApproximateReceiveCount ?? '?';
-    const reason = `could not start the workflow (delivery ${delivery}): ${describeError(error)}`;
-    logger.warn({ err: error, taskId: ref.taskId, tenantId: ref.tenantId }, 'workflow start failed; message left for redelivery');
-    await withTenantTx(pool, ref.tenantId, (tx) => tasksRepository(tx).recordStartFailure(ref.tenantId, ref.taskId, reason)).catch((dbError: unknown) => {
-      logger.warn({ err: dbError, taskId: ref.taskId }, 'could not record the start failure on the task');
+  async function recordFailure(tenantId: string, taskIds: readonly string[], messages: readonly Message[], error: unknown) {
+    const deliveries = messages.map((message) => message.Attributes?.ApproximateReceiveCount ?? '?').join(', ');
+    const reason = `could not start the workflow (delivery ${deliveries}): ${describeError(error)}`;
+    logger.warn({ err: error, taskIds, tenantId }, 'workflow start failed; message left for redelivery');
+    await withTenantTx(pool, tenantId, (tx) => tasksRepository(tx).recordStartFailure(tenantId, taskIds, reason)).catch((dbError: unknown) => {
+      logger.warn({ err: dbError, taskIds }, 'could not record the start failure on the tasks');
     });
   }
 
+  /** Runs one start attempt; on failure records why on its tasks and returns the messages to leave for redelivery. */
+  async function attempt(tenantId: string, group: readonly Routed[], start: () => Promise<StartOutcome>): Promise<Message[]> {
+    try {
+      const outcome = await start();
+      logger.debug({ tenantId, tasks: group.length, outcome }, 'task messages handled');
+      return [];
+    } catch (error) {
+      const messages = [...new Set(group.map((routed) => routed.message))];
+      await recordFailure(tenantId, group.map((routed) => routed.ref.taskId), messages, error);
+      return messages;
+    }
+  }
+
+  /**
+   * Reindex tasks are started per tenant, many to one run; other task types one run each. A message
+   * is deleted only when every task it carries was started (or found already started or stale).
+   */
   async function handleBatch(messages: Message[]): Promise<Message[]> {
-    const handled = await Promise.all(
-      messages.map(async (message) => {
-        const ref = decodeTaskMessage(message.Body);
-        if (!ref) {
-          logger.error({ messageId: message.MessageId }, 'not a task message; leaving it for the dead-letter queue');
-          return undefined;
-        }
-        try {
-          const outcome = await startRun(ref);
-          if (outcome === 'stale') logger.info({ taskId: ref.taskId, retryCount: ref.retryCount ?? 0 }, 'stale task message dropped');
-          else logger.debug({ taskId: ref.taskId, outcome }, 'task message handled');
-          return message;
-        } catch (error) {
-          await recordFailure(ref, message, error);
-          return undefined;
-        }
-      }),
-    );
-    return handled.filter((message): message is Message => message !== undefined);
+    const undecodable = new Set<Message>();
+    const indexGroups = new Map<string, Routed[]>();
+    const singles: Routed[] = [];
+    for (const message of messages) {
+      const refs = decodeTaskMessage(message.Body);
+      if (!refs) {
+        logger.error({ messageId: message.MessageId }, 'not a task message; leaving it for the dead-letter queue');
+        undecodable.add(message);
+        continue;
+      }
+      for (const ref of refs) {
+        if (ref.taskType !== 'reindex') singles.push({ ref, message });
+        else indexGroups.set(ref.tenantId, [...(indexGroups.get(ref.tenantId) ?? []), { ref, message }]);
+      }
+    }
+    const unhandled = await Promise.all([
+      ...[...indexGroups].map(([tenantId, group]) => attempt(tenantId, group, () => startIndexBatch(tenantId, group.map((routed) => routed.ref)))),
+      ...singles.map((routed) => attempt(routed.ref.tenantId, [routed], () => startRun(routed.ref))),
+    ]);
+    const keep = new Set([...undecodable, ...unhandled.flat()]);
+    return messages.filter((message) => !keep.has(message));
   }
 
   const consumer = Consumer.create({

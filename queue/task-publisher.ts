@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import type { Config } from '../config/config';
 import type { TaskRef, TaskType } from '../domain/task';
-import { encodeTaskMessage } from './task-messages';
+import { encodeTaskMessage, MAX_REFS_PER_MESSAGE } from './task-messages';
 
 export interface TaskPublisher {
   publish(ref: TaskRef): Promise<void>;
@@ -13,7 +13,10 @@ export interface SqsBatchSender {
 }
 
 export interface PublisherOptions {
-  /** How long a message may wait for companions before its batch is sent. */
+  /**
+   * How long a ref may wait for companions before its batch is sent. Publishing happens after the
+   * response, so this adds only to index lag, and under load it packs many tasks per message.
+   */
   lingerMs?: number;
 }
 
@@ -25,38 +28,46 @@ const QUEUE_OF: Record<TaskType, keyof Config['sqs']['queueUrls']> = {
 };
 
 /** SQS's limit on entries in one SendMessageBatch. */
-const MAX_BATCH = 10;
+const MAX_ENTRIES = 10;
+const MAX_REFS_PER_CALL = MAX_ENTRIES * MAX_REFS_PER_MESSAGE;
 
 export function queueUrlFor(queueUrls: Config['sqs']['queueUrls'], taskType: TaskType): string {
   return queueUrls[QUEUE_OF[taskType]];
 }
 
 interface Waiting {
-  body: string;
+  ref: TaskRef;
   resolve(): void;
   reject(error: Error): void;
 }
 
+const chunk = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+
 /**
- * Publishes task messages in batches of up to ten per queue: concurrent requests share one
- * SendMessageBatch instead of making one SQS call each. Every caller still learns whether its
- * own message was accepted (a refused one is retried by the outbox relay).
+ * Publishes task refs packed many to a message and up to ten messages per SendMessageBatch, so
+ * concurrent requests share one SQS call and the bridge receives many tasks per message. Every
+ * caller still learns whether its own ref was accepted (a refused one is retried by the outbox relay).
  */
-export function createSqsTaskPublisher(sqs: SqsBatchSender, queueUrls: Config['sqs']['queueUrls'], { lingerMs = 2 }: PublisherOptions = {}): TaskPublisher {
+export function createSqsTaskPublisher(sqs: SqsBatchSender, queueUrls: Config['sqs']['queueUrls'], { lingerMs = 25 }: PublisherOptions = {}): TaskPublisher {
   const waiting = new Map<string, Waiting[]>();
   const timers = new Map<string, NodeJS.Timeout>();
 
-  async function sendBatch(queueUrl: string, batch: Waiting[]): Promise<void> {
+  async function sendCall(queueUrl: string, messages: Waiting[][]): Promise<void> {
     try {
-      const result = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((entry, index) => ({ Id: String(index), MessageBody: entry.body })) }));
+      const entries = messages.map((refs, index) => ({ Id: String(index), MessageBody: encodeTaskMessage(refs.map((entry) => entry.ref)) }));
+      const result = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
       const failed = new Map((result.Failed ?? []).map((failure) => [failure.Id, failure]));
-      batch.forEach((entry, index) => {
+      messages.forEach((refs, index) => {
         const failure = failed.get(String(index));
-        if (failure) entry.reject(new Error(`SQS refused the task message: ${failure.Code ?? 'error'} ${failure.Message ?? ''}`.trim()));
-        else entry.resolve();
+        const error = failure && new Error(`SQS refused the task message: ${failure.Code ?? 'error'} ${failure.Message ?? ''}`.trim());
+        for (const entry of refs) {
+          if (error) entry.reject(error);
+          else entry.resolve();
+        }
       });
     } catch (error) {
-      batch.forEach((entry) => entry.reject(error as Error));
+      for (const entry of messages.flat()) entry.reject(error as Error);
     }
   }
 
@@ -65,7 +76,7 @@ export function createSqsTaskPublisher(sqs: SqsBatchSender, queueUrls: Config['s
     timers.delete(queueUrl);
     const queued = waiting.get(queueUrl) ?? [];
     waiting.delete(queueUrl);
-    for (let start = 0; start < queued.length; start += MAX_BATCH) void sendBatch(queueUrl, queued.slice(start, start + MAX_BATCH));
+    for (const call of chunk(chunk(queued, MAX_REFS_PER_MESSAGE), MAX_ENTRIES)) void sendCall(queueUrl, call);
   }
 
   return {
@@ -73,9 +84,9 @@ export function createSqsTaskPublisher(sqs: SqsBatchSender, queueUrls: Config['s
       const queueUrl = queueUrlFor(queueUrls, ref.taskType);
       return new Promise<void>((resolve, reject) => {
         const queued = waiting.get(queueUrl) ?? [];
-        queued.push({ body: encodeTaskMessage(ref), resolve, reject });
+        queued.push({ ref, resolve, reject });
         waiting.set(queueUrl, queued);
-        if (queued.length >= MAX_BATCH) flush(queueUrl);
+        if (queued.length >= MAX_REFS_PER_CALL) flush(queueUrl);
         else if (!timers.has(queueUrl)) timers.set(queueUrl, setTimeout(() => flush(queueUrl), lingerMs));
       });
     },

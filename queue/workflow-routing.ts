@@ -6,7 +6,7 @@ export const TENANT_ID_ATTRIBUTE = defineSearchAttributeKey('TenantId', SearchAt
 export const TASK_TYPE_ATTRIBUTE = defineSearchAttributeKey('TaskType', SearchAttributeType.KEYWORD);
 
 const WORKFLOW_OF: Partial<Record<TaskType, string>> = {
-  reindex: 'indexLogsWorkflow',
+  reindex: 'indexTaskBatchWorkflow',
   archive: 'archiveWorkflow',
   log_cleanup: 'cleanupWorkflow',
   reindex_tenant: 'reindexTenantWorkflow',

@@ -15,6 +15,16 @@ export const indexing: ActivityOptions = {
 };
 
 /**
+ * Indexing a batch of reindex tasks: one heartbeat per bulk request, so a dead worker is noticed
+ * within the heartbeat timeout while a large batch (a backlog drained at once) may run long.
+ */
+export const batchIndexing: ActivityOptions = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8, nonRetryableErrorTypes: PERMANENT },
+};
+
+/**
  * Rebuilding a tenant's documents: one long activity that heartbeats its keyset position. A worker
  * that dies is noticed within the heartbeat timeout and the next attempt resumes from that position.
  */

@@ -8,7 +8,10 @@ import { failureMessage } from './failure-message';
 const status = proxyActivities<Pick<Activities, 'markTaskRunning' | 'markTaskSucceeded' | 'markTaskFailed'>>(statusUpdate);
 const { indexTaskLogs } = proxyActivities<Pick<Activities, 'indexTaskLogs'>>(indexing);
 
-/** Carries a reindex task's events from PostgreSQL into OpenSearch, mirroring each state into the task row. */
+/**
+ * Carries one reindex task's events into OpenSearch. Builds since the batch workflow no longer start
+ * it; it stays registered so runs started by earlier builds (and their retries) still complete.
+ */
 export async function indexLogsWorkflow(input: TaskInput): Promise<IndexResult> {
   const { workflowId, runId } = workflowInfo();
   await status.markTaskRunning({ ...input, workflowId, runId });

@@ -25,7 +25,7 @@ async function queueDrained(system: TestSystem): Promise<boolean> {
 }
 
 const sendTimes = (system: TestSystem, ref: TaskRef, times: number) =>
-  Promise.all(Array.from({ length: times }, () => system.sqs.send(new SendMessageCommand({ QueueUrl: system.config.sqs.queueUrls.index, MessageBody: encodeTaskMessage(ref) }))));
+  Promise.all(Array.from({ length: times }, () => system.sqs.send(new SendMessageCommand({ QueueUrl: system.config.sqs.queueUrls.index, MessageBody: encodeTaskMessage([ref]) }))));
 
 describe('delivery guarantees on the real stack', function () {
   this.timeout(120_000);
@@ -97,7 +97,7 @@ describe('delivery guarantees on the real stack', function () {
     });
     expect(listed).to.have.length(1);
     expect(listed[0]?.execution).to.deep.equal({ workflowId: task.workflow_id, runId: task.run_id });
-    expect(listed[0]?.type.name).to.equal('indexLogsWorkflow');
+    expect(listed[0]?.type.name).to.equal('indexTaskBatchWorkflow');
     expect(listed[0]?.status).to.equal('WORKFLOW_EXECUTION_STATUS_COMPLETED');
   });
 });

@@ -129,7 +129,7 @@ describe('the archive → cleanup chain: snapshot, integrity, duplicate deliveri
     const deliver = async (taskId: string, taskType: 'archive' | 'log_cleanup', times: number) => {
       const queueUrl = taskType === 'archive' ? system.config.sqs.queueUrls.archive : system.config.sqs.queueUrls.cleanup;
       for (let i = 0; i < times; i += 1) {
-        await system.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeTaskMessage({ taskId, tenantId, taskType }) }));
+        await system.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeTaskMessage([{ taskId, tenantId, taskType }]) }));
       }
     };
 

@@ -77,7 +77,7 @@ describe('tasks: dead-lettered task messages', function () {
 
   it('fails the task with the dead-lettering and the last start error, logs the message and deletes it', async () => {
     const taskId = await createTask();
-    const body = encodeTaskMessage({ taskId, tenantId, taskType: 'reindex_tenant' });
+    const body = encodeTaskMessage([{ taskId, tenantId, taskType: 'reindex_tenant' }]);
     await send(queueUrl, body);
 
     const failed = await waitForTask(system, taskId, 'failed', 90_000);
@@ -101,8 +101,8 @@ describe('tasks: dead-lettered task messages', function () {
     const before = await Promise.all([taskRow(system, started), taskRow(system, retriedSince)]);
 
     const bodies = [
-      encodeTaskMessage({ taskId: started, tenantId, taskType: 'reindex_tenant' }),
-      encodeTaskMessage({ taskId: retriedSince, tenantId, taskType: 'reindex_tenant' }),
+      encodeTaskMessage([{ taskId: started, tenantId, taskType: 'reindex_tenant' }]),
+      encodeTaskMessage([{ taskId: retriedSince, tenantId, taskType: 'reindex_tenant' }]),
       'this is not a task message',
     ];
     for (const body of bodies) await send(dlq.url, body);

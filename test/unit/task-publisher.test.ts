@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import type { TaskRef, TaskType } from '../../domain/task';
-import { decodeTaskMessage } from '../../queue/task-messages';
+import { decodeTaskMessage, MAX_REFS_PER_MESSAGE } from '../../queue/task-messages';
 import { createSqsTaskPublisher, type SqsBatchSender } from '../../queue/task-publisher';
 
 const queueUrls = { index: 'http://sqs/q/index', archive: 'http://sqs/q/archive', cleanup: 'http://sqs/q/cleanup' };
@@ -27,31 +27,46 @@ function fakeSqs(behaviour: { refuse?: (body: string) => boolean; fail?: Error }
 }
 
 describe('SQS task publisher', () => {
-  it('shares SendMessageBatch calls of at most ten among concurrent publishes', async () => {
+  it('packs concurrent publishes many to a message and ten messages to a SendMessageBatch', async () => {
     const sqs = fakeSqs();
-    const refs = Array.from({ length: 25 }, () => ref());
+    const refs = Array.from({ length: 1150 }, () => ref());
     const publisher = createSqsTaskPublisher(sqs.sender, queueUrls);
     await Promise.all(refs.map((r) => publisher.publish(r)));
-    expect(sqs.batches.map((b) => b.bodies.length)).to.deep.equal([10, 10, 5]);
-    const sent = sqs.batches.flatMap((b) => b.bodies.map((body) => decodeTaskMessage(body)?.taskId));
+    expect(sqs.batches.map((b) => b.bodies.length)).to.deep.equal([10, 2]);
+    const perMessage = sqs.batches.flatMap((b) => b.bodies.map((body) => decodeTaskMessage(body)?.length));
+    expect(perMessage).to.deep.equal([...Array(11).fill(MAX_REFS_PER_MESSAGE), 50]);
+    const sent = sqs.batches.flatMap((b) => b.bodies.flatMap((body) => decodeTaskMessage(body)?.map((r) => r.taskId)));
     expect(sent).to.deep.equal(refs.map((r) => r.taskId));
+  });
+
+  it('sends a lone publish after the linger, without waiting for companions', async () => {
+    const sqs = fakeSqs();
+    const publisher = createSqsTaskPublisher(sqs.sender, queueUrls, { lingerMs: 1 });
+    const lone = ref();
+    await publisher.publish(lone);
+    expect(sqs.batches).to.have.length(1);
+    expect(decodeTaskMessage(sqs.batches[0]?.bodies[0])).to.deep.equal([lone]);
   });
 
   it('sends each task type to its own queue', async () => {
     const sqs = fakeSqs();
     const publisher = createSqsTaskPublisher(sqs.sender, queueUrls);
     await Promise.all([publisher.publish(ref('reindex')), publisher.publish(ref('archive')), publisher.publish(ref('log_cleanup')), publisher.publish(ref('reindex_tenant'))]);
-    const byQueue = Object.fromEntries(sqs.batches.map((b) => [b.queueUrl, b.bodies.map((body) => decodeTaskMessage(body)?.taskType)]));
+    const byQueue = Object.fromEntries(sqs.batches.map((b) => [b.queueUrl, b.bodies.flatMap((body) => decodeTaskMessage(body)?.map((r) => r.taskType))]));
     expect(byQueue).to.deep.equal({ [queueUrls.index]: ['reindex', 'reindex_tenant'], [queueUrls.archive]: ['archive'], [queueUrls.cleanup]: ['log_cleanup'] });
   });
 
-  it('rejects only the publishes whose entries SQS refused', async () => {
+  it('rejects only the publishes whose message SQS refused', async () => {
     const refused = ref();
     const sqs = fakeSqs({ refuse: (body) => body.includes(refused.taskId) });
     const publisher = createSqsTaskPublisher(sqs.sender, queueUrls);
-    const results = await Promise.allSettled([publisher.publish(ref()), publisher.publish(refused), publisher.publish(ref())]);
-    expect(results.map((r) => r.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
-    expect(((results[1] as PromiseRejectedResult).reason as Error).message).to.contain('InvalidMessageContents');
+    const accepted = Array.from({ length: MAX_REFS_PER_MESSAGE }, () => ref());
+    const results = await Promise.allSettled([...accepted, refused].map((r) => publisher.publish(r)));
+    expect(sqs.batches.map((b) => b.bodies.length)).to.deep.equal([2]);
+    expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(MAX_REFS_PER_MESSAGE);
+    const last = results[MAX_REFS_PER_MESSAGE] as PromiseRejectedResult;
+    expect(last.status).to.equal('rejected');
+    expect((last.reason as Error).message).to.contain('InvalidMessageContents');
   });
 
   it('rejects every publish of a batch whose call failed', async () => {

@@ -12,10 +12,10 @@ describe('task retry generations', () => {
   });
 
   it('carries the generation in the message only for retries', () => {
-    expect(JSON.parse(encodeTaskMessage(ref))).to.not.have.property('retry_count');
-    expect(JSON.parse(encodeTaskMessage({ ...ref, retryCount: 2 }))).to.include({ retry_count: 2 });
-    expect(decodeTaskMessage(encodeTaskMessage({ ...ref, retryCount: 2 }))).to.deep.equal({ ...ref, retryCount: 2 });
-    expect(decodeTaskMessage(JSON.stringify({ task_id: ref.taskId, tenant_id: ref.tenantId, task_type: 'archive', retry_count: 0 }))).to.deep.equal(ref);
+    expect(JSON.parse(encodeTaskMessage([ref])).tasks[0]).to.not.have.property('retry_count');
+    expect(JSON.parse(encodeTaskMessage([{ ...ref, retryCount: 2 }])).tasks[0]).to.include({ retry_count: 2 });
+    expect(decodeTaskMessage(encodeTaskMessage([{ ...ref, retryCount: 2 }]))).to.deep.equal([{ ...ref, retryCount: 2 }]);
+    expect(decodeTaskMessage(JSON.stringify({ task_id: ref.taskId, tenant_id: ref.tenantId, task_type: 'archive', retry_count: 0 }))).to.deep.equal([ref]);
   });
 
   it('rejects a generation that is not a non-negative integer', () => {
@@ -26,6 +26,6 @@ describe('task retry generations', () => {
   });
 
   it('knows the operator reindex type', () => {
-    expect(decodeTaskMessage(encodeTaskMessage({ ...ref, taskType: 'reindex_tenant' }))).to.deep.equal({ ...ref, taskType: 'reindex_tenant' });
+    expect(decodeTaskMessage(encodeTaskMessage([{ ...ref, taskType: 'reindex_tenant' }]))).to.deep.equal([{ ...ref, taskType: 'reindex_tenant' }]);
   });
 });

@@ -1,0 +1,128 @@
+import { expect } from 'chai';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { TaskRef } from '../../domain/task';
+import { encodeTaskMessage } from '../../queue/task-messages';
+import { createTenant, tokenFor, validEvent } from '../support/fixtures';
+import { startApi, testSystem, type RunningApi, type TestSystem } from '../support/system';
+import { waitFor } from '../support/wait-for';
+
+type TaskRow = { task_id: string; status: string; workflow_id: string | null; attempts: number; result: unknown; progress_done: number };
+
+async function tasksOf(system: TestSystem, taskIds: readonly string[]): Promise<TaskRow[]> {
+  const result = await system.ownerPool.query<TaskRow>('SELECT * FROM async_task WHERE task_id = ANY($1::uuid[]) ORDER BY task_id', [taskIds]);
+  return result.rows;
+}
+
+const allSucceeded = (system: TestSystem, taskIds: readonly string[]) =>
+  waitFor(`${taskIds.length} tasks to succeed`, async () => {
+    const rows = await tasksOf(system, taskIds);
+    return rows.length === taskIds.length && rows.every((row) => row.status === 'succeeded') ? rows : undefined;
+  });
+
+async function runsOfTenant(system: TestSystem, tenantId: string): Promise<string[]> {
+  const workflowIds: string[] = [];
+  for await (const execution of system.temporal.workflow.list({ query: `TenantId = '${tenantId}' AND WorkflowType = 'indexTaskBatchWorkflow'` })) workflowIds.push(execution.workflowId);
+  return workflowIds;
+}
+
+/** Events whose tasks are written but never published by the API, so the test decides what SQS carries. */
+async function unpublishedTasks(api: RunningApi, token: string, count: number): Promise<{ logIds: string[]; taskIds: string[] }> {
+  const logIds: string[] = [];
+  const taskIds: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const posted = await api.http.post('/api/v1/logs/bulk', { token, body: { logs: [validEvent({ message: `batched ${i}` }), validEvent({ message: `batched ${i}b` })] } });
+    expect(posted.status).to.equal(201);
+    logIds.push(...(posted.body.ids as string[]));
+    taskIds.push(posted.body.task_id as string);
+  }
+  return { logIds, taskIds };
+}
+
+describe('reindex tasks are indexed many to one workflow run', function () {
+  this.timeout(120_000);
+  let system: TestSystem;
+  let silentApi: RunningApi;
+
+  const send = (refs: TaskRef[]) => system.sqs.send(new SendMessageCommand({ QueueUrl: system.config.sqs.queueUrls.index, MessageBody: encodeTaskMessage(refs) }));
+  const refsOf = (tenantId: string, taskIds: readonly string[]): TaskRef[] => taskIds.map((taskId) => ({ taskId, tenantId, taskType: 'reindex' }));
+
+  before(async () => {
+    system = await testSystem();
+    // The relay would re-publish the unpublished tasks on its own schedule and blur which message started which run.
+    await system.relay.stop();
+    silentApi = await startApi(system.config, system.logger, { taskPublisher: { publish: async () => undefined } });
+  });
+
+  after(async () => {
+    await silentApi?.close();
+    system.relay.start();
+  });
+
+  it('indexes every task of one message in a single run and records each outcome', async () => {
+    const tenantId = await createTenant(system);
+    const { logIds, taskIds } = await unpublishedTasks(silentApi, tokenFor(system, 'user', tenantId), 40);
+    await send(refsOf(tenantId, taskIds));
+
+    const rows = await allSucceeded(system, taskIds);
+    expect(new Set(rows.map((row) => row.workflow_id)).size).to.equal(1);
+    for (const row of rows) {
+      expect(row).to.include({ attempts: 1, progress_done: 2 });
+      expect(row.result).to.deep.equal({ indexed: 2, missing: 0 });
+    }
+    expect(await runsOfTenant(system, tenantId)).to.deep.equal([rows[0]?.workflow_id]);
+    const run = system.temporal.workflow.getHandle(rows[0]?.workflow_id as string);
+    expect(await run.result()).to.deep.equal({ tasks: 40, indexed: 80, missing: 0 });
+
+    await system.opensearch.indices.refresh({ index: system.config.opensearch.index });
+    const { body } = await system.opensearch.count({ index: system.config.opensearch.index, routing: tenantId, body: { query: { ids: { values: logIds } } } });
+    expect(body.count).to.equal(logIds.length);
+  });
+
+  it('starts one run per tenant for a message that mixes tenants', async () => {
+    const [first, second] = await Promise.all([createTenant(system), createTenant(system)]);
+    const a = await unpublishedTasks(silentApi, tokenFor(system, 'user', first), 3);
+    const b = await unpublishedTasks(silentApi, tokenFor(system, 'user', second), 3);
+    await send([...refsOf(first, a.taskIds), ...refsOf(second, b.taskIds)]);
+
+    const [rowsA, rowsB] = await Promise.all([allSucceeded(system, a.taskIds), allSucceeded(system, b.taskIds)]);
+    const runA = new Set(rowsA.map((row) => row.workflow_id));
+    const runB = new Set(rowsB.map((row) => row.workflow_id));
+    expect(runA.size).to.equal(1);
+    expect(runB.size).to.equal(1);
+    expect([...runA]).to.not.deep.equal([...runB]);
+    expect(await runsOfTenant(system, first)).to.deep.equal([...runA]);
+    expect(await runsOfTenant(system, second)).to.deep.equal([...runB]);
+  });
+
+  it('starts only the tasks no run has taken when a redelivery regroups them', async () => {
+    const tenantId = await createTenant(system);
+    const { taskIds } = await unpublishedTasks(silentApi, tokenFor(system, 'user', tenantId), 4);
+    const [t1, t2, t3, t4] = taskIds as [string, string, string, string];
+    await send(refsOf(tenantId, [t1, t2, t3]));
+    const firstRun = await allSucceeded(system, [t1, t2, t3]);
+
+    // The same tasks again, now grouped with a new one: only the new one may run.
+    await send(refsOf(tenantId, [t2, t3, t4]));
+    await send(refsOf(tenantId, [t1, t2, t3]));
+    const [last] = await allSucceeded(system, [t4]);
+    const after = await tasksOf(system, [t1, t2, t3]);
+    expect(after.map((row) => [row.workflow_id, row.attempts])).to.deep.equal(firstRun.map((row) => [row.workflow_id, 1]));
+    expect(last?.workflow_id).to.equal(`reindex-${t4}`);
+    await waitFor('the queue to settle', async () => (await runsOfTenant(system, tenantId)).length === 2);
+  });
+
+  it('lets a second run over a claimed task do nothing', async () => {
+    const tenantId = await createTenant(system);
+    const { taskIds } = await unpublishedTasks(silentApi, tokenFor(system, 'user', tenantId), 2);
+    await send(refsOf(tenantId, taskIds));
+    const done = await allSucceeded(system, taskIds);
+
+    const intruder = await system.temporal.workflow.start('indexTaskBatchWorkflow', {
+      taskQueue: system.config.temporal.taskQueue,
+      workflowId: `intruder-${taskIds[0]}`,
+      args: [{ tenantId, taskIds }],
+    });
+    expect(await intruder.result()).to.deep.equal({ tasks: 0, indexed: 0, missing: 0 });
+    expect(await tasksOf(system, taskIds)).to.deep.equal(done);
+  });
+});
