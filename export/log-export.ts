@@ -64,10 +64,12 @@ export function createLogExport(deps: LogExportDeps) {
   return {
     /** Resolves once the transaction is open, so an unreachable database is an error, not a broken download. */
     async open(tenantId: string, filter: LogFilter, format: ExportFormat): Promise<Readable> {
+      const { q, ...sqlFilter } = filter;
+      // Before any byte is sent: an unavailable search engine is then a 503, not a download cut short.
+      if (q) await deps.text.check(tenantId, q);
       if (running >= maxConcurrent) throw new ExportCapacityError(`${maxConcurrent} exports are already running`);
       running += 1;
       const body = new PassThrough();
-      const { q, ...sqlFilter } = filter;
       let started = false;
       let opened!: () => void;
       const ready = new Promise<void>((resolve) => (opened = resolve));

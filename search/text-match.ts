@@ -11,6 +11,18 @@ interface IdsBody {
  */
 export function createTextMatcher(client: OpenSearchClient, index: string) {
   return {
+    /**
+     * Runs the text query once, matching nothing, so a caller about to stream learns that OpenSearch
+     * is down (or rejects `q`) before it has sent a status, rather than cutting a download short.
+     */
+    async check(tenantId: string, q: string): Promise<void> {
+      await client.search({
+        index,
+        routing: tenantId,
+        body: { size: 0, track_total_hits: false, query: { bool: { filter: [{ term: { tenant_id: tenantId } }, textQueryClause(q)] } } } as never,
+      });
+    },
+
     async matching(tenantId: string, q: string, ids: readonly string[]): Promise<Set<string>> {
       if (ids.length === 0) return new Set();
       const response = await client.search({

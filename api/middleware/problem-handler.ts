@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import { EventIdConflictError } from '../../domain/errors';
 import { ProblemError, problems } from '../problem';
-import { isDependencyUnavailable } from '../dependency-errors';
+import { isDependencyUnavailable, unavailableDetail } from '../dependency-errors';
 
 interface HttpLikeError {
   status?: number;
@@ -20,7 +20,7 @@ const TITLES: Record<number, string> = {
 function toProblem(error: unknown): ProblemError | undefined {
   if (error instanceof ProblemError) return error;
   if (error instanceof EventIdConflictError) return problems.conflict(error.message);
-  if (isDependencyUnavailable(error)) return problems.serviceUnavailable('A required dependency is unavailable; retry shortly.');
+  if (isDependencyUnavailable(error)) return problems.serviceUnavailable(unavailableDetail(error));
   const http = error as HttpLikeError;
   const status = http?.status ?? http?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500 && http.expose !== false) {

@@ -20,6 +20,14 @@ import { installTemporalRuntime, temporalLogger } from '../../workers/temporal-r
 import { composeTemporalWorker, type ComposedWorker, type WorkerOptions } from '../../workers/compose-temporal-worker';
 import { httpClient, type HttpClient } from './http-client';
 
+let bundled: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Bundling the workflows costs seconds and memory: once per process, whichever system asks first. */
+function workflowBundle(logger: Logger): Promise<WorkflowBundleWithSourceMap> {
+  bundled ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: temporalLogger(logger) });
+  return bundled;
+}
+
 /** A running API over a real socket, as a client sees it. */
 export interface RunningApi {
   url: string;
@@ -80,18 +88,19 @@ export class TestSystem {
   relay!: ReturnType<typeof createOutboxRelay>;
   private workflowBundle!: WorkflowBundleWithSourceMap;
 
-  constructor() {
-    this.config = loadConfig(process.env);
+  /** `env` replaces the test run's environment, e.g. to point a second system at servers of a test's own. */
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    this.config = loadConfig(env);
     this.logger = createLogger(this.config.logLevel, 'test-system');
     this.appPool = createPgPool(this.config.postgres.url, 5, 'test-assertions');
-    this.ownerPool = createPgPool(process.env.DATABASE_OWNER_URL as string, 3, 'test-owner');
+    this.ownerPool = createPgPool(env.DATABASE_OWNER_URL as string, 3, 'test-owner');
     this.opensearch = createOpenSearchClient(this.config.opensearch.url);
     this.sqs = createSqsClient(this.config.sqs);
   }
 
   async start(): Promise<this> {
     installTemporalRuntime(this.logger);
-    this.workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: temporalLogger(this.logger) });
+    this.workflowBundle = await workflowBundle(this.logger);
     this.temporal = new TemporalClient({ connection: await Connection.connect({ address: this.config.temporal.address }), namespace: this.config.temporal.namespace });
     this.api = await startApi(this.config, this.logger);
     this.worker = await this.startWorker();
