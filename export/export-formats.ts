@@ -1,6 +1,6 @@
 import type { Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import { LOG_COLUMNS, type LogEvent } from '../domain/log-event';
+import { LOG_COLUMNS } from '../domain/log-event';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -19,19 +19,30 @@ export function neutraliseFormula(cell: string): string {
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
-/** CSV with a header row: columns in table order, JSON objects as JSON text, formulas neutralised. */
+/** CSV with a header row from rows of text cells in column order; JSON columns arrive as JSON text; formulas neutralised. */
 export function csvFormatter(): Transform {
   return stringify({
     header: true,
     columns: [...LOG_COLUMNS],
-    cast: {
-      string: (value) => neutraliseFormula(value),
-      object: (value) => neutraliseFormula(JSON.stringify(value)),
-    },
+    cast: { string: (value) => neutraliseFormula(value) },
   });
 }
 
-/** One JSON document per line, every field of the event. */
-export async function* ndjsonLines(events: AsyncIterable<LogEvent>): AsyncGenerator<string> {
-  for await (const event of events) yield `${JSON.stringify(event)}\n`;
+/**
+ * Lines written per chunk: one write per line would cost more than the line itself, while a chunk
+ * kept well under V8's large-object size (~128 KiB) dies young instead of waiting for a full GC.
+ */
+const LINES_PER_CHUNK = 64;
+
+/** One JSON document per line, from rows of `[id, line]`. */
+export async function* ndjsonLines(rows: AsyncIterable<string[]>): AsyncGenerator<string> {
+  let chunk: string[] = [];
+  for await (const row of rows) {
+    chunk.push(row[1] as string);
+    if (chunk.length >= LINES_PER_CHUNK) {
+      yield `${chunk.join('\n')}\n`;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield `${chunk.join('\n')}\n`;
 }

@@ -1,14 +1,12 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'pg';
-import { toLogEvent, type LogRow } from '../db/logs-repository';
 import { withTenantTx } from '../db/tenant-transaction';
-import type { LogEvent } from '../domain/log-event';
 import type { LogFilter } from '../domain/log-filter';
 import type { Logger } from '../observability/logger';
 import type { TextMatcher } from '../search/text-match';
 import { csvFormatter, ndjsonLines, type ExportFormat } from './export-formats';
-import { exportRowsRepository } from './export-rows';
+import { exportRowsRepository, type ExportRow } from './export-rows';
 
 /** Events asked about per search request when `q` narrows an export. */
 const TEXT_MATCH_BATCH = 500;
@@ -27,21 +25,17 @@ export interface LogExportDeps {
   maxConcurrent?: number;
 }
 
-async function* toEvents(rows: AsyncIterable<LogRow>): AsyncGenerator<LogEvent> {
-  for await (const row of rows) yield toLogEvent(row);
-}
-
-/** Keeps the events that match `q`, asking the search engine about a batch at a time, in order. */
+/** Keeps the rows whose event matches `q` (the id is a row's first cell), asking the search engine about a batch at a time, in order. */
 function keepMatching(text: TextMatcher, tenantId: string, q: string) {
-  return async function* (events: AsyncIterable<LogEvent>): AsyncGenerator<LogEvent> {
-    let batch: LogEvent[] = [];
+  return async function* (rows: AsyncIterable<ExportRow>): AsyncGenerator<ExportRow> {
+    let batch: ExportRow[] = [];
     const flush = async function* () {
-      const matching = await text.matching(tenantId, q, batch.map((event) => event.id));
-      for (const event of batch) if (matching.has(event.id)) yield event;
+      const matching = await text.matching(tenantId, q, batch.map((row) => row[0] as string));
+      for (const row of batch) if (matching.has(row[0] as string)) yield row;
       batch = [];
     };
-    for await (const event of events) {
-      batch.push(event);
+    for await (const row of rows) {
+      batch.push(row);
       if (batch.length >= TEXT_MATCH_BATCH) yield* flush();
     }
     yield* flush();
@@ -74,12 +68,12 @@ export function createLogExport(deps: LogExportDeps) {
       let opened!: () => void;
       const ready = new Promise<void>((resolve) => (opened = resolve));
       const finished = withTenantTx(deps.pool, tenantId, async (tx) => {
-        const rows = exportRowsRepository(tx).stream(tenantId, sqlFilter);
+        const rows = exportRowsRepository(tx).stream(tenantId, sqlFilter, format);
         started = true;
         opened();
-        const events = q ? (source: AsyncIterable<LogRow>) => keepMatching(deps.text, tenantId, q)(toEvents(source)) : toEvents;
-        if (format === 'csv') await pipeline(rows, events, csvFormatter(), body);
-        else await pipeline(rows, events, ndjsonLines, body);
+        const matching = q ? keepMatching(deps.text, tenantId, q) : (source: AsyncIterable<ExportRow>) => source;
+        if (format === 'csv') await pipeline(rows, matching, csvFormatter(), body);
+        else await pipeline(rows, matching, ndjsonLines, body);
       }).finally(() => {
         running -= 1;
       });

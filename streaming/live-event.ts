@@ -1,15 +1,18 @@
 import type { LogEvent } from '../domain/log-event';
 
-/** One event on its way to live-tail sockets; its frame is serialised once, however many sockets receive it. */
+/**
+ * One event on its way to live-tail sockets. Its frame is serialised and UTF-8 encoded once,
+ * however many sockets receive it (ws would encode a string again for every socket).
+ */
 export class LiveEvent {
-  private serialised: string | undefined;
+  private encoded: Buffer | undefined;
 
   constructor(readonly event: LogEvent) {}
 
-  /** The `{"type":"log","data":{...}}` text frame. */
-  get frame(): string {
-    this.serialised ??= JSON.stringify({ type: 'log', data: this.event });
-    return this.serialised;
+  /** The `{"type":"log","data":{...}}` payload of a text frame. */
+  get frame(): Buffer {
+    this.encoded ??= Buffer.from(JSON.stringify({ type: 'log', data: this.event }));
+    return this.encoded;
   }
 }
 

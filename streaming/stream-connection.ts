@@ -30,6 +30,8 @@ export interface StreamConnectionOptions {
 
 /** setTimeout takes at most 2^31-1 ms; a longer delay would fire at once, so it is reached in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Live events are sent as pre-encoded bytes, which ws must still frame as text. */
+const TEXT_FRAME = { binary: false } as const;
 
 function runAt(at: number, action: () => void): () => void {
   let timer: NodeJS.Timeout | undefined;
@@ -77,7 +79,7 @@ export class StreamConnection implements LiveListener {
       if (!this.options.matches(live.event)) continue;
       if (this.hasRoom()) {
         this.reportDrops();
-        this.socket.send(live.frame, this.afterWrite);
+        this.socket.send(live.frame, TEXT_FRAME, this.afterWrite);
       } else {
         this.unreported += 1;
         this.options.onDropped?.(1);

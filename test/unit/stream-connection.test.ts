@@ -17,8 +17,12 @@ class FakeSocket extends EventEmitter {
   pings = 0;
   private pending: { bytes: number; done: (error?: Error | null) => void }[] = [];
 
-  send(data: string, done: (error?: Error | null) => void) {
-    this.sent.push(JSON.parse(data));
+  /** Like ws: `send(data, done)` or `send(data, options, done)`; bytes go out as text only with `binary: false`. */
+  send(data: string | Buffer, ...rest: unknown[]) {
+    const done = rest.at(-1) as (error?: Error | null) => void;
+    const options = rest.length > 1 ? (rest[0] as { binary?: boolean }) : {};
+    if (Buffer.isBuffer(data) && options.binary !== false) throw new Error('bytes sent as a binary frame');
+    this.sent.push(JSON.parse(data.toString()));
     this.bufferedAmount += data.length;
     this.pending.push({ bytes: data.length, done });
   }

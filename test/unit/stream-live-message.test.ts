@@ -10,7 +10,7 @@ describe('live message parsing', () => {
     const { events, foreign } = parseLiveMessage(JSON.stringify({ events: [event] }), tenant);
     expect(foreign).to.equal(0);
     expect(events.map((live) => live.event)).to.deep.equal([event]);
-    expect(JSON.parse(events[0]!.frame)).to.deep.equal({ type: 'log', data: event });
+    expect(JSON.parse(events[0]!.frame.toString('utf8'))).to.deep.equal({ type: 'log', data: event });
   });
 
   it('discards events that name another tenant, or no tenant', () => {
