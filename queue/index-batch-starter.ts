@@ -22,17 +22,23 @@ function uniqueByTask(refs: readonly TaskRef[]): TaskRef[] {
   return [...new Map(refs.map((ref) => [`${ref.taskId}:${ref.retryCount ?? 0}`, ref])).values()];
 }
 
+export interface IndexBatchStart {
+  outcome: StartOutcome;
+  /** Settles when the run this call started closes; absent when it started none. */
+  closed?: Promise<unknown>;
+}
+
 /** Starts one index run for all of a tenant's reindex tasks in a received batch of messages. */
 export function createIndexBatchStarter(deps: { temporal: Client; taskQueue: string; pool: Pool }) {
   const { temporal, taskQueue, pool } = deps;
 
-  return async function startIndexBatch(tenantId: string, refs: readonly TaskRef[]): Promise<StartOutcome> {
+  return async function startIndexBatch(tenantId: string, refs: readonly TaskRef[]): Promise<IndexBatchStart> {
     const candidates = uniqueByTask(refs);
     const startable = await withTenantTx(pool, tenantId, (tx) =>
       indexTaskRuns(tx).startable(tenantId, candidates.map((ref) => ({ taskId: ref.taskId, retryCount: ref.retryCount ?? 0 }))),
     );
     const batch = candidates.filter((ref) => startable.has(ref.taskId));
-    if (batch.length === 0) return 'stale';
+    if (batch.length === 0) return { outcome: 'stale' };
     const taskIds = batch.map((ref) => ref.taskId);
     try {
       const handle = await temporal.workflow.start('indexTaskBatchWorkflow', {
@@ -47,9 +53,9 @@ export function createIndexBatchStarter(deps: { temporal: Client; taskQueue: str
         ]),
       });
       await withTenantTx(pool, tenantId, (tx) => indexTaskRuns(tx).recordStart(tenantId, taskIds, handle.workflowId, handle.firstExecutionRunId));
-      return 'started';
+      return { outcome: 'started', closed: handle.result() };
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'already-started' };
       throw error;
     }
   };

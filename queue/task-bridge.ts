@@ -2,6 +2,7 @@ import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { Pool } from 'pg';
+import { Semaphore, withTimeout } from 'async-mutex';
 import { Consumer } from 'sqs-consumer';
 import { stopConsumer } from './stop-consumer';
 import { workflowIdFor, type TaskRef } from '../domain/task';
@@ -20,7 +21,12 @@ export interface TaskBridgeDeps {
   pool: Pool;
   logger: Logger;
   waitTimeSeconds?: number;
+  /** Index runs this bridge keeps open at once (default 4). */
+  maxIndexRunsInFlight?: number;
 }
+
+/** Below the queue's 30 s visibility timeout, so held messages are not redelivered meanwhile. */
+const INDEX_SLOT_WAIT_MS = 20_000;
 
 /** The error and its causes: the SDK's "Failed to start Workflow" alone does not say that Temporal was unreachable. */
 function describeError(error: unknown): string {
@@ -45,6 +51,28 @@ interface Routed {
 export function createTaskBridge(deps: TaskBridgeDeps) {
   const { temporal, taskQueue, pool, logger } = deps;
   const startIndexBatch = createIndexBatchStarter(deps);
+  const indexRunSlots = withTimeout(new Semaphore(deps.maxIndexRunsInFlight ?? 4), INDEX_SLOT_WAIT_MS);
+
+  /**
+   * Index runs open at once are capped: while the worker is busy, task messages wait in SQS rather
+   * than as many small runs in Temporal, and the next receive gathers them into fewer, larger runs.
+   * A slot not freed in time (a stuck or unreachable worker) does not stop starts altogether.
+   */
+  async function startIndexBatchInTurn(tenantId: string, refs: readonly TaskRef[]): Promise<StartOutcome> {
+    const release = await indexRunSlots.acquire().then(
+      ([, releaseSlot]) => releaseSlot,
+      () => () => undefined,
+    );
+    try {
+      const { outcome, closed } = await startIndexBatch(tenantId, refs);
+      if (closed) void closed.catch(() => undefined).finally(release);
+      else release();
+      return outcome;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
 
   async function startRun(ref: TaskRef): Promise<StartOutcome> {
     const workflowType = workflowTypeFor(ref.taskType);
@@ -117,7 +145,7 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
       }
     }
     const unhandled = await Promise.all([
-      ...[...indexGroups].map(([tenantId, group]) => attempt(tenantId, group, () => startIndexBatch(tenantId, group.map((routed) => routed.ref)))),
+      ...[...indexGroups].map(([tenantId, group]) => attempt(tenantId, group, () => startIndexBatchInTurn(tenantId, group.map((routed) => routed.ref)))),
       ...singles.map((routed) => attempt(routed.ref.tenantId, [routed], () => startRun(routed.ref))),
     ]);
     const keep = new Set([...undecodable, ...unhandled.flat()]);

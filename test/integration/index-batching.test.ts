@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { TaskRef } from '../../domain/task';
+import { createTaskBridge } from '../../queue/task-bridge';
 import { encodeTaskMessage } from '../../queue/task-messages';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { startApi, testSystem, type RunningApi, type TestSystem } from '../support/system';
@@ -125,4 +126,36 @@ describe('reindex tasks are indexed many to one workflow run', function () {
     expect(await intruder.result()).to.deep.equal({ tasks: 0, indexed: 0, missing: 0 });
     expect(await tasksOf(system, taskIds)).to.deep.equal(done);
   });
+
+  it('holds further index runs while the bridge has its limit of runs open', async () => {
+    const tenantId = await createTenant(system);
+    const { taskIds } = await unpublishedTasks(silentApi, tokenFor(system, 'user', tenantId), 2);
+    const [first, second] = taskIds as [string, string];
+    const bridge = createTaskBridge({ taskQueue: system.config.temporal.taskQueue, sqs: system.sqs, queueUrl: system.config.sqs.queueUrls.index, temporal: system.temporal, pool: system.appPool, logger: system.logger, maxIndexRunsInFlight: 1 });
+    const message = (taskId: string) => ({ MessageId: taskId, Body: encodeTaskMessage(refsOf(tenantId, [taskId])) });
+
+    await system.worker?.stop();
+    system.worker = undefined;
+    try {
+      expect(await bridge.handleBatch([message(first)])).to.have.length(1);
+      let secondHandled = false;
+      const handlingSecond = bridge.handleBatch([message(second)]).then((handled) => {
+        secondHandled = true;
+        return handled;
+      });
+      // The first run cannot close without a worker: the second waits for its slot, unstarted.
+      await waitFor('the first run to be recorded', async () => (await tasksOf(system, [first]))[0]?.workflow_id);
+      // Absence can only be watched for a while: unthrottled, the second run starts within milliseconds.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(secondHandled).to.equal(false);
+      expect((await tasksOf(system, [second]))[0]?.workflow_id).to.equal(null);
+
+      system.worker = await system.startWorker();
+      expect(await handlingSecond).to.have.length(1);
+      await allSucceeded(system, [first, second]);
+    } finally {
+      if (!system.worker) system.worker = await system.startWorker();
+    }
+  });
 });
+
