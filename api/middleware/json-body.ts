@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import getRawBody from 'raw-body';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../validation/json-depth';
 import { problems } from '../problem';
 
 function isJson(contentType: string | undefined): boolean {
@@ -10,7 +11,8 @@ function isJson(contentType: string | undefined): boolean {
 
 /**
  * Reads a JSON body of at most `limitBytes` into ctx.request.body: 415 for another content type,
- * 413 past the limit (counted while reading, so an oversized body is never held in memory), 400 if malformed.
+ * 413 past the limit (counted while reading, so an oversized body is never held in memory), 400 if malformed
+ * or nested more than MAX_JSON_DEPTH levels.
  */
 export function jsonBody(limitBytes: number): Middleware {
   return async (ctx, next) => {
@@ -27,11 +29,15 @@ export function jsonBody(limitBytes: number): Middleware {
       if (type === 'entity.too.large') throw problems.payloadTooLarge(limitBytes);
       throw problems.badRequest('The request body could not be read.');
     }
+    let body: unknown;
     try {
-      ctx.request.body = JSON.parse(text) as unknown;
+      body = JSON.parse(text) as unknown;
     } catch (error) {
       throw problems.badRequest(`The request body is not valid JSON: ${(error as Error).message}`);
     }
+    // Validation and storage walk the body recursively: a pathologically deep one is refused first.
+    if (nestsDeeperThan(body, MAX_JSON_DEPTH)) throw problems.badRequest(`The request body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep.`);
+    ctx.request.body = body;
     await next();
   };
 }

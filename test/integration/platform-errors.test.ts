@@ -71,6 +71,12 @@ describe('platform: errors and limits', function () {
     expectProblem(big, 413);
     expectProblem(await system.api.http.post('/api/v1/tenants', { token: admin, rawBody: 'name=acme', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
     expectProblem(await system.api.http.post('/api/v1/tenants', { token: admin, rawBody: '{"name":', headers: { 'content-type': 'application/json' } }), 400);
+    // Found by fast-check: thousands of nested arrays overflowed a recursive walk into a 500.
+    const deep = await system.api.http.post('/api/v1/logs', { token: tokenFor(system, 'user', tenantId), rawBody: `${'['.repeat(5000)}${']'.repeat(5000)}`, headers: { 'content-type': 'application/json' } });
+    expectProblem(deep, 400);
+    expect(deep.body.detail).to.contain('more than 64 levels deep');
+    const deepMetadata = await system.api.http.post('/api/v1/logs', { token: tokenFor(system, 'user', tenantId), body: validEvent({ metadata: { a: JSON.parse(`${'['.repeat(80)}${']'.repeat(80)}`) } }) });
+    expectProblem(deepMetadata, 400);
     const badQuery = await system.api.http.get('/api/v1/tenants?page=%zz', { token: admin });
     expectProblem(badQuery, 400);
     expect(badQuery.body.errors).to.deep.equal([{ path: '/page', message: 'is not valid percent-encoding' }]);
