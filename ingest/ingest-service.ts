@@ -10,6 +10,7 @@ import type { Logger } from '../observability/logger';
 import type { TaskPublisher } from '../queue/task-publisher';
 import type { LivePublisher } from '../streaming/live-publisher';
 import type { NewLogRow } from './normalize-event';
+import { createSingleEventBatcher } from './single-event-batcher';
 
 export interface IngestedEvent {
   id: string;
@@ -67,49 +68,60 @@ export function createIngestService(deps: IngestDeps) {
     publishing.add(published);
   }
 
+  /** Writes all rows and one reindex task in one transaction, or nothing. */
+  async function ingest(tenantId: string, userId: string, rows: readonly NewLogRow[], options: IngestOptions = {}): Promise<IngestResult> {
+    await ensurePartitions(rows.map((row) => row.event_timestamp));
+    const taskId = uuidv7();
+    const { events, fresh } = await withTenantTx(pool, tenantId, async (tx) => {
+      await options.alsoInTransaction?.(tx);
+      const logs = logsRepository(tx);
+      const claims = await logs.claimEventIds(tenantId, rows);
+      const events: IngestedEvent[] = [];
+      const fresh: NewLogRow[] = [];
+      rows.forEach((row, index) => {
+        const claim = row.event_id === null ? undefined : claims.get(row.event_id);
+        if (claim && claim.log_id !== row.id) {
+          if (!claim.content_sha256.equals(row.content_sha256)) throw new EventIdConflictError(index, row.event_id as string);
+          events.push({ id: claim.log_id, event_timestamp: claim.event_timestamp.toISOString(), received_at: claim.received_at.toISOString(), duplicate: true });
+        } else {
+          fresh.push(row);
+          events.push({ id: row.id, event_timestamp: row.event_timestamp.toISOString(), received_at: row.received_at.toISOString(), duplicate: false });
+        }
+      });
+      await logs.insertMany(tenantId, fresh);
+      if (fresh.length > 0) {
+        await tasksRepository(tx).create(tenantId, {
+          taskId,
+          taskType: 'reindex',
+          userId,
+          payload: { log_ids: fresh.map((row) => row.id) },
+          progressTotal: fresh.length,
+        });
+      }
+      return { events, fresh };
+    });
+    if (fresh.length === 0) return { events, taskId: null };
+    publishInBackground(tenantId, taskId, fresh);
+    return { events, taskId };
+  }
+
+  const ingestOne = createSingleEventBatcher(ingest);
+
   return {
     /** Waits for the publishes still in flight, so a graceful shutdown hands every task to SQS itself. */
     async drain(): Promise<void> {
       while (publishing.size > 0) await Promise.allSettled([...publishing]);
     },
 
-    /** Writes all rows and one reindex task in one transaction, or nothing. */
-    async ingest(tenantId: string, userId: string, rows: readonly NewLogRow[], options: IngestOptions = {}): Promise<IngestResult> {
-      await ensurePartitions(rows.map((row) => row.event_timestamp));
-      const taskId = uuidv7();
-      const { events, fresh } = await withTenantTx(pool, tenantId, async (tx) => {
-        await options.alsoInTransaction?.(tx);
-        const logs = logsRepository(tx);
-        const claims = await logs.claimEventIds(tenantId, rows);
-        const events: IngestedEvent[] = [];
-        const fresh: NewLogRow[] = [];
-        rows.forEach((row, index) => {
-          const claim = row.event_id === null ? undefined : claims.get(row.event_id);
-          if (claim && claim.log_id !== row.id) {
-            if (!claim.content_sha256.equals(row.content_sha256)) throw new EventIdConflictError(index, row.event_id as string);
-            events.push({ id: claim.log_id, event_timestamp: claim.event_timestamp.toISOString(), received_at: claim.received_at.toISOString(), duplicate: true });
-          } else {
-            fresh.push(row);
-            events.push({ id: row.id, event_timestamp: row.event_timestamp.toISOString(), received_at: row.received_at.toISOString(), duplicate: false });
-          }
-        });
-        await logs.insertMany(tenantId, fresh);
-        if (fresh.length > 0) {
-          await tasksRepository(tx).create(tenantId, {
-            taskId,
-            taskType: 'reindex',
-            userId,
-            payload: { log_ids: fresh.map((row) => row.id) },
-            progressTotal: fresh.length,
-          });
-        }
-        return { events, fresh };
-      });
-      if (fresh.length === 0) return { events, taskId: null };
-      publishInBackground(tenantId, taskId, fresh);
-      return { events, taskId };
-    },
+    ingest,
+
+    /**
+     * One event, committed together with the other single events of its tenant and user that
+     * arrived meanwhile (see single-event-batcher): a 201 still means this event is committed.
+     */
+    ingestOne,
   };
 }
 
 export type IngestService = ReturnType<typeof createIngestService>;
+

@@ -35,8 +35,7 @@ export function logsRoutes(deps: LogsRouteDeps): Router {
     const ruleErrors = checkEventRules(parsed.value, '', now);
     if (ruleErrors.length > 0) throw problems.validationFailed(ruleErrors);
     const actor = ctx.state.principal?.sub as string;
-    const { events } = await deps.ingest.ingest(tenantId, actor, [toNewLogRow(parsed.value, actor, now)]);
-    const [event] = events as [(typeof events)[number]];
+    const event = await deps.ingest.ingestOne(tenantId, actor, toNewLogRow(parsed.value, actor, now));
     ctx.status = event.duplicate ? 200 : 201;
     ctx.set('Location', `/api/v1/logs/${event.id}`);
     ctx.body = { id: event.id, event_timestamp: event.event_timestamp, received_at: event.received_at };
