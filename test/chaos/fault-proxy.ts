@@ -1,0 +1,133 @@
+import { Agent, createServer, request, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * How an injected fault looks to the client:
+ * - `reset`: the connection is cut before anything is forwarded (the server never saw the request);
+ * - `reset-after-forward`: the request is forwarded and answered, then the connection is cut before
+ *   the answer reaches the client (the server acted on it; the client cannot know — a retry duplicates);
+ * - `error-status`: an error status (503 unless configured) without forwarding.
+ */
+export type FaultMode = 'reset' | 'reset-after-forward' | 'error-status';
+export const FAULT_MODES: readonly FaultMode[] = ['reset', 'reset-after-forward', 'error-status'];
+
+export interface FaultProxyOptions {
+  /** The real server behind the proxy (ElasticMQ, OpenSearch, versitygw…). */
+  target: { host: string; port: number };
+  /** Which requests may be faulted; every other request passes through untouched. Default: all. */
+  eligible?: (request: IncomingMessage) => boolean;
+  /** The share of eligible requests that get a fault, 0 to 1; can be changed while running. */
+  faultRate: number;
+  /** Faults are drawn uniformly from these. Default: all of FAULT_MODES. */
+  modes?: readonly FaultMode[];
+  /** [0, 1) source for fault decisions; a seeded one makes a run replayable. Default: Math.random. */
+  random?: () => number;
+  errorStatus?: number;
+  errorBody?: string;
+  errorContentType?: string;
+}
+
+export interface FaultProxyStats {
+  requests: number;
+  eligible: number;
+  faulted: number;
+  byMode: Record<FaultMode, number>;
+}
+
+export interface FaultProxy {
+  /** `http://127.0.0.1:<port>`: give this to the client instead of the target's URL. */
+  url: string;
+  port: number;
+  stats(): FaultProxyStats;
+  setFaultRate(rate: number): void;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP proxy that forwards every request verbatim (method, path, headers including Host, so
+ * signed requests stay valid) and injects faults into a configurable share of eligible requests.
+ */
+export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
+  const { target, eligible = () => true, modes = FAULT_MODES, random = Math.random } = options;
+  if (modes.length === 0) throw new Error('a fault proxy needs at least one fault mode');
+  let faultRate = checkedRate(options.faultRate);
+  const stats: FaultProxyStats = { requests: 0, eligible: 0, faulted: 0, byMode: { reset: 0, 'reset-after-forward': 0, 'error-status': 0 } };
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+  function faultFor(incoming: IncomingMessage): FaultMode | undefined {
+    if (!eligible(incoming)) return undefined;
+    stats.eligible += 1;
+    if (random() >= faultRate) return undefined;
+    const mode = modes[Math.floor(random() * modes.length)] as FaultMode;
+    stats.faulted += 1;
+    stats.byMode[mode] += 1;
+    return mode;
+  }
+
+  const server = createServer((incoming, outgoing) => {
+    stats.requests += 1;
+    const fault = faultFor(incoming);
+    if (fault === 'reset') {
+      incoming.socket.destroy();
+      return;
+    }
+    if (fault === 'error-status') {
+      incoming.resume();
+      incoming.once('end', () => {
+        outgoing.writeHead(options.errorStatus ?? 503, { 'content-type': options.errorContentType ?? 'application/json' });
+        outgoing.end(options.errorBody ?? '{"message":"fault injected by the test proxy"}');
+      });
+      return;
+    }
+    const upstream = request({ host: target.host, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers, agent }, (answer) => {
+      if (fault === 'reset-after-forward') {
+        answer.resume();
+        answer.once('end', () => incoming.socket.destroy());
+        return;
+      }
+      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(outgoing);
+    });
+    upstream.on('error', () => {
+      if (outgoing.headersSent) outgoing.destroy();
+      else outgoing.writeHead(502, { 'content-type': 'text/plain' }).end('the proxy could not reach its target');
+    });
+    outgoing.on('close', () => {
+      if (!outgoing.writableFinished) upstream.destroy();
+    });
+    incoming.pipe(upstream);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    stats: () => ({ ...stats, byMode: { ...stats.byMode } }),
+    setFaultRate(rate) {
+      faultRate = checkedRate(rate);
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      agent.destroy();
+    },
+  };
+}
+
+function checkedRate(rate: number): number {
+  if (!(rate >= 0 && rate <= 1)) throw new Error(`a fault rate is between 0 and 1, not ${rate}`);
+  return rate;
+}
+
+/**
+ * SQS sends as the AWS SDK v3 makes them: SQS's JSON protocol, one `POST /` per call naming the
+ * operation in `X-Amz-Target` (`AmazonSQS.SendMessage`, `AmazonSQS.SendMessageBatch`).
+ */
+export function isSqsSend(incoming: IncomingMessage): boolean {
+  const operation = incoming.headers['x-amz-target'];
+  return operation === 'AmazonSQS.SendMessage' || operation === 'AmazonSQS.SendMessageBatch';
+}
