@@ -18,16 +18,18 @@ export interface CheckedClients {
 }
 
 /**
- * PostgreSQL, Redis and OpenSearch serve requests directly, so the API is unready without them.
- * SQS, S3 and Temporal sit behind the outbox: while one is down ingest still succeeds and work waits.
+ * Only PostgreSQL is required: without it nothing can be accepted. The others degrade a part of the
+ * API while ingest goes on (OpenSearch: search and stats answer 503; Redis: the live tail answers
+ * 503 and rate limits fall back per replica; SQS, S3, Temporal: work waits in the outbox), and a
+ * load balancer that took the API out of rotation for them would stop ingest with them.
  */
 export function dependencyChecks(clients: CheckedClients): DependencyCheck[] {
   return [
     { name: 'postgres', required: true, check: () => clients.pool.query('SELECT 1') },
-    { name: 'redis', required: true, check: () => clients.redis.ping() },
+    { name: 'redis', required: false, check: () => clients.redis.ping() },
     {
       name: 'opensearch',
-      required: true,
+      required: false,
       check: async () => {
         const health = await clients.opensearch.cluster.health({ timeout: '1s' });
         if (health.body.status === 'red') throw new Error('cluster status is red');

@@ -40,7 +40,7 @@ export const healthRouteDocs: RouteDoc[] = [
     method: 'get',
     path: '/readyz',
     summary: "Readiness: each dependency's state",
-    description: 'PostgreSQL, Redis and OpenSearch are required; SQS, S3 and Temporal sit behind the outbox, so while one is down the service is degraded but ready.',
+    description: 'PostgreSQL is required. While Redis, OpenSearch, SQS, S3 or Temporal is down the service is degraded but ready: ingest goes on, and only the parts that need that server answer 503 (search and stats without OpenSearch, the live tail without Redis) or wait (indexing and retention behind the outbox).',
     tags: ['operations'],
     responses: {
       200: { description: 'Ready, or degraded (an optional dependency is down).', schema: ReadinessSchema },
