@@ -44,11 +44,15 @@ export interface BenchArgs {
   only: string[];
 }
 
-/** `--quick`, `--only=bulk,search` (ids as in bench/scenarios/index.ts). */
+/** `--quick`, `--only=1,4` (ids as in bench/scenarios/index.ts), `--runs=N` (runs per figure, at least 2). */
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const quick = argv.includes('--quick');
   const only = argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean) ?? [];
-  const unknown = argv.filter((arg) => arg !== '--quick' && !arg.startsWith('--only='));
-  if (unknown.length > 0) throw new Error(`unknown arguments: ${unknown.join(' ')} (use --quick, --only=id,id)`);
-  return { mode: quick ? 'quick' : 'full', scale: quick ? QUICK : FULL, only };
+  const runsArg = argv.find((arg) => arg.startsWith('--runs='))?.slice('--runs='.length);
+  const unknown = argv.filter((arg) => arg !== '--quick' && !arg.startsWith('--only=') && !arg.startsWith('--runs='));
+  if (unknown.length > 0) throw new Error(`unknown arguments: ${unknown.join(' ')} (use --quick, --only=id,id, --runs=N)`);
+  const base = quick ? QUICK : FULL;
+  const runs = runsArg === undefined ? base.runs : Number(runsArg);
+  if (!Number.isInteger(runs) || runs < 2) throw new Error(`--runs takes a whole number of at least 2, not ${runsArg}`);
+  return { mode: quick ? 'quick' : 'full', scale: { ...base, runs }, only };
 }
