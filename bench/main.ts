@@ -20,7 +20,7 @@ import type { Scenario } from './scenarios/scenario';
  */
 
 const CAVEATS = [
-  'Measured on a shared 2-CPU machine while other engineers ran their test suites: every server (PostgreSQL, OpenSearch, Temporal, Redis, ElasticMQ, versitygw), the service processes and the load processes compete for the same two cores. Figures are noisy; ratios to anchors measured in the same run are more telling than absolute values. A quiet full run will replace these.',
+  'Measured on a 2-CPU machine: every server (PostgreSQL, OpenSearch, Temporal, Redis, ElasticMQ, versitygw), the service processes and the load processes compete for the same two cores, so the raw anchors run with far less contention than the pipeline they are compared to. The load average at start and end (above) says whether anything else ran. Ratios to anchors measured in the same run are more telling than absolute values.',
   'The servers are the test profile of stack/: PostgreSQL runs with fsync=off and synchronous_commit=off, OpenSearch with one shard, no replica and a 1 s refresh interval, Temporal is the CLI dev server (SQLite).',
   'Load comes from separate processes (bench/load/), over loopback, bounded in time or count. Each figure is the median of the runs; the spread is min–max across runs.',
 ];
