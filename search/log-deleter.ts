@@ -1,4 +1,5 @@
 import type { OpenSearchClient } from '../clients/opensearch';
+import { withoutPayload } from './bulk-request-error';
 
 interface BulkDeleteItem {
   delete?: { _id?: string; status: number; result?: string; error?: { type?: string; reason?: string } };
@@ -16,7 +17,7 @@ export function createLogDeleter(client: OpenSearchClient, indexName: string) {
     async deleteDocuments(tenantId: string, ids: readonly string[]): Promise<DocumentDeletion> {
       if (ids.length === 0) return { deleted: 0, absent: 0 };
       const body = ids.map((id) => ({ delete: { _index: indexName, _id: id, routing: tenantId } }));
-      const response = await client.bulk({ body, refresh: false });
+      const response = await client.bulk({ body, refresh: false }).catch(withoutPayload);
       let deleted = 0;
       let absent = 0;
       for (const item of response.body.items as BulkDeleteItem[]) {

@@ -1,5 +1,6 @@
 import type { OpenSearchClient } from '../clients/opensearch';
 import type { LogEvent } from '../domain/log-event';
+import { withoutPayload } from './bulk-request-error';
 import { logIndexTemplate } from './log-index-template';
 import { toLogDocument } from './log-document';
 
@@ -40,7 +41,7 @@ export function createLogIndexer(client: OpenSearchClient, indexName: string) {
         if (event.tenant_id !== tenantId) throw new Error('event of another tenant passed to indexEvents');
         return [{ index: { _index: indexName, _id: event.id, routing: tenantId } }, toLogDocument(event)];
       });
-      const response = await client.bulk({ body, refresh: false });
+      const response = await client.bulk({ body, refresh: false }).catch(withoutPayload);
       const failure = response.body.errors ? firstFailure(response.body.items as BulkItem[]) : undefined;
       if (failure) {
         const message = `OpenSearch rejected document ${failure._id}: ${failure.error?.type ?? failure.status} ${failure.error?.reason ?? ''}`.trim();

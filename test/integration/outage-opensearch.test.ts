@@ -2,13 +2,12 @@ import { expect } from 'chai';
 import { outageSandboxName, startOutageSystem } from '../support/outage-system';
 import {
   Acknowledged,
-  expectCommitted,
   expectNoServerError,
   expectReadiness,
+  ingestDuringOutage,
   expectUnavailableProblem,
   openTail,
   outageTenant,
-  postBulk,
   postOne,
   readEverything,
   tenantTaskIds,
@@ -47,11 +46,7 @@ describe('outage: OpenSearch down', function () {
 
     await opensearch.stop();
     try {
-      const single = await postOne(system, tenant, 'during the outage');
-      const bulk = await postBulk(system, tenant, 'bulk during the outage');
-      expect([single.status, bulk.status]).to.deep.equal([201, 201]);
-      [single, bulk].forEach((response) => acknowledged.record(response));
-      await expectCommitted(system, tenant.tenantId, acknowledged.ids);
+      const { single, bulk } = await ingestDuringOutage(system, tenant, acknowledged);
       await tail.logWithId(single.body.id);
 
       const seen = await readEverything(system, tenant, before.body.id, bulk.body.task_id);

@@ -2,12 +2,11 @@ import { expect } from 'chai';
 import { outageSandboxName, startOutageSystem } from '../support/outage-system';
 import {
   Acknowledged,
-  expectCommitted,
   expectReadiness,
+  ingestDuringOutage,
   expectUnavailableProblem,
   openTail,
   outageTenant,
-  postBulk,
   postOne,
   readEverything,
   refusedStream,
@@ -48,11 +47,7 @@ describe('outage: Redis down', function () {
       const cut = await tail.closed;
       expect(cut, 'a subscriber learns that the feed was cut and should reconnect').to.deep.equal({ code: 1013, reason: 'live feed interrupted; reconnect' });
 
-      const single = await postOne(system, tenant, 'during the outage');
-      const bulk = await postBulk(system, tenant, 'bulk during the outage');
-      expect([single.status, bulk.status]).to.deep.equal([201, 201]);
-      [single, bulk].forEach((response) => acknowledged.record(response));
-      await expectCommitted(system, tenant.tenantId, acknowledged.ids);
+      const { single, bulk } = await ingestDuringOutage(system, tenant, acknowledged);
       // The limiter falls back to a per-replica count (platform-rate-limit.test.ts covers it in detail).
       expect(single.headers.get('ratelimit-limit')).to.equal('100');
 

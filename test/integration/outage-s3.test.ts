@@ -5,9 +5,9 @@ import {
   Acknowledged,
   expectCommitted,
   expectReadiness,
+  ingestDuringOutage,
   openTail,
   outageTenant,
-  postBulk,
   postOld,
   postOne,
   readEverything,
@@ -52,11 +52,7 @@ describe('outage: S3 (versitygw) down', function () {
     await s3.stop();
     let archiveTaskId: string;
     try {
-      const single = await postOne(system, tenant, 'during the outage');
-      const bulk = await postBulk(system, tenant, 'bulk during the outage');
-      expect([single.status, bulk.status]).to.deep.equal([201, 201]);
-      [single, bulk].forEach((response) => acknowledged.record(response));
-      await expectCommitted(system, tenant.tenantId, acknowledged.ids);
+      const { single, bulk } = await ingestDuringOutage(system, tenant, acknowledged);
       await tail.logWithId(single.body.id);
       await waitUntilIndexed(system, tenant.tenantId, acknowledged.ids);
 

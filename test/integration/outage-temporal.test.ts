@@ -4,9 +4,9 @@ import {
   Acknowledged,
   expectCommitted,
   expectReadiness,
+  ingestDuringOutage,
   openTail,
   outageTenant,
-  postBulk,
   postOld,
   postOne,
   readEverything,
@@ -56,11 +56,7 @@ describe('outage: Temporal down', function () {
     await temporal.stop();
     let archiveTaskId: string;
     try {
-      const single = await postOne(system, tenant, 'during the outage');
-      const bulk = await postBulk(system, tenant, 'bulk during the outage');
-      expect([single.status, bulk.status]).to.deep.equal([201, 201]);
-      [single, bulk].forEach((response) => acknowledged.record(response));
-      await expectCommitted(system, tenant.tenantId, acknowledged.ids);
+      const { single, bulk } = await ingestDuringOutage(system, tenant, acknowledged);
       await tail.logWithId(single.body.id);
       const cleanup = await requestCleanup(system, tenant);
       expect(cleanup.status, cleanup.text).to.equal(202);

@@ -51,6 +51,16 @@ export function postBulk(system: TestSystem, tenant: OutageTenant, message: stri
   return system.api.http.post('/api/v1/logs/bulk', { token: tenant.user, body: { logs } });
 }
 
+/** What every outage test does first while the server is down: a single and a bulk POST, both 201 and committed. */
+export async function ingestDuringOutage(system: TestSystem, tenant: OutageTenant, acknowledged: Acknowledged) {
+  const single = await postOne(system, tenant, 'during the outage');
+  const bulk = await postBulk(system, tenant, 'bulk during the outage');
+  expect([single.status, bulk.status], `${single.text} ${bulk.text}`).to.deep.equal([201, 201]);
+  [single, bulk].forEach((response) => acknowledged.record(response));
+  await expectCommitted(system, tenant.tenantId, acknowledged.ids);
+  return { single, bulk };
+}
+
 /** What a user reads: search, one event, stats, an export, a task. */
 export async function readEverything(system: TestSystem, tenant: OutageTenant, logId: string, taskId: string) {
   const { http } = system.api;
