@@ -5,15 +5,20 @@ import { logsRepository } from '../db/logs-repository';
 import { withTenantTx } from '../db/tenant-transaction';
 import type { LogIndexer } from '../search/log-indexer';
 
-/** One tenant's reindex tasks that one run carries to search together. */
-export interface IndexBatchInput {
+/** One tenant's share of an index run: its reindex tasks. */
+export interface TenantTasks {
   tenantId: string;
   taskIds: string[];
 }
 
-export interface IndexBatchRun extends IndexBatchInput {
-  workflowId: string;
-  runId: string;
+/** The reindex tasks one run carries to search, grouped by tenant (each tenant in its own transactions). */
+export interface IndexBatchInput {
+  tenants: TenantTasks[];
+}
+
+export interface TenantOutcomes {
+  tenantId: string;
+  outcomes: IndexTaskOutcome[];
 }
 
 /** Rows loaded and sent to OpenSearch per `_bulk` request. */
@@ -23,40 +28,52 @@ export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndex
   const inTenant = <T>(tenantId: string, work: (runs: ReturnType<typeof indexTaskRuns>) => Promise<T>) =>
     withTenantTx(deps.pool, tenantId, (tx) => work(indexTaskRuns(tx)));
 
+  /** Loads one tenant's held tasks and bulk-indexes their events; ids whose rows are gone (deleted by retention since) count as missing. */
+  async function indexTenant(tenantId: string, taskIds: readonly string[], workflowId: string, heartbeat: () => void): Promise<IndexTaskOutcome[]> {
+    const tasks = await inTenant(tenantId, (runs) => runs.startAttempt(tenantId, taskIds, workflowId));
+    const logIds = [...new Set(tasks.flatMap((task) => task.logIds))];
+    const found = new Set<string>();
+    for (let start = 0; start < logIds.length; start += ROWS_PER_BULK) {
+      const slice = logIds.slice(start, start + ROWS_PER_BULK);
+      const events = await withTenantTx(deps.pool, tenantId, (tx) => logsRepository(tx).findByIds(tenantId, slice));
+      await deps.indexer.indexEvents(tenantId, events);
+      for (const event of events) found.add(event.id);
+      heartbeat();
+    }
+    return tasks.map(({ taskId, logIds: ids }) => {
+      const indexed = ids.filter((id) => found.has(id)).length;
+      return { taskId, indexed, missing: ids.length - indexed };
+    });
+  }
+
   return {
-    /** Marks the batch's unclaimed tasks running under this run; returns the ones it now holds. */
-    claimIndexTasks: (run: IndexBatchRun): Promise<string[]> =>
-      inTenant(run.tenantId, (runs) => runs.claim(run.tenantId, run.taskIds, run.workflowId, run.runId)),
-
-    /**
-     * Loads the held tasks' events and bulk-indexes them, heartbeating after each bulk request;
-     * re-running overwrites the same documents (`_id` = log id). Ids whose rows are gone (deleted by
-     * retention since) count as missing.
-     */
-    async indexClaimedTasks(run: Omit<IndexBatchRun, 'runId'>): Promise<IndexTaskOutcome[]> {
-      const { tenantId, workflowId } = run;
-      const tasks = await inTenant(tenantId, (runs) => runs.startAttempt(tenantId, run.taskIds, workflowId));
-      const logIds = [...new Set(tasks.flatMap((task) => task.logIds))];
-      const found = new Set<string>();
-      for (let start = 0; start < logIds.length; start += ROWS_PER_BULK) {
-        const slice = logIds.slice(start, start + ROWS_PER_BULK);
-        const events = await withTenantTx(deps.pool, tenantId, (tx) => logsRepository(tx).findByIds(tenantId, slice));
-        await deps.indexer.indexEvents(tenantId, events);
-        for (const event of events) found.add(event.id);
-        Context.current().heartbeat(start + slice.length);
+    /** Marks each tenant's unclaimed tasks running under this run; returns the tasks it now holds, tenants without any left out. */
+    async claimIndexTasks(run: IndexBatchInput & { workflowId: string; runId: string }): Promise<TenantTasks[]> {
+      const claimed: TenantTasks[] = [];
+      for (const { tenantId, taskIds } of run.tenants) {
+        const held = await inTenant(tenantId, (runs) => runs.claim(tenantId, taskIds, run.workflowId, run.runId));
+        if (held.length > 0) claimed.push({ tenantId, taskIds: held });
       }
-      return tasks.map(({ taskId, logIds: ids }) => {
-        const indexed = ids.filter((id) => found.has(id)).length;
-        return { taskId, indexed, missing: ids.length - indexed };
-      });
+      return claimed;
     },
 
-    async completeIndexTasks(input: { tenantId: string; workflowId: string; outcomes: IndexTaskOutcome[] }): Promise<void> {
-      await inTenant(input.tenantId, (runs) => runs.complete(input.tenantId, input.workflowId, input.outcomes));
+    /** Indexes the held tasks' events, heartbeating after each bulk request; re-running overwrites the same documents (`_id` = log id). */
+    async indexClaimedTasks(run: IndexBatchInput & { workflowId: string }): Promise<TenantOutcomes[]> {
+      const context = Context.current();
+      let bulks = 0;
+      const results: TenantOutcomes[] = [];
+      for (const { tenantId, taskIds } of run.tenants) {
+        results.push({ tenantId, outcomes: await indexTenant(tenantId, taskIds, run.workflowId, () => context.heartbeat((bulks += 1))) });
+      }
+      return results;
     },
 
-    async failIndexTasks(input: { tenantId: string; taskIds: string[]; workflowId: string; error: string }): Promise<void> {
-      await inTenant(input.tenantId, (runs) => runs.fail(input.tenantId, input.taskIds, input.workflowId, input.error));
+    async completeIndexTasks(input: { workflowId: string; tenants: TenantOutcomes[] }): Promise<void> {
+      for (const { tenantId, outcomes } of input.tenants) await inTenant(tenantId, (runs) => runs.complete(tenantId, input.workflowId, outcomes));
+    },
+
+    async failIndexTasks(input: IndexBatchInput & { workflowId: string; error: string }): Promise<void> {
+      for (const { tenantId, taskIds } of input.tenants) await inTenant(tenantId, (runs) => runs.fail(tenantId, taskIds, input.workflowId, input.error));
     },
   };
 }

@@ -28,31 +28,52 @@ export interface IndexBatchStart {
   closed?: Promise<unknown>;
 }
 
-/** Starts one index run for all of a tenant's reindex tasks in a received batch of messages. */
+/** The refs of each tenant, in order of first appearance. */
+function byTenant(refs: readonly TaskRef[]): Map<string, TaskRef[]> {
+  const groups = new Map<string, TaskRef[]>();
+  for (const ref of refs) groups.set(ref.tenantId, [...(groups.get(ref.tenantId) ?? []), ref]);
+  return groups;
+}
+
+/**
+ * Starts one index run for all the reindex tasks of a received batch of messages, whatever their
+ * tenants (each tenant's tasks are then handled in transactions of that tenant). A run of one
+ * tenant carries its TenantId search attribute, so the Temporal UI can filter by it.
+ */
 export function createIndexBatchStarter(deps: { temporal: Client; taskQueue: string; pool: Pool }) {
   const { temporal, taskQueue, pool } = deps;
 
-  return async function startIndexBatch(tenantId: string, refs: readonly TaskRef[]): Promise<IndexBatchStart> {
-    const candidates = uniqueByTask(refs);
+  async function startableOf(tenantId: string, refs: readonly TaskRef[]): Promise<TaskRef[]> {
     const startable = await withTenantTx(pool, tenantId, (tx) =>
-      indexTaskRuns(tx).startable(tenantId, candidates.map((ref) => ({ taskId: ref.taskId, retryCount: ref.retryCount ?? 0 }))),
+      indexTaskRuns(tx).startable(tenantId, refs.map((ref) => ({ taskId: ref.taskId, retryCount: ref.retryCount ?? 0 }))),
     );
-    const batch = candidates.filter((ref) => startable.has(ref.taskId));
-    if (batch.length === 0) return { outcome: 'stale' };
-    const taskIds = batch.map((ref) => ref.taskId);
+    return refs.filter((ref) => startable.has(ref.taskId));
+  }
+
+  return async function startIndexBatch(refs: readonly TaskRef[]): Promise<IndexBatchStart> {
+    const groups = byTenant(uniqueByTask(refs));
+    const tenants = (await Promise.all([...groups].map(async ([tenantId, group]) => ({ tenantId, refs: await startableOf(tenantId, group) })))).filter(
+      (tenant) => tenant.refs.length > 0,
+    );
+    if (tenants.length === 0) return { outcome: 'stale' };
+    const batch = tenants.flatMap((tenant) => tenant.refs);
+    const only = tenants.length === 1 ? tenants[0]?.tenantId : undefined;
     try {
       const handle = await temporal.workflow.start('indexTaskBatchWorkflow', {
         taskQueue,
         workflowId: indexBatchWorkflowId(batch),
-        args: [{ tenantId, taskIds }],
+        args: [{ tenants: tenants.map((tenant) => ({ tenantId: tenant.tenantId, taskIds: tenant.refs.map((ref) => ref.taskId) })) }],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
         typedSearchAttributes: new TypedSearchAttributes([
-          { key: TENANT_ID_ATTRIBUTE, value: tenantId },
           { key: TASK_TYPE_ATTRIBUTE, value: 'reindex' },
+          ...(only ? [{ key: TENANT_ID_ATTRIBUTE, value: only }] : []),
         ]),
       });
-      await withTenantTx(pool, tenantId, (tx) => indexTaskRuns(tx).recordStart(tenantId, taskIds, handle.workflowId, handle.firstExecutionRunId));
+      for (const tenant of tenants) {
+        const taskIds = tenant.refs.map((ref) => ref.taskId);
+        await withTenantTx(pool, tenant.tenantId, (tx) => indexTaskRuns(tx).recordStart(tenant.tenantId, taskIds, handle.workflowId, handle.firstExecutionRunId));
+      }
       return { outcome: 'started', closed: handle.result() };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'already-started' };

@@ -58,13 +58,13 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
    * than as many small runs in Temporal, and the next receive gathers them into fewer, larger runs.
    * A slot not freed in time (a stuck or unreachable worker) does not stop starts altogether.
    */
-  async function startIndexBatchInTurn(tenantId: string, refs: readonly TaskRef[]): Promise<StartOutcome> {
+  async function startIndexBatchInTurn(refs: readonly TaskRef[]): Promise<StartOutcome> {
     const release = await indexRunSlots.acquire().then(
       ([, releaseSlot]) => releaseSlot,
       () => () => undefined,
     );
     try {
-      const { outcome, closed } = await startIndexBatch(tenantId, refs);
+      const { outcome, closed } = await startIndexBatch(refs);
       if (closed) void closed.catch(() => undefined).finally(release);
       else release();
       return outcome;
@@ -102,35 +102,41 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
     }
   }
 
-  async function recordFailure(tenantId: string, taskIds: readonly string[], messages: readonly Message[], error: unknown) {
+  /** Writes why the start failed on each task of the group, in its tenant's transaction. */
+  async function recordFailure(group: readonly Routed[], messages: readonly Message[], error: unknown) {
     const deliveries = messages.map((message) => message.Attributes?.ApproximateReceiveCount ?? '?').join(', ');
     const reason = `could not start the workflow (delivery ${deliveries}): ${describeError(error)}`;
-    logger.warn({ err: error, taskIds, tenantId }, 'workflow start failed; message left for redelivery');
-    await withTenantTx(pool, tenantId, (tx) => tasksRepository(tx).recordStartFailure(tenantId, taskIds, reason)).catch((dbError: unknown) => {
-      logger.warn({ err: dbError, taskIds }, 'could not record the start failure on the tasks');
-    });
+    logger.warn({ err: error, taskIds: group.map((routed) => routed.ref.taskId) }, 'workflow start failed; message left for redelivery');
+    const tenants = new Map<string, string[]>();
+    for (const { ref } of group) tenants.set(ref.tenantId, [...(tenants.get(ref.tenantId) ?? []), ref.taskId]);
+    for (const [tenantId, taskIds] of tenants) {
+      await withTenantTx(pool, tenantId, (tx) => tasksRepository(tx).recordStartFailure(tenantId, taskIds, reason)).catch((dbError: unknown) => {
+        logger.warn({ err: dbError, taskIds }, 'could not record the start failure on the tasks');
+      });
+    }
   }
 
   /** Runs one start attempt; on failure records why on its tasks and returns the messages to leave for redelivery. */
-  async function attempt(tenantId: string, group: readonly Routed[], start: () => Promise<StartOutcome>): Promise<Message[]> {
+  async function attempt(group: readonly Routed[], start: () => Promise<StartOutcome>): Promise<Message[]> {
     try {
       const outcome = await start();
-      logger.debug({ tenantId, tasks: group.length, outcome }, 'task messages handled');
+      logger.debug({ tasks: group.length, outcome }, 'task messages handled');
       return [];
     } catch (error) {
       const messages = [...new Set(group.map((routed) => routed.message))];
-      await recordFailure(tenantId, group.map((routed) => routed.ref.taskId), messages, error);
+      await recordFailure(group, messages, error);
       return messages;
     }
   }
 
   /**
-   * Reindex tasks are started per tenant, many to one run; other task types one run each. A message
+   * The reindex tasks of a received batch start as one run, whatever their tenants; other task types
+   * one run each. A message
    * is deleted only when every task it carries was started (or found already started or stale).
    */
   async function handleBatch(messages: Message[]): Promise<Message[]> {
     const undecodable = new Set<Message>();
-    const indexGroups = new Map<string, Routed[]>();
+    const reindex: Routed[] = [];
     const singles: Routed[] = [];
     for (const message of messages) {
       const refs = decodeTaskMessage(message.Body);
@@ -141,12 +147,12 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
       }
       for (const ref of refs) {
         if (ref.taskType !== 'reindex') singles.push({ ref, message });
-        else indexGroups.set(ref.tenantId, [...(indexGroups.get(ref.tenantId) ?? []), { ref, message }]);
+        else reindex.push({ ref, message });
       }
     }
     const unhandled = await Promise.all([
-      ...[...indexGroups].map(([tenantId, group]) => attempt(tenantId, group, () => startIndexBatchInTurn(tenantId, group.map((routed) => routed.ref)))),
-      ...singles.map((routed) => attempt(routed.ref.tenantId, [routed], () => startRun(routed.ref))),
+      ...(reindex.length > 0 ? [attempt(reindex, () => startIndexBatchInTurn(reindex.map((routed) => routed.ref)))] : []),
+      ...singles.map((routed) => attempt([routed], () => startRun(routed.ref))),
     ]);
     const keep = new Set([...undecodable, ...unhandled.flat()]);
     return messages.filter((message) => !keep.has(message));

@@ -72,7 +72,7 @@ describe('create-log flow, end to end on the real stack', function () {
     const handle = system.temporal.workflow.getHandle(task.workflow_id, task.run_id);
     const run = await handle.result();
     expect(run.tasks).to.be.at.least(1);
-    expect(run.indexed).to.equal(run.tasks);
+    expect(run.indexed).to.be.at.least(run.tasks);
     const description = await handle.describe();
     expect(description.status.name).to.equal('COMPLETED');
     expect(description.type).to.equal('indexTaskBatchWorkflow');
