@@ -2,16 +2,13 @@ import { expect } from 'chai';
 import { loadConfig } from '../../config/config';
 import { outageSandboxName, sandboxEnv, startOutageSystem } from '../support/outage-system';
 import {
-  Acknowledged,
   expectCommitted,
   expectReadiness,
   ingestDuringOutage,
-  openTail,
   outageTenant,
-  postOld,
-  postOne,
   readEverything,
   requestCleanup,
+  seedBeforeOutage,
   tenantTaskIds,
   waitUntilIndexed,
   waitUntilTasksEnd,
@@ -43,11 +40,7 @@ describe('outage: S3 (versitygw) down', function () {
   });
 
   it('serves everything but archiving; the archive fails with a clear error, deletes nothing, and a retry after S3 returns completes the chain', async () => {
-    const acknowledged = new Acknowledged();
-    const old = await postOld(system, tenant, 'old, to be archived');
-    const before = await postOne(system, tenant, 'before the outage');
-    [old, before].forEach((response) => acknowledged.record(response));
-    const tail = await openTail(system, tenant);
+    const { acknowledged, before, tail } = await seedBeforeOutage(system, tenant);
 
     await s3.stop();
     let archiveTaskId: string;

@@ -1,16 +1,13 @@
 import { expect } from 'chai';
 import { outageSandboxName, sandboxQueues, startOutageSystem } from '../support/outage-system';
 import {
-  Acknowledged,
   expectCommitted,
   expectReadiness,
   ingestDuringOutage,
-  openTail,
   outageTenant,
-  postOld,
-  postOne,
   readEverything,
   requestCleanup,
+  seedBeforeOutage,
   taskStatuses,
   tenantTaskIds,
   waitUntilIndexed,
@@ -40,12 +37,7 @@ describe('outage: SQS (ElasticMQ) down', function () {
   });
 
   it('keeps ingesting and serving while tasks wait in the outbox, and the relay drains them once SQS is back', async () => {
-    const acknowledged = new Acknowledged();
-    const old = await postOld(system, tenant, 'old, to be archived');
-    const before = await postOne(system, tenant, 'before the outage');
-    [old, before].forEach((response) => acknowledged.record(response));
-    await waitUntilIndexed(system, tenant.tenantId, acknowledged.ids);
-    const tail = await openTail(system, tenant);
+    const { acknowledged, before, tail } = await seedBeforeOutage(system, tenant);
 
     // ElasticMQ keeps messages in memory: whatever was queued is lost with it, as with an SQS region that lost them.
     await sqs.stop();

@@ -1,16 +1,13 @@
 import { expect } from 'chai';
 import { outageSandboxName, startOutageSystem } from '../support/outage-system';
 import {
-  Acknowledged,
   expectCommitted,
   expectReadiness,
   ingestDuringOutage,
-  openTail,
   outageTenant,
-  postOld,
-  postOne,
   readEverything,
   requestCleanup,
+  seedBeforeOutage,
   tenantTaskIds,
   waitUntilIndexed,
   waitUntilTasksEnd,
@@ -46,12 +43,7 @@ describe('outage: Temporal down', function () {
   });
 
   it('keeps ingesting and serving; tasks wait with the start failure recorded, and run once Temporal is back', async () => {
-    const acknowledged = new Acknowledged();
-    const old = await postOld(system, tenant, 'old, to be archived');
-    const before = await postOne(system, tenant, 'before the outage');
-    [old, before].forEach((response) => acknowledged.record(response));
-    await waitUntilIndexed(system, tenant.tenantId, acknowledged.ids);
-    const tail = await openTail(system, tenant);
+    const { acknowledged, before, tail } = await seedBeforeOutage(system, tenant);
 
     await temporal.stop();
     let archiveTaskId: string;

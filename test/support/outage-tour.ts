@@ -51,6 +51,20 @@ export function postBulk(system: TestSystem, tenant: OutageTenant, message: stri
   return system.api.http.post('/api/v1/logs/bulk', { token: tenant.user, body: { logs } });
 }
 
+/**
+ * What the archive-minded outage tests do before stopping the server: an old event (for a cleanup
+ * to archive) and a recent one, both indexed, and a live tail open.
+ */
+export async function seedBeforeOutage(system: TestSystem, tenant: OutageTenant) {
+  const acknowledged = new Acknowledged();
+  const old = await postOld(system, tenant, 'old, to be archived');
+  const before = await postOne(system, tenant, 'before the outage');
+  [old, before].forEach((response) => acknowledged.record(response));
+  await waitUntilIndexed(system, tenant.tenantId, acknowledged.ids);
+  const tail = await openTail(system, tenant);
+  return { acknowledged, old, before, tail };
+}
+
 /** What every outage test does first while the server is down: a single and a bulk POST, both 201 and committed. */
 export async function ingestDuringOutage(system: TestSystem, tenant: OutageTenant, acknowledged: Acknowledged) {
   const single = await postOne(system, tenant, 'during the outage');
