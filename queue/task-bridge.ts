@@ -131,8 +131,8 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
 
   /**
    * The reindex tasks of a received batch start as one run, whatever their tenants; other task types
-   * one run each. A message
-   * is deleted only when every task it carries was started (or found already started or stale).
+   * one run each. A message is deleted only when every task it carries was started (or found
+   * already started or stale).
    */
   async function handleBatch(messages: Message[]): Promise<Message[]> {
     const undecodable = new Set<Message>();
