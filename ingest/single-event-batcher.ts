@@ -10,11 +10,6 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-interface Queue {
-  waiting: Waiting[];
-  writing: boolean;
-}
-
 /** Events one group transaction carries at most (a bulk request's limit). */
 const MAX_GROUP = 1000;
 
@@ -26,7 +21,8 @@ const MAX_GROUP = 1000;
  * Every caller still gets its own answer only after its event is committed.
  */
 export function createSingleEventBatcher(write: WriteEvents) {
-  const queues = new Map<string, Queue>();
+  /** A pair has a queue exactly while its events are being written; arrivals meanwhile join it. */
+  const queues = new Map<string, Waiting[]>();
 
   async function writeGroup(tenantId: string, userId: string, group: Waiting[]): Promise<void> {
     try {
@@ -42,20 +38,22 @@ export function createSingleEventBatcher(write: WriteEvents) {
     }
   }
 
-  async function drain(key: string, tenantId: string, userId: string, queue: Queue): Promise<void> {
-    queue.writing = true;
-    while (queue.waiting.length > 0) await writeGroup(tenantId, userId, queue.waiting.splice(0, MAX_GROUP));
-    queue.writing = false;
+  async function drain(key: string, tenantId: string, userId: string, waiting: Waiting[]): Promise<void> {
+    while (waiting.length > 0) await writeGroup(tenantId, userId, waiting.splice(0, MAX_GROUP));
     queues.delete(key);
   }
 
   return function ingestOne(tenantId: string, userId: string, row: NewLogRow): Promise<IngestedEvent> {
     return new Promise<IngestedEvent>((resolve, reject) => {
       const key = JSON.stringify([tenantId, userId]);
-      const queue = queues.get(key) ?? { waiting: [], writing: false };
-      queues.set(key, queue);
-      queue.waiting.push({ row, resolve, reject });
-      if (!queue.writing) void drain(key, tenantId, userId, queue);
+      const writing = queues.get(key);
+      if (writing) {
+        writing.push({ row, resolve, reject });
+        return;
+      }
+      const waiting = [{ row, resolve, reject }];
+      queues.set(key, waiting);
+      void drain(key, tenantId, userId, waiting);
     });
   };
 }

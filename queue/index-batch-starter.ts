@@ -28,10 +28,13 @@ export interface IndexBatchStart {
   closed?: Promise<unknown>;
 }
 
-/** The refs of each tenant, in order of first appearance. */
-function byTenant(refs: readonly TaskRef[]): Map<string, TaskRef[]> {
-  const groups = new Map<string, TaskRef[]>();
-  for (const ref of refs) groups.set(ref.tenantId, [...(groups.get(ref.tenantId) ?? []), ref]);
+/** Items grouped by their ref's tenant, in order of first appearance. */
+export function groupByTenant<T>(items: readonly T[], refOf: (item: T) => TaskRef): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const { tenantId } = refOf(item);
+    groups.set(tenantId, [...(groups.get(tenantId) ?? []), item]);
+  }
   return groups;
 }
 
@@ -51,7 +54,7 @@ export function createIndexBatchStarter(deps: { temporal: Client; taskQueue: str
   }
 
   return async function startIndexBatch(refs: readonly TaskRef[]): Promise<IndexBatchStart> {
-    const groups = byTenant(uniqueByTask(refs));
+    const groups = groupByTenant(uniqueByTask(refs), (ref) => ref);
     const tenants = (await Promise.all([...groups].map(async ([tenantId, group]) => ({ tenantId, refs: await startableOf(tenantId, group) })))).filter(
       (tenant) => tenant.refs.length > 0,
     );

@@ -9,7 +9,7 @@ import { workflowIdFor, type TaskRef } from '../domain/task';
 import { tasksRepository } from '../db/tasks-repository';
 import { withTenantTx } from '../db/tenant-transaction';
 import type { Logger } from '../observability/logger';
-import { createIndexBatchStarter } from './index-batch-starter';
+import { createIndexBatchStarter, groupByTenant } from './index-batch-starter';
 import { decodeTaskMessage } from './task-messages';
 import { TASK_TYPE_ATTRIBUTE, TENANT_ID_ATTRIBUTE, workflowTypeFor } from './workflow-routing';
 
@@ -107,9 +107,8 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
     const deliveries = messages.map((message) => message.Attributes?.ApproximateReceiveCount ?? '?').join(', ');
     const reason = `could not start the workflow (delivery ${deliveries}): ${describeError(error)}`;
     logger.warn({ err: error, taskIds: group.map((routed) => routed.ref.taskId) }, 'workflow start failed; message left for redelivery');
-    const tenants = new Map<string, string[]>();
-    for (const { ref } of group) tenants.set(ref.tenantId, [...(tenants.get(ref.tenantId) ?? []), ref.taskId]);
-    for (const [tenantId, taskIds] of tenants) {
+    for (const [tenantId, routed] of groupByTenant(group, (item) => item.ref)) {
+      const taskIds = routed.map((item) => item.ref.taskId);
       await withTenantTx(pool, tenantId, (tx) => tasksRepository(tx).recordStartFailure(tenantId, taskIds, reason)).catch((dbError: unknown) => {
         logger.warn({ err: dbError, taskIds }, 'could not record the start failure on the tasks');
       });
