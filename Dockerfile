@@ -6,7 +6,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx tsc -p tsconfig.build.json && cp -r migrations dist/migrations \
- && node dist/scripts/bundle-workflows.js dist/workflow-bundle.js && npm prune --omit=dev
+ && node dist/ops/scripts/bundle-workflows.js dist/workflow-bundle.js && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

@@ -6,7 +6,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
 export default tseslint.config(
-  { ignores: ['eslint.config.mjs', 'dist/**', 'node_modules/**', 'stack/**', 'bench/results/**'] },
+  { ignores: ['eslint.config.mjs', 'dist/**', 'node_modules/**', 'ops/stack/**', 'ops/bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -37,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['ops/scripts/**/*.ts', 'test/**/*.ts', 'ops/bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
-import { tasksRepository } from '../db/tasks-repository';
-import { withTenantTx } from '../db/tenant-transaction';
-import { parseArchivePayload, parseArchiveResult, type ArchiveResult, type CleanupPayload } from '../retention/retention-tasks';
+import { tasksRepository } from '../adapters/postgres/tasks-repository';
+import { withTenantTx } from '../adapters/postgres/tenant-transaction';
+import { parseArchivePayload, parseArchiveResult, type ArchiveResult, type CleanupPayload } from '../features/retention/retention-tasks';
 import type { ManifestRef } from './archive-manifest-activities';
 import { TaskStateError } from './errors';
 import type { RetentionActivityDeps } from './retention-deps';

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import type { CleanupRequester } from '../retention/request-cleanup';
-import type { LogIndexer } from '../search/log-indexer';
+import type { CleanupRequester } from '../features/retention/request-cleanup';
+import type { LogIndexer } from '../adapters/opensearch/log-indexer';
 import type { RetentionActivityDeps } from './retention-deps';
 import { createRetentionActivities } from './retention-activities';
 import { createIndexActivities } from './index-activities';

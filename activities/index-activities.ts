@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
-import { logsRepository } from '../db/logs-repository';
-import { tasksRepository } from '../db/tasks-repository';
-import { withTenantTx } from '../db/tenant-transaction';
-import type { LogIndexer } from '../search/log-indexer';
+import { logsRepository } from '../adapters/postgres/logs-repository';
+import { tasksRepository } from '../adapters/postgres/tasks-repository';
+import { withTenantTx } from '../adapters/postgres/tenant-transaction';
+import type { LogIndexer } from '../adapters/opensearch/log-indexer';
 import { TaskNotFoundError } from './errors';
 import type { TaskInput } from './task-status-activities';
 

@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { indexTaskRuns, type IndexTaskOutcome } from '../db/index-task-runs';
-import { logsRepository } from '../db/logs-repository';
-import { withTenantTx } from '../db/tenant-transaction';
-import type { LogIndexer } from '../search/log-indexer';
+import { indexTaskRuns, type IndexTaskOutcome } from '../adapters/postgres/index-task-runs';
+import { logsRepository } from '../adapters/postgres/logs-repository';
+import { withTenantTx } from '../adapters/postgres/tenant-transaction';
+import type { LogIndexer } from '../adapters/opensearch/log-indexer';
 
 /** One tenant's share of an index run: its reindex tasks. */
 export interface TenantTasks {

@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { logsKeyOrder, type LogKey, type LogTimeRange } from '../db/logs-key-order';
-import { tasksRepository } from '../db/tasks-repository';
-import { withTenantTx, type TenantTx } from '../db/tenant-transaction';
+import { logsKeyOrder, type LogKey, type LogTimeRange } from '../adapters/postgres/logs-key-order';
+import { tasksRepository } from '../adapters/postgres/tasks-repository';
+import { withTenantTx, type TenantTx } from '../adapters/postgres/tenant-transaction';
 import type { Task } from '../domain/task';
-import type { LogIndexer } from '../search/log-indexer';
+import type { LogIndexer } from '../adapters/opensearch/log-indexer';
 import { InvalidTaskPayloadError, TaskNotFoundError } from './errors';
 import type { TaskInput } from './task-status-activities';
 

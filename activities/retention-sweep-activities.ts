@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
-import { retentionSweepRepository, tenantsDueForRetention, type DueTenant } from '../db/retention-sweep-repository';
-import { withTenantTx } from '../db/tenant-transaction';
-import type { Logger } from '../observability/logger';
-import type { CleanupRequester } from '../retention/request-cleanup';
+import { retentionSweepRepository, tenantsDueForRetention, type DueTenant } from '../adapters/postgres/retention-sweep-repository';
+import { withTenantTx } from '../adapters/postgres/tenant-transaction';
+import type { Logger } from '../platform/observability/logger';
+import type { CleanupRequester } from '../features/retention/request-cleanup';
 
 /** The user_id the scheduled retention writes on the archive tasks it requests. */
 export const RETENTION_SCHEDULER = 'retention-schedule';

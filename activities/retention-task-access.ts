@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Task } from '../domain/task';
-import { tasksRepository } from '../db/tasks-repository';
-import { withTenantTx } from '../db/tenant-transaction';
+import { tasksRepository } from '../adapters/postgres/tasks-repository';
+import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import { TaskNotFoundError } from './errors';
 
 /** Loads the task an activity works on; with `countAttempt`, first counts this attempt on it. */

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
-import { tasksRepository } from '../db/tasks-repository';
-import { withTenantTx } from '../db/tenant-transaction';
+import { tasksRepository } from '../adapters/postgres/tasks-repository';
+import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import { TaskNotFoundError } from './errors';
 
 export interface TaskInput {

@@ -1,11 +1,11 @@
 import type { Pool } from 'pg';
-import type { OpenSearchClient } from '../clients/opensearch';
-import { createLogExport, type LogExport } from '../export/log-export';
-import type { Logger } from '../observability/logger';
-import { createLogSearch, type LogSearch } from '../search/log-search';
-import { createLogStats, type LogStats } from '../search/log-stats';
-import { createCursorCodec, type CursorCodec } from '../search/search-cursor';
-import { createTextMatcher } from '../search/text-match';
+import type { OpenSearchClient } from '../adapters/opensearch/opensearch-client';
+import { createLogExport, type LogExport } from '../features/export/log-export';
+import type { Logger } from '../platform/observability/logger';
+import { createLogSearch, type LogSearch } from '../adapters/opensearch/log-search';
+import { createLogStats, type LogStats } from '../adapters/opensearch/log-stats';
+import { createCursorCodec, type CursorCodec } from '../adapters/opensearch/search-cursor';
+import { createTextMatcher } from '../adapters/opensearch/text-match';
 
 /** The read side of the logs: search and stats on OpenSearch, export from PostgreSQL. */
 export interface LogQueryServices {

@@ -1,4 +1,4 @@
-import type { FieldError } from '../validation/ajv';
+import type { FieldError } from '../platform/validation/ajv';
 
 export interface ProblemInit {
   status: number;

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
-import { loadConfig } from '../config/config';
-import { loadDotenv } from '../config/load-dotenv';
-import { runProcess } from '../lifecycle/run-process';
-import { createLogger } from '../observability/logger';
+import { loadConfig } from '../platform/config/config';
+import { loadDotenv } from '../platform/config/load-dotenv';
+import { runProcess } from '../platform/lifecycle/run-process';
+import { createLogger } from '../platform/observability/logger';
 import { answerClientErrors } from './client-error';
 import { composeApi } from './compose-api';
 import { drainServer } from './drain-server';

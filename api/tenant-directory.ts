@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { RateLimitPolicy } from '../ratelimit/tenant-rate-limiter';
+import type { RateLimitPolicy } from '../adapters/redis/tenant-rate-limiter';
 import { isUuid, type TenantLookup } from './tenant-scope';
 
 export interface TenantDirectory extends TenantLookup {

@@ -1,15 +1,15 @@
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities/create-activities';
-import { createOpenSearchClient } from '../clients/opensearch';
-import { createPgPool } from '../clients/postgres';
-import { createS3Client } from '../clients/s3';
-import { createSqsClient } from '../clients/sqs';
-import type { Config } from '../config/config';
-import type { Logger } from '../observability/logger';
-import { createSqsTaskPublisher } from '../queue/task-publisher';
-import { createCleanupRequester } from '../retention/request-cleanup';
-import { createLogDeleter } from '../search/log-deleter';
-import { createLogIndexer } from '../search/log-indexer';
+import { createOpenSearchClient } from '../adapters/opensearch/opensearch-client';
+import { createPgPool } from '../adapters/postgres/postgres-client';
+import { createS3Client } from '../adapters/s3/s3-client';
+import { createSqsClient } from '../adapters/sqs/sqs-client';
+import type { Config } from '../platform/config/config';
+import type { Logger } from '../platform/observability/logger';
+import { createSqsTaskPublisher } from '../adapters/sqs/task-publisher';
+import { createCleanupRequester } from '../features/retention/request-cleanup';
+import { createLogDeleter } from '../adapters/opensearch/log-deleter';
+import { createLogIndexer } from '../adapters/opensearch/log-indexer';
 import { installTemporalRuntime } from './temporal-runtime';
 
 export interface ComposedWorker {
@@ -59,7 +59,7 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
     ...workflowSource(config, options),
     activities: (options.wrapActivities ?? ((activities) => activities))(activities),
     shutdownGraceTime: '10 seconds',
-    // Bounded so the worker fits the small heap it is deployed with (stack/app.sh, Dockerfile):
+    // Bounded so the worker fits the small heap it is deployed with (ops/stack/app.sh, Dockerfile):
     // archive and cleanup stream with flat memory, index batches hold up to 1,000 events each.
     maxConcurrentActivityTaskExecutions: 20,
   });

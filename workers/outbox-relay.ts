@@ -1,11 +1,11 @@
-import { createPgPool } from '../clients/postgres';
-import { createSqsClient } from '../clients/sqs';
-import { loadConfig } from '../config/config';
-import { loadDotenv } from '../config/load-dotenv';
-import { runProcess } from '../lifecycle/run-process';
-import { createLogger } from '../observability/logger';
-import { createOutboxRelay } from '../queue/outbox-relay';
-import { createSqsTaskPublisher } from '../queue/task-publisher';
+import { createPgPool } from '../adapters/postgres/postgres-client';
+import { createSqsClient } from '../adapters/sqs/sqs-client';
+import { loadConfig } from '../platform/config/config';
+import { loadDotenv } from '../platform/config/load-dotenv';
+import { runProcess } from '../platform/lifecycle/run-process';
+import { createLogger } from '../platform/observability/logger';
+import { createOutboxRelay } from '../features/delivery/outbox-relay';
+import { createSqsTaskPublisher } from '../adapters/sqs/task-publisher';
 
 loadDotenv();
 const config = loadConfig();

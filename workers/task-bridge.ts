@@ -1,12 +1,12 @@
-import { createPgPool } from '../clients/postgres';
-import { createSqsClient } from '../clients/sqs';
-import { createTemporalClient } from '../clients/temporal';
-import { loadConfig } from '../config/config';
-import { loadDotenv } from '../config/load-dotenv';
-import { runProcess } from '../lifecycle/run-process';
-import { createLogger } from '../observability/logger';
-import { createDeadLetterWatcher, resolveDeadLetterQueue } from '../queue/dead-letter-watcher';
-import { createTaskBridge } from '../queue/task-bridge';
+import { createPgPool } from '../adapters/postgres/postgres-client';
+import { createSqsClient } from '../adapters/sqs/sqs-client';
+import { createTemporalClient } from '../adapters/temporal/temporal-client';
+import { loadConfig } from '../platform/config/config';
+import { loadDotenv } from '../platform/config/load-dotenv';
+import { runProcess } from '../platform/lifecycle/run-process';
+import { createLogger } from '../platform/observability/logger';
+import { createDeadLetterWatcher, resolveDeadLetterQueue } from '../features/delivery/dead-letter-watcher';
+import { createTaskBridge } from '../features/delivery/task-bridge';
 
 loadDotenv();
 const config = loadConfig();

@@ -1,7 +1,7 @@
-import { loadConfig } from '../config/config';
-import { loadDotenv } from '../config/load-dotenv';
-import { runProcess } from '../lifecycle/run-process';
-import { createLogger } from '../observability/logger';
+import { loadConfig } from '../platform/config/config';
+import { loadDotenv } from '../platform/config/load-dotenv';
+import { runProcess } from '../platform/lifecycle/run-process';
+import { createLogger } from '../platform/observability/logger';
 import { composeTemporalWorker } from './compose-temporal-worker';
 
 loadDotenv();

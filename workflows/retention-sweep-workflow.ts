@@ -1,7 +1,7 @@
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities';
 import type { RetentionOutcome } from '../activities/retention-sweep-activities';
-import type { DueTenant } from '../db/retention-sweep-repository';
+import type { DueTenant } from '../adapters/postgres/retention-sweep-repository';
 import { retentionSweep } from './activity-presets';
 
 const { findTenantsDueForRetention, requestRetentionCleanups } =

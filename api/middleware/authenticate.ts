@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
-import { TokenRejectedError, VerificationKeysUnavailableError, type TokenVerifier } from '../../auth/token-verifier';
+import { TokenRejectedError, VerificationKeysUnavailableError, type TokenVerifier } from '../../platform/auth/token-verifier';
 import type { Role } from '../../domain/auth';
 import { problems } from '../problem';
 

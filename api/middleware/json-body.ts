@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import getRawBody from 'raw-body';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../validation/json-depth';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../platform/validation/json-depth';
 import { problems } from '../problem';
 
 function isJson(contentType: string | undefined): boolean {

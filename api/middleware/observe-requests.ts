@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
-import type { Logger } from '../../observability/logger';
-import type { ApiMetrics } from '../../observability/metrics';
+import type { Logger } from '../../platform/observability/logger';
+import type { ApiMetrics } from '../../platform/observability/metrics';
 
 export interface ObserveDeps {
   logger: Logger;

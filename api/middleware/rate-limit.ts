@@ -1,5 +1,5 @@
 import type { Context, Middleware } from 'koa';
-import type { RateLimitDecision, RateLimitPolicy, RequestRateLimiter } from '../../ratelimit/tenant-rate-limiter';
+import type { RateLimitDecision, RateLimitPolicy, RequestRateLimiter } from '../../adapters/redis/tenant-rate-limiter';
 import { ProblemError } from '../problem';
 import type { TenantDirectory } from '../tenant-directory';
 

@@ -2,8 +2,8 @@ import { isIP } from 'node:net';
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { LIMITS, SEVERITIES, type Severity } from '../../domain/log-event';
 import type { LogFilter } from '../../domain/log-filter';
-import { MAX_TEXT_QUERY_LENGTH } from '../../search/text-query';
-import { compileQuery, type FieldError, type Validator } from '../../validation/ajv';
+import { MAX_TEXT_QUERY_LENGTH } from '../../adapters/opensearch/text-query';
+import { compileQuery, type FieldError, type Validator } from '../../platform/validation/ajv';
 import { problems } from '../problem';
 
 /** A string restricted to `values`, reported by its description when it fails. */

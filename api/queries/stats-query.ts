@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { STATS_GROUP_FIELDS, type StatsRequest } from '../../search/log-stats';
-import { bucketCount, MAX_STATS_BUCKETS, STATS_INTERVALS } from '../../search/stats-buckets';
+import { STATS_GROUP_FIELDS, type StatsRequest } from '../../adapters/opensearch/log-stats';
+import { bucketCount, MAX_STATS_BUCKETS, STATS_INTERVALS } from '../../adapters/opensearch/stats-buckets';
 import { problems } from '../problem';
 import { LogFilterQueryProperties, queryParser, stringEnum, toLogFilter } from './log-filter-query';
 

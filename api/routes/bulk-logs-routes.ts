@@ -1,9 +1,9 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
 import { LogEventInputSchema } from '../../domain/log-event';
-import type { IngestService } from '../../ingest/ingest-service';
-import { checkEventRules, toNewLogRow } from '../../ingest/normalize-event';
-import { compileBody } from '../../validation/ajv';
+import type { IngestService } from '../../features/ingest/ingest-service';
+import { checkEventRules, toNewLogRow } from '../../features/ingest/normalize-event';
+import { compileBody } from '../../platform/validation/ajv';
 import { allowRoles } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/json-body';
 import type { RouteDoc } from '../openapi/route-doc';

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
-import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from '../../export/export-formats';
-import { ExportCapacityError, type LogExport } from '../../export/log-export';
+import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from '../../features/export/export-formats';
+import { ExportCapacityError, type LogExport } from '../../features/export/log-export';
 import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
 import { problems } from '../problem';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
-import { checkReadiness, type DependencyCheck } from '../../observability/readiness';
+import { checkReadiness, type DependencyCheck } from '../../platform/observability/readiness';
 import type { RouteDoc } from '../openapi/route-doc';
 
 /** /healthz says the process is up; /readyz names each dependency and its state (503 if a required one is down). */

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
-import { checkCutoff } from '../../retention/cutoff-rules';
-import type { CleanupRequester } from '../../retention/request-cleanup';
+import { checkCutoff } from '../../features/retention/cutoff-rules';
+import type { CleanupRequester } from '../../features/retention/request-cleanup';
 import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
 import { problems } from '../problem';

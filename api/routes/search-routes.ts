@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
-import type { LogSearch } from '../../search/log-search';
-import type { CursorCodec } from '../../search/search-cursor';
+import type { LogSearch } from '../../adapters/opensearch/log-search';
+import type { CursorCodec } from '../../adapters/opensearch/search-cursor';
 import { allowRoles } from '../middleware/authenticate';
 import { LogEventSchema } from '../openapi/log-event-schema';
 import type { RouteDoc } from '../openapi/route-doc';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
-import type { LogStats } from '../../search/log-stats';
+import type { LogStats } from '../../adapters/opensearch/log-stats';
 import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
 import { parseStatsQuery, resolveStats, StatsQuerySchema } from '../queries/stats-query';

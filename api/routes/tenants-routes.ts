@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { Type, type TSchema } from '@sinclair/typebox';
-import { DuplicateTenantNameError } from '../../db/tenants-repository';
+import { DuplicateTenantNameError } from '../../adapters/postgres/tenants-repository';
 import {
   checkRateLimitRule,
   IssuedTokenSchema,
@@ -9,8 +9,8 @@ import {
   TenantUpdateSchema,
   tokenRequestSchema,
 } from '../../domain/tenant';
-import { ConcurrentTenantChangeError, TokenMintingUnavailableError, type TenantAdmin } from '../../tenancy/tenant-admin';
-import { compileBody, compileQuery, type FieldError } from '../../validation/ajv';
+import { ConcurrentTenantChangeError, TokenMintingUnavailableError, type TenantAdmin } from '../../features/tenancy/tenant-admin';
+import { compileBody, compileQuery, type FieldError } from '../../platform/validation/ajv';
 import { allowPlatformAdmin } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/json-body';
 import type { RouteDoc } from '../openapi/route-doc';

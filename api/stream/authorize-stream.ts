@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { TokenRejectedError, VerificationKeysUnavailableError, type TokenVerifier } from '../../auth/token-verifier';
-import { canonicalOrigin } from '../../config/allowed-origins';
+import { TokenRejectedError, VerificationKeysUnavailableError, type TokenVerifier } from '../../platform/auth/token-verifier';
+import { canonicalOrigin } from '../../platform/config/allowed-origins';
 import type { Principal } from '../../domain/auth';
-import type { LiveFilter } from '../../streaming/event-filter';
+import type { LiveFilter } from '../../features/live-tail/event-filter';
 import { problems } from '../problem';
 import type { TenantLookup } from '../tenant-scope';
 import { parseStreamQuery } from './stream-query';

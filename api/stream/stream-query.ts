@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { LogFilterQueryProperties, queryParser, toLogFilter } from '../queries/log-filter-query';
-import type { LiveFilter } from '../../streaming/event-filter';
+import type { LiveFilter } from '../../features/live-tail/event-filter';
 
 const { start_time: _start, end_time: _end, q: _q, ...filterProperties } = LogFilterQueryProperties;
 

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
 import { ProblemError } from '../problem';
-import { CLOSE_CODES } from '../../streaming/stream-connection';
+import { CLOSE_CODES } from '../../features/live-tail/stream-connection';
 import { MAX_INBOUND_FRAME_BYTES, STREAM_PATH } from './attach-log-stream';
 import { StreamQuerySchema } from './stream-query';
 import { BEARER_PROTOCOL_PREFIX, STREAM_PROTOCOL } from './websocket-handshake';

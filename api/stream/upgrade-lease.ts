@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
-import type { LiveEvent } from '../../streaming/live-event';
-import type { LiveListener } from '../../streaming/live-hub';
-import type { StreamConnection } from '../../streaming/stream-connection';
+import type { LiveEvent } from '../../features/live-tail/live-event';
+import type { LiveListener } from '../../features/live-tail/live-hub';
+import type { StreamConnection } from '../../features/live-tail/stream-connection';
 
 /**
  * Runs every added release once the raw socket closes, whether it was refused, upgraded and later

@@ -2,13 +2,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { Client } from 'pg';
-import { createSqsClient } from '../../clients/sqs';
-import { createTemporalClient } from '../../clients/temporal';
-import { loadConfig } from '../../config/config';
+import { createSqsClient } from '../../adapters/sqs/sqs-client';
+import { createTemporalClient } from '../../adapters/temporal/temporal-client';
+import { loadConfig } from '../../platform/config/config';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
-/** The variables stack/service-env.sh derives from the sandbox name (it keeps any already set). */
+/** The variables ops/stack/service-env.sh derives from the sandbox name (it keeps any already set). */
 const SANDBOXED_VARIABLES = [
   'DATABASE_OWNER_URL',
   'DATABASE_URL',
@@ -29,11 +29,11 @@ export type Environment = Record<string, string>;
  * past the processes it kills, so the soak must not share their database or queues.
  */
 export function soakSandboxEnvironment(base: NodeJS.ProcessEnv = process.env): Environment {
-  if (!base.STACK_STATE_DIR || !base.STACK_PROFILE) throw new Error('run the chaos soak through stack/test.sh (it sources the test profile and service-env.sh)');
+  if (!base.STACK_STATE_DIR || !base.STACK_PROFILE) throw new Error('run the chaos soak through ops/stack/test.sh (it sources the test profile and service-env.sh)');
   const sandbox = `${base.SERVICE_SANDBOX ?? ''}soak`;
   const inherited: NodeJS.ProcessEnv = { ...base, SERVICE_SANDBOX: sandbox };
   for (const name of SANDBOXED_VARIABLES) delete inherited[name];
-  const dump = execFileSync('bash', ['-c', 'set -euo pipefail; source stack/service-env.sh; env -0'], { cwd: PROJECT_ROOT, env: inherited, encoding: 'utf8' });
+  const dump = execFileSync('bash', ['-c', 'set -euo pipefail; source ops/stack/service-env.sh; env -0'], { cwd: PROJECT_ROOT, env: inherited, encoding: 'utf8' });
   const env: Environment = {};
   for (const entry of dump.split('\0')) {
     const at = entry.indexOf('=');
@@ -83,7 +83,7 @@ export async function resetSandbox(env: Environment): Promise<void> {
 /** Runs the project's own provisioning (idempotent) for that sandbox: migrations, queues, index, bucket, schedule. */
 export function provisionSandbox(env: Environment): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/provision.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'ops/scripts/provision.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { OpenSearchClient } from '../../clients/opensearch';
+import type { OpenSearchClient } from '../../adapters/opensearch/opensearch-client';
 import type { Acknowledgement } from './load-clients';
 
 export interface StoreReaders {

@@ -1,9 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createOpenSearchClient } from '../../clients/opensearch';
-import { createPgPool } from '../../clients/postgres';
-import { bundleWorkflows } from '../../scripts/bundle-workflows';
+import { createOpenSearchClient } from '../../adapters/opensearch/opensearch-client';
+import { createPgPool } from '../../adapters/postgres/postgres-client';
+import { bundleWorkflows } from '../../ops/scripts/bundle-workflows';
 import { provisionSandbox, resetSandbox, soakSandboxEnvironment } from './chaos-sandbox';
 import { checkDelivery, type StoreReaders } from './delivery-check';
 import { isSqsSend, startFaultProxy } from './fault-proxy';

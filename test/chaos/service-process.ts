@@ -9,7 +9,7 @@ export type Readiness = { kind: 'http'; url: string } | { kind: 'log-line'; text
 
 export interface ServiceDefinition {
   name: string;
-  /** Entry point run as `node --import tsx <entry>`, like stack/app.sh runs the service. */
+  /** Entry point run as `node --import tsx <entry>`, like ops/stack/app.sh runs the service. */
   entry: string;
   env: Environment;
   readiness: Readiness;

@@ -19,7 +19,7 @@ export interface SoakOptions {
    */
   sdkMaxAttempts: number;
   /**
-   * OUTBOX_RELAY_MIN_AGE_MS of the relay; undefined keeps the service's own default (stack/test.sh
+   * OUTBOX_RELAY_MIN_AGE_MS of the relay; undefined keeps the service's own default (ops/stack/test.sh
    * shortens it to 2 s for the other tests, which under a backlog re-publishes every waiting task
    * every 2 s and multiplies the bridge's work).
    */

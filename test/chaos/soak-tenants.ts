@@ -1,5 +1,5 @@
-import { signToken } from '../../auth/sign-token';
-import { loadConfig } from '../../config/config';
+import { signToken } from '../../platform/auth/sign-token';
+import { loadConfig } from '../../platform/config/config';
 import type { Environment } from './chaos-sandbox';
 
 export interface SoakTenants {

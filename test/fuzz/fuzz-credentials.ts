@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { signToken } from '../../auth/sign-token';
-import { loadConfig } from '../../config/config';
+import { signToken } from '../../platform/auth/sign-token';
+import { loadConfig } from '../../platform/config/config';
 
 /**
  * For run-schemathesis.sh: waits for the API at --api to be up, then prints shell `export` lines

@@ -49,14 +49,14 @@ load_service_env() {
   export SERVICE_SANDBOX=$sandbox
   if [[ -z ${STACK_PROFILE:-} ]]; then
     set -a
-    # shellcheck source=stack/profiles/test.env
-    source "$ROOT/stack/profiles/test.env"
+    # shellcheck source=ops/stack/profiles/test.env
+    source "$ROOT/ops/stack/profiles/test.env"
     set +a
   fi
-  # shellcheck source=stack/service-env.sh
-  source "$ROOT/stack/service-env.sh"
+  # shellcheck source=ops/stack/service-env.sh
+  source "$ROOT/ops/stack/service-env.sh"
   say "provisioning the $SERVICE_SANDBOX sandbox of the $STACK_PROFILE servers"
-  (cd "$ROOT" && npx tsx scripts/provision.ts >&2)
+  (cd "$ROOT" && npx tsx ops/scripts/provision.ts >&2)
 }
 
 free_port() {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../../config/config';
+import { loadConfig } from '../../platform/config/config';
 import { attackTokens, AUDIENCE, ISSUER, rsaKeyPair, validToken, type Target } from '../support/attack-tokens';
 import { createTenant, validEvent } from '../support/fixtures';
 import type { HttpResponse } from '../support/http-client';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { CLOSE_CODES } from '../../streaming/stream-connection';
+import { CLOSE_CODES } from '../../features/live-tail/stream-connection';
 import { MAX_INBOUND_FRAME_BYTES } from '../../api/stream/attach-log-stream';
 import { createTenant, tokenFor } from '../support/fixtures';
 import { openStream, refusedStream, type Closed, type StreamClient } from '../support/stream-client';

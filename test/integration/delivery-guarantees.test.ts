@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { encodeTaskMessage } from '../../queue/task-messages';
+import { encodeTaskMessage } from '../../adapters/sqs/task-messages';
 import type { TaskRef } from '../../domain/task';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { startApi, testSystem, type TestSystem } from '../support/system';

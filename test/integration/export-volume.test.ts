@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { withTenantTx } from '../../db/tenant-transaction';
+import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';

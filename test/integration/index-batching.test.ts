@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { TaskRef } from '../../domain/task';
-import { createTaskBridge } from '../../queue/task-bridge';
-import { encodeTaskMessage } from '../../queue/task-messages';
+import { createTaskBridge } from '../../features/delivery/task-bridge';
+import { encodeTaskMessage } from '../../adapters/sqs/task-messages';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { startApi, testSystem, type RunningApi, type TestSystem } from '../support/system';
 import { waitFor } from '../support/wait-for';

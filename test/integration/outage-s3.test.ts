@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { loadConfig } from '../../config/config';
+import { loadConfig } from '../../platform/config/config';
 import { outageSandboxName, sandboxEnv, startOutageSystem } from '../support/outage-system';
 import {
   expectCommitted,

@@ -20,7 +20,7 @@ import { waitFor } from '../support/wait-for';
 
 /**
  * While Temporal is down the bridges cannot start runs: each task message is left on its queue for
- * redelivery (queue/task-bridge.ts) and the outbox relay keeps re-publishing the unstarted tasks.
+ * redelivery (features/delivery/task-bridge.ts) and the outbox relay keeps re-publishing the unstarted tasks.
  * A message received maxReceiveCount (5) times is dead-lettered and its task marked failed, so an
  * outage must stay under 5 × the 30 s visibility timeout (about 2.5 minutes) for the backlog to
  * drain by itself; this one lasts seconds.

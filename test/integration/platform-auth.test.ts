@@ -3,7 +3,7 @@ import { createHmac, createPublicKey, generateKeyPairSync, randomUUID } from 'no
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
-import { loadConfig } from '../../config/config';
+import { loadConfig } from '../../platform/config/config';
 import { createTenant, tokenFor } from '../support/fixtures';
 import { startApi, testSystem, type RunningApi, type TestSystem } from '../support/system';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../../config/config';
+import { loadConfig } from '../../platform/config/config';
 import { capturedLogger } from '../support/captured-logger';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import type { HttpResponse } from '../support/http-client';

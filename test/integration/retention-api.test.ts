@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { withTenantTx } from '../../db/tenant-transaction';
+import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { LOG_COLUMNS } from '../../domain/log-event';
 import { tokenFor } from '../support/fixtures';
 import {

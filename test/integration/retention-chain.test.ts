@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { Activities } from '../../activities/create-activities';
-import { encodeTaskMessage } from '../../queue/task-messages';
+import { encodeTaskMessage } from '../../adapters/sqs/task-messages';
 import { tokenFor } from '../support/fixtures';
 import {
   archiveInspector,

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { tenantsRepository } from '../../db/tenants-repository';
-import { createSqsTaskPublisher } from '../../queue/task-publisher';
-import { createCleanupRequester } from '../../retention/request-cleanup';
+import { tenantsRepository } from '../../adapters/postgres/tenants-repository';
+import { createSqsTaskPublisher } from '../../adapters/sqs/task-publisher';
+import { createCleanupRequester } from '../../features/retention/request-cleanup';
 import { tokenFor } from '../support/fixtures';
 import { startPrivateS3, type PrivateS3 } from '../support/private-s3';
 import { archiveInspector, countLogs, eventsBetween, logIds, taskRow, waitForTask } from '../support/retention';

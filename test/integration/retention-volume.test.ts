@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { tenantsRepository } from '../../db/tenants-repository';
-import { createSqsTaskPublisher } from '../../queue/task-publisher';
-import { createCleanupRequester } from '../../retention/request-cleanup';
+import { tenantsRepository } from '../../adapters/postgres/tenants-repository';
+import { createSqsTaskPublisher } from '../../adapters/sqs/task-publisher';
+import { createCleanupRequester } from '../../features/retention/request-cleanup';
 import { tokenFor } from '../support/fixtures';
 import { archiveInspector, claimSeededEventIds, countDocuments, countLogs, eventsBetween, logIds, waitForTask, type TaskRow } from '../support/retention';
 import { seedLogs } from '../support/seed-logs';

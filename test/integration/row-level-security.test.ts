@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { withTenantTx } from '../../db/tenant-transaction';
+import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { testSystem, type TestSystem } from '../support/system';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
-import { createRedis } from '../../clients/redis';
-import { liveChannel } from '../../streaming/live-publisher';
+import { createRedis } from '../../adapters/redis/redis-client';
+import { liveChannel } from '../../adapters/redis/live-publisher';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { openStream, type StreamClient } from '../support/stream-client';
 import { testSystem, type TestSystem } from '../support/system';

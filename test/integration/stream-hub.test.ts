@@ -2,12 +2,12 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
-import { createRedis } from '../../clients/redis';
-import { createRedisSubscriber } from '../../clients/redis-subscriber';
+import { createRedis } from '../../adapters/redis/redis-client';
+import { createRedisSubscriber } from '../../adapters/redis/redis-subscriber';
 import type { LogEvent } from '../../domain/log-event';
-import type { LiveEvent } from '../../streaming/live-event';
-import { createLiveHub, type LiveHub, type LiveListener } from '../../streaming/live-hub';
-import { createRedisLivePublisher, liveChannel, type LivePublisher } from '../../streaming/live-publisher';
+import type { LiveEvent } from '../../features/live-tail/live-event';
+import { createLiveHub, type LiveHub, type LiveListener } from '../../features/live-tail/live-hub';
+import { createRedisLivePublisher, liveChannel, type LivePublisher } from '../../adapters/redis/live-publisher';
 import { testSystem } from '../support/system';
 import { waitFor } from '../support/wait-for';
 

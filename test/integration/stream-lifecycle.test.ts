@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { signToken } from '../../auth/sign-token';
+import { signToken } from '../../platform/auth/sign-token';
 import { MAX_INBOUND_FRAME_BYTES } from '../../api/stream/attach-log-stream';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { openStream, refusedStream } from '../support/stream-client';

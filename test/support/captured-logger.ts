@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../observability/logger';
+import { createLogger, type Logger } from '../../platform/observability/logger';
 
 /** The service's own logger (same redaction), writing JSON lines to memory so a test can read what was logged. */
 export function capturedLogger(level = 'info'): { logger: Logger; lines: () => Record<string, unknown>[]; text: () => string } {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { signToken } from '../../auth/sign-token';
-import { tenantsRepository } from '../../db/tenants-repository';
+import { signToken } from '../../platform/auth/sign-token';
+import { tenantsRepository } from '../../adapters/postgres/tenants-repository';
 import type { Role } from '../../domain/auth';
 import type { TestSystem } from './system';
 

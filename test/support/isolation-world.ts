@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { tenantsRepository } from '../../db/tenants-repository';
+import { tenantsRepository } from '../../adapters/postgres/tenants-repository';
 import type { Role } from '../../domain/auth';
 import { tokenFor, validEvent } from './fixtures';
 import type { TestSystem } from './system';

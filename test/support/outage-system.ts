@@ -60,9 +60,9 @@ export function sandboxEnv(name: string, endpoints: PrivateEndpoints = {}): Node
   };
 }
 
-/** Runs scripts/provision.ts for `env`: database and migrations, queues, bucket, index template, retention schedule. */
+/** Runs ops/scripts/provision.ts for `env`: database and migrations, queues, bucket, index template, retention schedule. */
 export async function provision(env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/provision.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'ops/scripts/provision.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

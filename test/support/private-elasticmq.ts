@@ -12,7 +12,7 @@ export interface QueueSettings {
   maxReceiveCount: number;
 }
 
-/** The same configuration stack/servers/elasticmq.sh writes, for the given queues, each with its `-dlq`. */
+/** The same configuration ops/stack/servers/elasticmq.sh writes, for the given queues, each with its `-dlq`. */
 function configuration(port: number, queues: readonly string[], settings: QueueSettings): string {
   const queue = (name: string) => `
   "${name}" {

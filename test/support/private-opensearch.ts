@@ -10,14 +10,14 @@ const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const HOME = path.join(STACK_CACHE_DIR, 'opensearch-2.19.6');
 const JAVA = process.env.OPENSEARCH_JAVA_HOME ? path.join(process.env.OPENSEARCH_JAVA_HOME, 'bin', 'java') : '/usr/lib/jvm/java-17-openjdk-amd64/bin/java';
 
-/** The launcher compiled by stack/servers/opensearch.sh, in the directory named after its source's hash. */
+/** The launcher compiled by ops/stack/servers/opensearch.sh, in the directory named after its source's hash. */
 function launcherDir(): string {
-  const source = readFileSync(path.join(PROJECT_ROOT, 'stack', 'opensearch', 'src', 'AuditOpenSearchLauncher.java'));
+  const source = readFileSync(path.join(PROJECT_ROOT, 'ops', 'stack', 'opensearch', 'src', 'AuditOpenSearchLauncher.java'));
   return path.join(HOME, `launcher-${createHash('sha256').update(source).digest('hex').slice(0, 12)}`);
 }
 
 /**
- * An OpenSearch node of a test's own, launched like stack/servers/opensearch.sh but on free ports,
+ * An OpenSearch node of a test's own, launched like ops/stack/servers/opensearch.sh but on free ports,
  * with a small heap and its data in a temp directory that survives stop/start (so indexed documents
  * and the index template are still there when it comes back) until dispose.
  * Start-up takes tens of seconds on a busy 2-core machine: start one per test file.

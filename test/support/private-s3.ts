@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../clients/s3';
-import type { Config } from '../../config/config';
+import { createS3Client } from '../../adapters/s3/s3-client';
+import type { Config } from '../../platform/config/config';
 import { waitFor } from './wait-for';
 
 const VERSITYGW = path.join(process.env.STACK_CACHE_DIR ?? path.join(homedir(), '.cache', 'audit-log-stack'), 'versitygw-1.7.0', 'versitygw');

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { waitFor } from './wait-for';
 
-/** Where stack/ caches the servers' binaries (stack/lib.sh): private servers run the very same builds. */
+/** Where ops/stack/ caches the servers' binaries (ops/stack/lib.sh): private servers run the very same builds. */
 export const STACK_CACHE_DIR = process.env.STACK_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'audit-log-stack');
 
 export interface ServerCommand {

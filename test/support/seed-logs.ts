@@ -1,9 +1,9 @@
-import { createLogPartitionEnsurer } from '../../db/log-partitions';
-import { logsRepository } from '../../db/logs-repository';
-import { withTenantTx } from '../../db/tenant-transaction';
+import { createLogPartitionEnsurer } from '../../adapters/postgres/log-partitions';
+import { logsRepository } from '../../adapters/postgres/logs-repository';
+import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { LogEvent, LogEventInput } from '../../domain/log-event';
-import { toNewLogRow, type NewLogRow } from '../../ingest/normalize-event';
-import { createLogIndexer } from '../../search/log-indexer';
+import { toNewLogRow, type NewLogRow } from '../../features/ingest/normalize-event';
+import { createLogIndexer } from '../../adapters/opensearch/log-indexer';
 import type { TestSystem } from './system';
 
 const INSERT_BATCH = 5_000;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { errors } from '@opensearch-project/opensearch';
-import { BulkRequestError, withoutPayload } from '../../search/bulk-request-error';
+import { BulkRequestError, withoutPayload } from '../../adapters/opensearch/bulk-request-error';
 
 describe('failed _bulk requests', () => {
   it('keep the cause but not the request body that the client error carries', () => {

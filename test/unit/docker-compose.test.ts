@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { EnvSchema } from '../../config/env-schema';
+import { EnvSchema } from '../../platform/config/env-schema';
 
 const root = path.resolve(__dirname, '..', '..');
 const composeFile = path.join(root, 'docker-compose.yml');
@@ -31,7 +31,7 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.services).sort()).to.deep.equal(
       ['api', 'elasticmq', 'opensearch', 'outbox-relay', 'postgres', 'provision', 'redis', 's3', 'task-bridge', 'temporal', 'temporal-worker'].sort(),
     );
-    const appProcesses = readFileSync(path.join(root, 'stack', 'app.sh'), 'utf8');
+    const appProcesses = readFileSync(path.join(root, 'ops', 'stack', 'app.sh'), 'utf8');
     for (const name of ['api', 'temporal-worker', 'task-bridge', 'outbox-relay']) {
       const entry = compose.services[name]?.command?.find((part) => part.startsWith('dist/')) as string;
       expect(appProcesses, name).to.contain(entry);

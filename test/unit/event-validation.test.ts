@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { LogEventInputSchema } from '../../domain/log-event';
-import { checkEventRules, toNewLogRow } from '../../ingest/normalize-event';
-import { compileBody } from '../../validation/ajv';
+import { checkEventRules, toNewLogRow } from '../../features/ingest/normalize-event';
+import { compileBody } from '../../platform/validation/ajv';
 
 const validate = compileBody(LogEventInputSchema);
 const now = new Date('2026-11-29T12:00:00.000Z');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { neutraliseFormula } from '../../export/export-formats';
+import { neutraliseFormula } from '../../features/export/export-formats';
 
 describe('CSV formula neutralisation', () => {
   it('prefixes a single quote to cells a spreadsheet would evaluate', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { nestsDeeperThan } from '../../validation/json-depth';
+import { nestsDeeperThan } from '../../platform/validation/json-depth';
 
 const nestedArrays = (depth: number): unknown => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`);
 

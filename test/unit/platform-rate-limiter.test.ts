@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createTenantRateLimiter } from '../../ratelimit/tenant-rate-limiter';
+import { createTenantRateLimiter } from '../../adapters/redis/tenant-rate-limiter';
 import { capturedLogger } from '../support/captured-logger';
 
 describe('unit: tenant rate limiter without its Redis', () => {

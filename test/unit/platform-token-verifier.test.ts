@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { createTokenVerifier, TokenRejectedError } from '../../auth/token-verifier';
-import type { Config } from '../../config/config';
+import { createTokenVerifier, TokenRejectedError } from '../../platform/auth/token-verifier';
+import type { Config } from '../../platform/config/config';
 
 const SECRET = 's'.repeat(40);
 const hs256: Config['jwt'] = { algorithm: 'HS256', verifyKey: SECRET, jwksUri: undefined, keyId: undefined, maxTtlSeconds: 3600, signKey: SECRET, issuer: undefined, audience: undefined };

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { resumePoint } from '../../activities/archive-resume';
-import { archiveLayout } from '../../archive/archive-layout';
-import { compareKeys } from '../../archive/archive-row';
-import { ArchiveIntegrityError } from '../../archive/errors';
-import { buildManifest, checkManifest, parseManifest, serializeManifest } from '../../archive/manifest';
-import type { ArchivePartRecord } from '../../db/archive-parts-repository';
-import { checkCutoff } from '../../retention/cutoff-rules';
+import { archiveLayout } from '../../adapters/s3/archive-layout';
+import { compareKeys } from '../../adapters/s3/archive-row';
+import { ArchiveIntegrityError } from '../../adapters/s3/errors';
+import { buildManifest, checkManifest, parseManifest, serializeManifest } from '../../adapters/s3/manifest';
+import type { ArchivePartRecord } from '../../adapters/postgres/archive-parts-repository';
+import { checkCutoff } from '../../features/retention/cutoff-rules';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const TASK = '01a22865-cb0a-789e-b9ed-1720c711b5cf';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../config/config';
+import { ConfigError, loadConfig } from '../../platform/config/config';
 import { complete } from '../support/complete-env';
 
 describe('CURSOR_SECRET configuration', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createCursorCodec, InvalidCursorError, type CursorState } from '../../search/search-cursor';
+import { createCursorCodec, InvalidCursorError, type CursorState } from '../../adapters/opensearch/search-cursor';
 
 const STATE: CursorState = {
   tenantId: '0b6f4a52-7c3e-4f0e-9d5c-1a2b3c4d5e6f',

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { tenantFilterQuery } from '../../search/filter-query';
-import { textQueryClause } from '../../search/text-query';
-import { tenantFilterSql } from '../../export/filter-sql';
+import { tenantFilterQuery } from '../../adapters/opensearch/filter-query';
+import { textQueryClause } from '../../adapters/opensearch/text-query';
+import { tenantFilterSql } from '../../features/export/filter-sql';
 
 const TENANT = '0b6f4a52-7c3e-4f0e-9d5c-1a2b3c4d5e6f';
 

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { EventIdConflictError } from '../../domain/errors';
-import type { IngestResult } from '../../ingest/ingest-service';
-import type { NewLogRow } from '../../ingest/normalize-event';
-import { createSingleEventBatcher } from '../../ingest/single-event-batcher';
+import type { IngestResult } from '../../features/ingest/ingest-service';
+import type { NewLogRow } from '../../features/ingest/normalize-event';
+import { createSingleEventBatcher } from '../../features/ingest/single-event-batcher';
 
 const row = (eventId: string | null = null) => ({ id: randomUUID(), event_id: eventId, event_timestamp: new Date(), received_at: new Date() }) as unknown as NewLogRow;
 

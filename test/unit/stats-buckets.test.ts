@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { alignDown, bucketCount, bucketStarts } from '../../search/stats-buckets';
+import { alignDown, bucketCount, bucketStarts } from '../../adapters/opensearch/stats-buckets';
 
 const t = (iso: string) => Date.parse(iso);
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { canonicalOrigin, parseAllowedOrigins } from '../../config/allowed-origins';
-import { loadConfig, ConfigError } from '../../config/config';
+import { canonicalOrigin, parseAllowedOrigins } from '../../platform/config/allowed-origins';
+import { loadConfig, ConfigError } from '../../platform/config/config';
 
 describe('live-tail allowed origins', () => {
   it('keeps bare http(s) origins in canonical form', () => {

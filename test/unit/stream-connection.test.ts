@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { WebSocket } from 'ws';
 import type { LogEvent } from '../../domain/log-event';
-import { LiveEvent } from '../../streaming/live-event';
-import { StreamConnection, type StreamConnectionOptions } from '../../streaming/stream-connection';
+import { LiveEvent } from '../../features/live-tail/live-event';
+import { StreamConnection, type StreamConnectionOptions } from '../../features/live-tail/stream-connection';
 
 /** Stands in for a ws socket whose send buffer the test controls: frames stay buffered until `flush`. */
 class FakeSocket extends EventEmitter {

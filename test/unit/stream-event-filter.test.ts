@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { LogEvent } from '../../domain/log-event';
-import { compileLiveFilter } from '../../streaming/event-filter';
+import { compileLiveFilter } from '../../features/live-tail/event-filter';
 
 function event(overrides: Partial<LogEvent> = {}): LogEvent {
   return {

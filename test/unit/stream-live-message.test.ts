@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { MalformedLiveMessageError, parseLiveMessage } from '../../streaming/live-event';
+import { MalformedLiveMessageError, parseLiveMessage } from '../../features/live-tail/live-event';
 
 describe('live message parsing', () => {
   const tenant = randomUUID();

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { TaskRef } from '../../domain/task';
-import { decodeTaskMessage, encodeTaskMessage, MAX_REFS_PER_MESSAGE } from '../../queue/task-messages';
+import { decodeTaskMessage, encodeTaskMessage, MAX_REFS_PER_MESSAGE } from '../../adapters/sqs/task-messages';
 
 describe('task messages', () => {
   const ref: TaskRef = { taskId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', tenantId: '11111111-2222-4333-8444-555555555555', taskType: 'reindex' };

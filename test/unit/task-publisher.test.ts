@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import type { TaskRef, TaskType } from '../../domain/task';
-import { decodeTaskMessage, MAX_REFS_PER_MESSAGE } from '../../queue/task-messages';
-import { createSqsTaskPublisher, type SqsBatchSender } from '../../queue/task-publisher';
+import { decodeTaskMessage, MAX_REFS_PER_MESSAGE } from '../../adapters/sqs/task-messages';
+import { createSqsTaskPublisher, type SqsBatchSender } from '../../adapters/sqs/task-publisher';
 
 const queueUrls = { index: 'http://sqs/q/index', archive: 'http://sqs/q/archive', cleanup: 'http://sqs/q/cleanup' };
 const ref = (taskType: TaskType = 'reindex'): TaskRef => ({ taskId: randomUUID(), tenantId: randomUUID(), taskType });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { workflowIdFor } from '../../domain/task';
-import { decodeTaskMessage, encodeTaskMessage } from '../../queue/task-messages';
+import { decodeTaskMessage, encodeTaskMessage } from '../../adapters/sqs/task-messages';
 
 describe('task retry generations', () => {
   const ref = { taskId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', tenantId: '11111111-2222-4333-8444-555555555555', taskType: 'archive' as const };

@@ -1,0 +1,101 @@
+import type { LogEvent } from '../../domain/log-event';
+import type { NewLogRow } from '../../features/ingest/normalize-event';
+import { assertTenant, type TenantTx } from './tenant-transaction';
+
+export interface EventIdClaim {
+  event_id: string;
+  log_id: string;
+  event_timestamp: Date;
+  received_at: Date;
+  content_sha256: Buffer;
+}
+
+export const SELECT_COLUMNS = `id, tenant_id, received_at, action, severity, user_id, session_id, resource, resource_id,
+  message, host(ip_address) AS ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id`;
+
+export type LogRow = Omit<LogEvent, 'received_at' | 'event_timestamp'> & { received_at: Date; event_timestamp: Date };
+
+export function toLogEvent(row: LogRow): LogEvent {
+  return { ...row, received_at: row.received_at.toISOString(), event_timestamp: row.event_timestamp.toISOString() };
+}
+
+const jsonOrNull = (value: Record<string, unknown> | null) => (value === null ? null : JSON.stringify(value));
+
+export function logsRepository(tx: TenantTx) {
+  return {
+    /** Inserts rows in one statement; array parameters keep the statement's size fixed however many rows. */
+    async insertMany(tenantId: string, rows: readonly NewLogRow[]): Promise<void> {
+      assertTenant(tx, tenantId);
+      if (rows.length === 0) return;
+      await tx.client.query(
+        `INSERT INTO logs (id, tenant_id, received_at, action, severity, user_id, session_id, resource, resource_id,
+                           message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id)
+         SELECT id, $1::uuid, received_at, action, severity, user_id, session_id, resource, resource_id,
+                message, ip_address::inet, user_agent, before_state::jsonb, after_state::jsonb, metadata::jsonb, event_timestamp, event_id
+           FROM unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                       $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[], $17::text[])
+             AS r(id, received_at, action, severity, user_id, session_id, resource, resource_id,
+                  message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id)`,
+        [
+          tenantId,
+          rows.map((r) => r.id),
+          rows.map((r) => r.received_at),
+          rows.map((r) => r.action),
+          rows.map((r) => r.severity),
+          rows.map((r) => r.user_id),
+          rows.map((r) => r.session_id),
+          rows.map((r) => r.resource),
+          rows.map((r) => r.resource_id),
+          rows.map((r) => r.message),
+          rows.map((r) => r.ip_address),
+          rows.map((r) => r.user_agent),
+          rows.map((r) => jsonOrNull(r.before_state)),
+          rows.map((r) => jsonOrNull(r.after_state)),
+          rows.map((r) => jsonOrNull(r.metadata)),
+          rows.map((r) => r.event_timestamp),
+          rows.map((r) => r.event_id),
+        ],
+      );
+    },
+
+    /**
+     * Claims each row's client `event_id` for this tenant and returns the claim now in force for
+     * every keyed row. A row whose claim names another log id repeats an earlier event (committed
+     * before, or earlier in `rows`) and must not be inserted.
+     */
+    async claimEventIds(tenantId: string, rows: readonly NewLogRow[]): Promise<Map<string, EventIdClaim>> {
+      assertTenant(tx, tenantId);
+      const keyed = rows.filter((r): r is NewLogRow & { event_id: string } => r.event_id !== null);
+      if (keyed.length === 0) return new Map();
+      await tx.client.query(
+        `INSERT INTO log_event_ids (tenant_id, event_id, log_id, event_timestamp, received_at, content_sha256)
+         SELECT $1::uuid, event_id, log_id, event_timestamp, received_at, content_sha256
+           FROM unnest($2::text[], $3::uuid[], $4::timestamptz[], $5::timestamptz[], $6::bytea[])
+             AS r(event_id, log_id, event_timestamp, received_at, content_sha256)
+         ON CONFLICT (tenant_id, event_id) DO NOTHING`,
+        [tenantId, keyed.map((r) => r.event_id), keyed.map((r) => r.id), keyed.map((r) => r.event_timestamp), keyed.map((r) => r.received_at), keyed.map((r) => r.content_sha256)],
+      );
+      const claims = await tx.client.query<EventIdClaim>(
+        `SELECT event_id, log_id, event_timestamp, received_at, content_sha256
+           FROM log_event_ids WHERE tenant_id = $1 AND event_id = ANY($2::text[])`,
+        [tenantId, keyed.map((r) => r.event_id)],
+      );
+      return new Map(claims.rows.map((r) => [r.event_id, r]));
+    },
+
+    async findById(tenantId: string, id: string): Promise<LogEvent | undefined> {
+      assertTenant(tx, tenantId);
+      const result = await tx.client.query<LogRow>(`SELECT ${SELECT_COLUMNS} FROM logs WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+      return result.rows[0] && toLogEvent(result.rows[0]);
+    },
+
+    async findByIds(tenantId: string, ids: readonly string[]): Promise<LogEvent[]> {
+      assertTenant(tx, tenantId);
+      const result = await tx.client.query<LogRow>(
+        `SELECT ${SELECT_COLUMNS} FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+        [tenantId, ids],
+      );
+      return result.rows.map(toLogEvent);
+    },
+  };
+}

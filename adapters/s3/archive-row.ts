@@ -1,0 +1,32 @@
+import type { LogEvent } from '../../domain/log-event';
+
+/**
+ * One archived event, one NDJSON line: every column of `logs`, in table order, as the API returns
+ * an event, except that timestamps keep every fractional digit PostgreSQL stores (the API's
+ * millisecond form when there are no more), so an archived key names its stored row exactly.
+ */
+export type ArchiveRow = LogEvent;
+
+/** The position of a row in archive order, `(event_timestamp, id)`: what parts, resumes and deletes name. */
+export interface RowKey {
+  event_timestamp: string;
+  id: string;
+}
+
+/** One row as the archive source yields it: its key, and its line (the JSON of an ArchiveRow, no newline). */
+export interface ArchiveLine extends RowKey {
+  line: string;
+}
+
+export const keyOf = (row: RowKey): RowKey => ({ event_timestamp: row.event_timestamp, id: row.id });
+
+const toMicros = (timestamp: string) => timestamp.replace(/(\.\d{3})Z$/, '$1000Z').replace(/:(\d{2})Z$/, ':$1.000000Z');
+
+/** Orders keys as PostgreSQL does: by instant (to the microsecond), then by uuid bytes. */
+export function compareKeys(a: RowKey, b: RowKey): number {
+  const at = toMicros(a.event_timestamp);
+  const bt = toMicros(b.event_timestamp);
+  if (at !== bt) return at < bt ? -1 : 1;
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? -1 : 1;
+}

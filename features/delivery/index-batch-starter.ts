@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { indexTaskRuns } from '../../adapters/postgres/index-task-runs';
+import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
+import { workflowIdFor, type TaskRef } from '../../domain/task';
+import type { StartOutcome } from './task-bridge';
+import { TASK_TYPE_ATTRIBUTE, TENANT_ID_ATTRIBUTE } from '../../adapters/temporal/workflow-routing';
+
+/**
+ * The same set of tasks always gets the same id, so a redelivered batch is rejected as a duplicate;
+ * a batch of one keeps the per-task id (`reindex-<task>`, `…-retry-<n>`) that is easy to find.
+ */
+export function indexBatchWorkflowId(refs: readonly TaskRef[]): string {
+  if (refs.length === 1) return workflowIdFor(refs[0] as TaskRef);
+  const members = refs.map((ref) => `${ref.taskId}:${ref.retryCount ?? 0}`).sort();
+  return `reindex-batch-${createHash('sha256').update(members.join(',')).digest('hex').slice(0, 32)}`;
+}
+
+function uniqueByTask(refs: readonly TaskRef[]): TaskRef[] {
+  return [...new Map(refs.map((ref) => [`${ref.taskId}:${ref.retryCount ?? 0}`, ref])).values()];
+}
+
+export interface IndexBatchStart {
+  outcome: StartOutcome;
+  /** Settles when the run this call started closes; absent when it started none. */
+  closed?: Promise<unknown>;
+}
+
+/** Items grouped by their ref's tenant, in order of first appearance. */
+export function groupByTenant<T>(items: readonly T[], refOf: (item: T) => TaskRef): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const { tenantId } = refOf(item);
+    groups.set(tenantId, [...(groups.get(tenantId) ?? []), item]);
+  }
+  return groups;
+}
+
+/**
+ * Starts one index run for all the reindex tasks of a received batch of messages, whatever their
+ * tenants (each tenant's tasks are then handled in transactions of that tenant). A run of one
+ * tenant carries its TenantId search attribute, so the Temporal UI can filter by it.
+ */
+export function createIndexBatchStarter(deps: { temporal: Client; taskQueue: string; pool: Pool }) {
+  const { temporal, taskQueue, pool } = deps;
+
+  async function startableOf(tenantId: string, refs: readonly TaskRef[]): Promise<TaskRef[]> {
+    const startable = await withTenantTx(pool, tenantId, (tx) =>
+      indexTaskRuns(tx).startable(tenantId, refs.map((ref) => ({ taskId: ref.taskId, retryCount: ref.retryCount ?? 0 }))),
+    );
+    return refs.filter((ref) => startable.has(ref.taskId));
+  }
+
+  return async function startIndexBatch(refs: readonly TaskRef[]): Promise<IndexBatchStart> {
+    const groups = groupByTenant(uniqueByTask(refs), (ref) => ref);
+    const tenants = (await Promise.all([...groups].map(async ([tenantId, group]) => ({ tenantId, refs: await startableOf(tenantId, group) })))).filter(
+      (tenant) => tenant.refs.length > 0,
+    );
+    if (tenants.length === 0) return { outcome: 'stale' };
+    const batch = tenants.flatMap((tenant) => tenant.refs);
+    const only = tenants.length === 1 ? tenants[0]?.tenantId : undefined;
+    try {
+      const handle = await temporal.workflow.start('indexTaskBatchWorkflow', {
+        taskQueue,
+        workflowId: indexBatchWorkflowId(batch),
+        args: [{ tenants: tenants.map((tenant) => ({ tenantId: tenant.tenantId, taskIds: tenant.refs.map((ref) => ref.taskId) })) }],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: TASK_TYPE_ATTRIBUTE, value: 'reindex' },
+          ...(only ? [{ key: TENANT_ID_ATTRIBUTE, value: only }] : []),
+        ]),
+      });
+      for (const tenant of tenants) {
+        const taskIds = tenant.refs.map((ref) => ref.taskId);
+        await withTenantTx(pool, tenant.tenantId, (tx) => indexTaskRuns(tx).recordStart(tenant.tenantId, taskIds, handle.workflowId, handle.firstExecutionRunId));
+      }
+      return { outcome: 'started', closed: handle.result() };
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'already-started' };
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,180 @@
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { Semaphore, withTimeout } from 'async-mutex';
+import { Consumer } from 'sqs-consumer';
+import { stopConsumer } from '../../adapters/sqs/stop-consumer';
+import { workflowIdFor, type TaskRef } from '../../domain/task';
+import { tasksRepository } from '../../adapters/postgres/tasks-repository';
+import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
+import type { Logger } from '../../platform/observability/logger';
+import { createIndexBatchStarter, groupByTenant } from './index-batch-starter';
+import { decodeTaskMessage } from '../../adapters/sqs/task-messages';
+import { TASK_TYPE_ATTRIBUTE, TENANT_ID_ATTRIBUTE, workflowTypeFor } from '../../adapters/temporal/workflow-routing';
+
+export interface TaskBridgeDeps {
+  sqs: SQSClient;
+  queueUrl: string;
+  temporal: Client;
+  taskQueue: string;
+  pool: Pool;
+  logger: Logger;
+  waitTimeSeconds?: number;
+  /** Index runs this bridge keeps open at once (default 4). */
+  maxIndexRunsInFlight?: number;
+}
+
+/** Below the queue's 30 s visibility timeout, so held messages are not redelivered meanwhile. */
+const INDEX_SLOT_WAIT_MS = 20_000;
+
+/** The error and its causes: the SDK's "Failed to start Workflow" alone does not say that Temporal was unreachable. */
+function describeError(error: unknown): string {
+  const messages: string[] = [];
+  for (let current = error; current instanceof Error && messages.length < 4; current = current.cause) messages.push(current.message);
+  return messages.join(': ') || String(error);
+}
+
+/** `stale`: the message names a generation that is not the task's current one, or a task no longer waiting to start. */
+export type StartOutcome = 'started' | 'already-started' | 'stale';
+
+interface Routed {
+  ref: TaskRef;
+  message: Message;
+}
+
+/**
+ * Turns task messages into workflow runs. A message is deleted only after Temporal has recorded the
+ * start (or already had it); anything else leaves it to be redelivered and, past the queue's
+ * maxReceiveCount, moved to the dead-letter queue, with the reason written on the task.
+ */
+export function createTaskBridge(deps: TaskBridgeDeps) {
+  const { temporal, taskQueue, pool, logger } = deps;
+  const startIndexBatch = createIndexBatchStarter(deps);
+  const indexRunSlots = withTimeout(new Semaphore(deps.maxIndexRunsInFlight ?? 4), INDEX_SLOT_WAIT_MS);
+
+  /**
+   * Index runs open at once are capped: while the worker is busy, task messages wait in SQS rather
+   * than as many small runs in Temporal, and the next receive gathers them into fewer, larger runs.
+   * A slot not freed in time (a stuck or unreachable worker) does not stop starts altogether.
+   */
+  async function startIndexBatchInTurn(refs: readonly TaskRef[]): Promise<StartOutcome> {
+    const release = await indexRunSlots.acquire().then(
+      ([, releaseSlot]) => releaseSlot,
+      () => () => undefined,
+    );
+    try {
+      const { outcome, closed } = await startIndexBatch(refs);
+      if (closed) void closed.catch(() => undefined).finally(release);
+      else release();
+      return outcome;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  async function startRun(ref: TaskRef): Promise<StartOutcome> {
+    const workflowType = workflowTypeFor(ref.taskType);
+    if (!workflowType) throw new Error(`no workflow handles ${ref.taskType} tasks in this build`);
+    // A failed task runs again only through an explicit retry, which bumps the generation: an old
+    // generation's message (a relay duplicate still in flight) must not start a run beside the retry.
+    const task = await withTenantTx(pool, ref.tenantId, (tx) => tasksRepository(tx).findById(ref.tenantId, ref.taskId));
+    if (!task || task.status !== 'pending' || task.retry_count !== (ref.retryCount ?? 0)) return 'stale';
+    try {
+      const handle = await temporal.workflow.start(workflowType, {
+        taskQueue,
+        workflowId: workflowIdFor(ref),
+        args: [{ tenantId: ref.tenantId, taskId: ref.taskId }],
+        // A redelivered message must never start a second run, even after the first one finished.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: TENANT_ID_ATTRIBUTE, value: ref.tenantId },
+          { key: TASK_TYPE_ATTRIBUTE, value: ref.taskType },
+        ]),
+      });
+      await withTenantTx(pool, ref.tenantId, (tx) => tasksRepository(tx).recordWorkflowStart(ref.tenantId, ref.taskId, handle.workflowId, handle.firstExecutionRunId));
+      return 'started';
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';
+      throw error;
+    }
+  }
+
+  /** Writes why the start failed on each task of the group, in its tenant's transaction. */
+  async function recordFailure(group: readonly Routed[], messages: readonly Message[], error: unknown) {
+    const deliveries = messages.map((message) => message.Attributes?.ApproximateReceiveCount ?? '?').join(', ');
+    const reason = `could not start the workflow (delivery ${deliveries}): ${describeError(error)}`;
+    logger.warn({ err: error, taskIds: group.map((routed) => routed.ref.taskId) }, 'workflow start failed; message left for redelivery');
+    for (const [tenantId, routed] of groupByTenant(group, (item) => item.ref)) {
+      const taskIds = routed.map((item) => item.ref.taskId);
+      await withTenantTx(pool, tenantId, (tx) => tasksRepository(tx).recordStartFailure(tenantId, taskIds, reason)).catch((dbError: unknown) => {
+        logger.warn({ err: dbError, taskIds }, 'could not record the start failure on the tasks');
+      });
+    }
+  }
+
+  /** Runs one start attempt; on failure records why on its tasks and returns the messages to leave for redelivery. */
+  async function attempt(group: readonly Routed[], start: () => Promise<StartOutcome>): Promise<Message[]> {
+    try {
+      const outcome = await start();
+      logger.debug({ tasks: group.length, outcome }, 'task messages handled');
+      return [];
+    } catch (error) {
+      const messages = [...new Set(group.map((routed) => routed.message))];
+      await recordFailure(group, messages, error);
+      return messages;
+    }
+  }
+
+  /**
+   * The reindex tasks of a received batch start as one run, whatever their tenants; other task types
+   * one run each. A message is deleted only when every task it carries was started (or found
+   * already started or stale).
+   */
+  async function handleBatch(messages: Message[]): Promise<Message[]> {
+    const undecodable = new Set<Message>();
+    const reindex: Routed[] = [];
+    const singles: Routed[] = [];
+    for (const message of messages) {
+      const refs = decodeTaskMessage(message.Body);
+      if (!refs) {
+        logger.error({ messageId: message.MessageId }, 'not a task message; leaving it for the dead-letter queue');
+        undecodable.add(message);
+        continue;
+      }
+      for (const ref of refs) {
+        if (ref.taskType !== 'reindex') singles.push({ ref, message });
+        else reindex.push({ ref, message });
+      }
+    }
+    const unhandled = await Promise.all([
+      ...(reindex.length > 0 ? [attempt(reindex, () => startIndexBatchInTurn(reindex.map((routed) => routed.ref)))] : []),
+      ...singles.map((routed) => attempt([routed], () => startRun(routed.ref))),
+    ]);
+    const keep = new Set([...undecodable, ...unhandled.flat()]);
+    return messages.filter((message) => !keep.has(message));
+  }
+
+  const consumer = Consumer.create({
+    sqs: deps.sqs,
+    queueUrl: deps.queueUrl,
+    batchSize: 10,
+    waitTimeSeconds: deps.waitTimeSeconds ?? 5,
+    messageSystemAttributeNames: ['ApproximateReceiveCount'],
+    handleMessageBatch: handleBatch,
+    pollingCompleteWaitTimeMs: 10_000,
+  });
+  consumer.on('error', (error) => logger.warn({ err: error }, 'SQS receive or delete failed'));
+  consumer.on('processing_error', (error) => logger.warn({ err: error }, 'task message processing failed'));
+
+  return {
+    startRun,
+    handleBatch,
+    start: () => consumer.start(),
+    stop: () => stopConsumer(consumer),
+  };
+}
+
+export type TaskBridge = ReturnType<typeof createTaskBridge>;

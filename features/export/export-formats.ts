@@ -1,0 +1,48 @@
+import type { Transform } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import { LOG_COLUMNS } from '../../domain/log-event';
+
+export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+};
+
+// Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection"); the
+// full-width forms are normalised to them by some. csv-stringify's own option misses LF.
+const FORMULA_START = /^[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/** Prefixes a single quote to a cell a spreadsheet would evaluate. */
+export function neutraliseFormula(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
+/** CSV with a header row from rows of text cells in column order; JSON columns arrive as JSON text; formulas neutralised. */
+export function csvFormatter(): Transform {
+  return stringify({
+    header: true,
+    columns: [...LOG_COLUMNS],
+    cast: { string: (value) => neutraliseFormula(value) },
+  });
+}
+
+/**
+ * Lines written per chunk: one write per line would cost more than the line itself, while a chunk
+ * kept well under V8's large-object size (~128 KiB) dies young instead of waiting for a full GC.
+ */
+const LINES_PER_CHUNK = 64;
+
+/** One JSON document per line, from rows of `[id, line]`. */
+export async function* ndjsonLines(rows: AsyncIterable<string[]>): AsyncGenerator<string> {
+  let chunk: string[] = [];
+  for await (const row of rows) {
+    chunk.push(row[1] as string);
+    if (chunk.length >= LINES_PER_CHUNK) {
+      yield `${chunk.join('\n')}\n`;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield `${chunk.join('\n')}\n`;
+}

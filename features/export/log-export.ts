@@ -1,0 +1,91 @@
+import { PassThrough, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Pool } from 'pg';
+import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
+import type { LogFilter } from '../../domain/log-filter';
+import type { Logger } from '../../platform/observability/logger';
+import type { TextMatcher } from '../../adapters/opensearch/text-match';
+import { csvFormatter, ndjsonLines, type ExportFormat } from './export-formats';
+import { exportRowsRepository, type ExportRow } from './export-rows';
+
+/** Events asked about per search request when `q` narrows an export. */
+const TEXT_MATCH_BATCH = 500;
+
+/** Every export holds one pooled connection for its whole download; this many may run per process. */
+export const DEFAULT_MAX_CONCURRENT_EXPORTS = 4;
+
+export class ExportCapacityError extends Error {
+  override readonly name = 'ExportCapacityError';
+}
+
+export interface LogExportDeps {
+  pool: Pool;
+  text: TextMatcher;
+  logger: Logger;
+  maxConcurrent?: number;
+}
+
+/** Keeps the rows whose event matches `q` (the id is a row's first cell), asking the search engine about a batch at a time, in order. */
+function keepMatching(text: TextMatcher, tenantId: string, q: string) {
+  return async function* (rows: AsyncIterable<ExportRow>): AsyncGenerator<ExportRow> {
+    let batch: ExportRow[] = [];
+    const flush = async function* () {
+      const matching = await text.matching(tenantId, q, batch.map((row) => row[0] as string));
+      for (const row of batch) if (matching.has(row[0] as string)) yield row;
+      batch = [];
+    };
+    for await (const row of rows) {
+      batch.push(row);
+      if (batch.length >= TEXT_MATCH_BATCH) yield* flush();
+    }
+    yield* flush();
+  };
+}
+
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
+const isClientGone = (error: unknown) => CLIENT_GONE.has((error as { code?: string })?.code ?? '');
+
+/**
+ * Exports read PostgreSQL, the source of truth, through a server-side cursor in one tenant
+ * transaction (row-level security applies) under backpressure: rows are read only as fast as the
+ * client downloads, so memory stays flat at any size. When the client goes away the response
+ * stream is destroyed, which ends the pipeline, closes the cursor and releases the connection.
+ */
+export function createLogExport(deps: LogExportDeps) {
+  const maxConcurrent = deps.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_EXPORTS;
+  let running = 0;
+
+  return {
+    /** Resolves once the transaction is open, so an unreachable database is an error, not a broken download. */
+    async open(tenantId: string, filter: LogFilter, format: ExportFormat): Promise<Readable> {
+      const { q, ...sqlFilter } = filter;
+      // Before any byte is sent: an unavailable search engine is then a 503, not a download cut short.
+      if (q) await deps.text.check(tenantId, q);
+      if (running >= maxConcurrent) throw new ExportCapacityError(`${maxConcurrent} exports are already running`);
+      running += 1;
+      const body = new PassThrough();
+      let started = false;
+      let opened!: () => void;
+      const ready = new Promise<void>((resolve) => (opened = resolve));
+      const finished = withTenantTx(deps.pool, tenantId, async (tx) => {
+        const rows = exportRowsRepository(tx).stream(tenantId, sqlFilter, format);
+        started = true;
+        opened();
+        const matching = q ? keepMatching(deps.text, tenantId, q) : (source: AsyncIterable<ExportRow>) => source;
+        if (format === 'csv') await pipeline(rows, matching, csvFormatter(), body);
+        else await pipeline(rows, matching, ndjsonLines, body);
+      }).finally(() => {
+        running -= 1;
+      });
+      finished.catch((error: unknown) => {
+        body.destroy(error as Error);
+        // Before the stream started the caller gets the error itself; after, the download is cut short.
+        if (started && !isClientGone(error)) deps.logger.error({ err: error, tenantId }, 'export failed');
+      });
+      await Promise.race([ready, finished]);
+      return body;
+    },
+  };
+}
+
+export type LogExport = ReturnType<typeof createLogExport>;

@@ -1,0 +1,127 @@
+import type { Pool } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import type { LogEvent } from '../../domain/log-event';
+import { EventIdConflictError } from '../../domain/errors';
+import type { EnsureLogPartitions } from '../../adapters/postgres/log-partitions';
+import { logsRepository } from '../../adapters/postgres/logs-repository';
+import { tasksRepository } from '../../adapters/postgres/tasks-repository';
+import { withTenantTx, type TenantTx } from '../../adapters/postgres/tenant-transaction';
+import type { Logger } from '../../platform/observability/logger';
+import type { TaskPublisher } from '../../adapters/sqs/task-publisher';
+import type { LivePublisher } from '../../adapters/redis/live-publisher';
+import type { NewLogRow } from './normalize-event';
+import { createSingleEventBatcher } from './single-event-batcher';
+
+export interface IngestedEvent {
+  id: string;
+  event_timestamp: string;
+  received_at: string;
+  /** True when a repeated `event_id` matched an event stored earlier: nothing was written for it. */
+  duplicate: boolean;
+}
+
+export interface IngestResult {
+  events: IngestedEvent[];
+  /** The reindex task that carries the new events to search; null when every event was a repeat. */
+  taskId: string | null;
+}
+
+export interface IngestOptions {
+  /**
+   * Runs first inside the ingest transaction, so a change and the audit event that records it commit
+   * together or not at all (e.g. a tenant's settings and its `tenant.updated` event).
+   */
+  alsoInTransaction?: (tx: TenantTx) => Promise<void>;
+}
+
+export interface IngestDeps {
+  pool: Pool;
+  ensurePartitions: EnsureLogPartitions;
+  taskPublisher: TaskPublisher;
+  livePublisher: LivePublisher;
+  logger: Logger;
+}
+
+function toLogEvent(tenantId: string, row: NewLogRow): LogEvent {
+  const { content_sha256: _hash, ...fields } = row;
+  return { ...fields, tenant_id: tenantId, received_at: row.received_at.toISOString(), event_timestamp: row.event_timestamp.toISOString() };
+}
+
+export function createIngestService(deps: IngestDeps) {
+  const { pool, ensurePartitions, taskPublisher, livePublisher, logger } = deps;
+
+  /** After commit the event is safe; these publishes only make it visible sooner (the relay covers SQS). */
+  async function publishAfterCommit(tenantId: string, taskId: string, fresh: readonly NewLogRow[]) {
+    const results = await Promise.allSettled([
+      taskPublisher.publish({ taskId, tenantId, taskType: 'reindex' }),
+      livePublisher.publish(tenantId, fresh.map((row) => toLogEvent(tenantId, row))),
+    ]);
+    const [queued, streamed] = results;
+    if (queued.status === 'rejected') logger.warn({ err: queued.reason, taskId, tenantId }, 'task publish failed; the outbox relay will retry');
+    if (streamed.status === 'rejected') logger.warn({ err: streamed.reason, tenantId }, 'live publish failed');
+  }
+
+  const publishing = new Set<Promise<void>>();
+  /** The response does not wait for SQS or Redis: a lost publish only delays indexing until the relay's pass. */
+  function publishInBackground(tenantId: string, taskId: string, fresh: readonly NewLogRow[]) {
+    const published = publishAfterCommit(tenantId, taskId, fresh).finally(() => publishing.delete(published));
+    publishing.add(published);
+  }
+
+  /** Writes all rows and one reindex task in one transaction, or nothing. */
+  async function ingest(tenantId: string, userId: string, rows: readonly NewLogRow[], options: IngestOptions = {}): Promise<IngestResult> {
+    await ensurePartitions(rows.map((row) => row.event_timestamp));
+    const taskId = uuidv7();
+    const { events, fresh } = await withTenantTx(pool, tenantId, async (tx) => {
+      await options.alsoInTransaction?.(tx);
+      const logs = logsRepository(tx);
+      const claims = await logs.claimEventIds(tenantId, rows);
+      const events: IngestedEvent[] = [];
+      const fresh: NewLogRow[] = [];
+      rows.forEach((row, index) => {
+        const claim = row.event_id === null ? undefined : claims.get(row.event_id);
+        if (claim && claim.log_id !== row.id) {
+          if (!claim.content_sha256.equals(row.content_sha256)) throw new EventIdConflictError(index, row.event_id as string);
+          events.push({ id: claim.log_id, event_timestamp: claim.event_timestamp.toISOString(), received_at: claim.received_at.toISOString(), duplicate: true });
+        } else {
+          fresh.push(row);
+          events.push({ id: row.id, event_timestamp: row.event_timestamp.toISOString(), received_at: row.received_at.toISOString(), duplicate: false });
+        }
+      });
+      await logs.insertMany(tenantId, fresh);
+      if (fresh.length > 0) {
+        await tasksRepository(tx).create(tenantId, {
+          taskId,
+          taskType: 'reindex',
+          userId,
+          payload: { log_ids: fresh.map((row) => row.id) },
+          progressTotal: fresh.length,
+        });
+      }
+      return { events, fresh };
+    });
+    if (fresh.length === 0) return { events, taskId: null };
+    publishInBackground(tenantId, taskId, fresh);
+    return { events, taskId };
+  }
+
+  const ingestOne = createSingleEventBatcher(ingest);
+
+  return {
+    /** Waits for the publishes still in flight, so a graceful shutdown hands every task to SQS itself. */
+    async drain(): Promise<void> {
+      while (publishing.size > 0) await Promise.allSettled([...publishing]);
+    },
+
+    ingest,
+
+    /**
+     * One event, committed together with the other single events of its tenant and user that
+     * arrived meanwhile (see single-event-batcher): a 201 still means this event is committed.
+     */
+    ingestOne,
+  };
+}
+
+export type IngestService = ReturnType<typeof createIngestService>;
+

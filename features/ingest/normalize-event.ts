@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { LIMITS, type LogEventInput, type Severity } from '../../domain/log-event';
+import type { FieldError } from '../../platform/validation/ajv';
+
+/** A validated event ready to insert: server fields added, client fields normalised. */
+export interface NewLogRow {
+  id: string;
+  received_at: Date;
+  action: string;
+  severity: Severity;
+  user_id: string;
+  session_id: string | null;
+  resource: string | null;
+  resource_id: string | null;
+  message: string | null;
+  ip_address: string | null;
+  user_agent: string | null;
+  before_state: Record<string, unknown> | null;
+  after_state: Record<string, unknown> | null;
+  metadata: Record<string, unknown> | null;
+  event_timestamp: Date;
+  event_id: string | null;
+  /** Identifies the client's content for `event_id` replays: equal hashes mean the same event. */
+  content_sha256: Buffer;
+}
+
+const byteLength = (value: string) => Buffer.byteLength(value, 'utf8');
+
+/** Rules JSON Schema cannot express; `basePath` prefixes each error path (e.g. `/logs/3`). */
+export function checkEventRules(event: LogEventInput, basePath: string, now: Date): FieldError[] {
+  const errors: FieldError[] = [];
+  if (event.message !== undefined && byteLength(event.message) > LIMITS.messageBytes) {
+    errors.push({ path: `${basePath}/message`, message: `must be at most ${LIMITS.messageBytes} bytes` });
+  }
+  for (const field of ['before_state', 'after_state', 'metadata'] as const) {
+    const value = event[field];
+    if (value !== undefined && byteLength(JSON.stringify(value)) > LIMITS.objectBytes) {
+      errors.push({ path: `${basePath}/${field}`, message: `must be at most ${LIMITS.objectBytes} bytes serialised` });
+    }
+  }
+  if (event.event_timestamp !== undefined) {
+    const at = Date.parse(event.event_timestamp);
+    if (Number.isNaN(at)) errors.push({ path: `${basePath}/event_timestamp`, message: 'must be an RFC 3339 date-time' });
+    else if (at > now.getTime() + LIMITS.futureSkewMs) {
+      errors.push({ path: `${basePath}/event_timestamp`, message: 'must be at most 5 minutes in the future' });
+    }
+  }
+  return errors;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Turns a valid client event into a row; `actor` is the token's sub, the default `user_id`. */
+export function toNewLogRow(event: LogEventInput, actor: string, receivedAt: Date): NewLogRow {
+  const severity = event.severity.toUpperCase() as Severity;
+  const userId = event.user_id ?? actor;
+  const eventTimestamp = event.event_timestamp ? new Date(event.event_timestamp) : receivedAt;
+  const hashed = { ...event, severity, user_id: userId, event_timestamp: event.event_timestamp ? eventTimestamp.toISOString() : undefined };
+  return {
+    id: uuidv7({ msecs: receivedAt.getTime() }),
+    received_at: receivedAt,
+    action: event.action,
+    severity,
+    user_id: userId,
+    session_id: event.session_id ?? null,
+    resource: event.resource ?? null,
+    resource_id: event.resource_id ?? null,
+    message: event.message ?? null,
+    ip_address: event.ip_address ?? null,
+    user_agent: event.user_agent ?? null,
+    before_state: event.before_state ?? null,
+    after_state: event.after_state ?? null,
+    metadata: event.metadata ?? null,
+    event_timestamp: eventTimestamp,
+    event_id: event.event_id ?? null,
+    content_sha256: createHash('sha256').update(canonicalJson(hashed)).digest(),
+  };
+}

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** The service's own processes, each run from source exactly as `node --import tsx <entry>` would. */
+export const SERVICE_ENTRIES = {
+  api: 'api/server.ts',
+  'temporal-worker': 'workers/temporal-worker.ts',
+  'task-bridge': 'workers/task-bridge.ts',
+  'outbox-relay': 'workers/outbox-relay.ts',
+} as const;
+
+export type ServiceName = keyof typeof SERVICE_ENTRIES;
+
+/** What shows in a process's JSON log once it is ready for work. */
+const READY_MESSAGES: Record<ServiceName, string> = {
+  api: 'API listening',
+  'temporal-worker': 'Temporal worker ready',
+  'task-bridge': 'task bridge consuming',
+  'outbox-relay': 'outbox relay started',
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Running {
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+/**
+ * Starts and stops the service processes of one bench run. Every process inherits the sandbox's
+ * environment plus `env` (port, raised limits); logs go to `logDir/<name>.log`. `nodeArgs` go
+ * before the entry point (e.g. `--cpu-prof`).
+ */
+export function createServiceSet(env: Record<string, string>, logDir: string, nodeArgs: readonly string[] = []) {
+  const running = new Map<ServiceName, Running>();
+  mkdirSync(logDir, { recursive: true });
+
+  async function start(name: ServiceName, timeoutMs = 240_000): Promise<void> {
+    if (running.has(name)) return;
+    const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', SERVICE_ENTRIES[name]], {
+      cwd: PROJECT_ROOT,
+      // `info` so the ready line is printed; the processes log little per request at that level.
+      env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    running.set(name, { child, exited });
+    let seen = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${name} not ready after ${timeoutMs} ms (see ${logDir}/${name}.log)`)), timeoutMs);
+      const onData = (chunk: Buffer) => {
+        log.write(chunk);
+        if (seen.length < 1_000_000) seen += chunk.toString();
+        if (seen.includes(READY_MESSAGES[name])) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      void exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`${name} exited before it was ready (see ${logDir}/${name}.log)`));
+      });
+    });
+  }
+
+  async function stop(name: ServiceName): Promise<void> {
+    const entry = running.get(name);
+    if (!entry) return;
+    running.delete(name);
+    if (entry.child.exitCode === null && entry.child.signalCode === null) entry.child.kill('SIGTERM');
+    const killer = setTimeout(() => entry.child.kill('SIGKILL'), 30_000);
+    await entry.exited;
+    clearTimeout(killer);
+  }
+
+  return {
+    start,
+    stop,
+    pid: (name: ServiceName) => running.get(name)?.child.pid,
+    async startAll(): Promise<void> {
+      // The API first, alone: the worker's workflow bundling would otherwise slow its start-up.
+      await start('api');
+      await Promise.all([start('temporal-worker'), start('task-bridge'), start('outbox-relay')]);
+    },
+    async stopAll(): Promise<void> {
+      await Promise.all([...running.keys()].map(stop));
+    },
+  };
+}
+
+export type ServiceSet = ReturnType<typeof createServiceSet>;
+
+/** Resident memory of a process in bytes, read from /proc (Linux only). */
+export async function residentBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+}

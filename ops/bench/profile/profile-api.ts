@@ -1,0 +1,64 @@
+import { readdir, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createOpenSearchClient } from '../../../adapters/opensearch/opensearch-client';
+import { createPgPool } from '../../../adapters/postgres/postgres-client';
+import { loadConfig } from '../../../platform/config/config';
+import { createContext } from '../lib/context';
+import { discardIndexTasks } from '../lib/discard-index-tasks';
+import { runLoad } from '../lib/load';
+import { QUICK } from '../lib/scale';
+import { createServiceSet, freePort } from '../lib/services';
+import { summarizeCpuProfile } from './cpu-profile-summary';
+
+/**
+ * CPU profile of the API alone under one kind of load, to find where a poor ratio goes:
+ *   npm run bench:profile -- bulk          (4 clients posting 1,000-event bodies for 8 s)
+ *   npm run bench:profile -- single [rate] (single POST /logs at `rate`/s for 8 s, default 600)
+ * Needs the bench sandbox provisioned (`npm run bench` once). Prints the top self times and the
+ * .cpuprofile path (open it in Chrome DevTools for the call tree).
+ */
+async function main() {
+  const [kind = 'bulk', rateArg] = process.argv.slice(2);
+  if (kind !== 'bulk' && kind !== 'single') throw new Error('usage: profile-api.ts bulk | single [rate]');
+  const config = loadConfig();
+  const port = await freePort();
+  const dir = path.join(os.tmpdir(), `audit-bench-profile-${process.pid}`);
+  const services = createServiceSet({ PORT: String(port), RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '1000000' }, dir, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const appPool = createPgPool(config.postgres.url, 2, 'bench-profile');
+  const ownerPool = createPgPool(process.env.DATABASE_OWNER_URL as string, 1, 'bench-profile-owner');
+  const opensearch = createOpenSearchClient(config.opensearch.url);
+  const ctx = createContext({ mode: 'quick', scale: QUICK, config, apiUrl: `http://127.0.0.1:${port}`, services, ownerPool, appPool, opensearch, index: config.opensearch.index });
+  const tenants: string[] = [];
+  try {
+    await services.start('api');
+    tenants.push(...(await Promise.all([1, 2, 3, 4].map(() => ctx.newTenant('profile')))));
+    const tokens = tenants.map((tenantId) => ctx.token('user', tenantId));
+    const result =
+      kind === 'bulk'
+        ? await runLoad('bulkHttp', { url: ctx.apiUrl, tokens, concurrency: 4, durationMs: 8000, eventsPerBody: 1000, distinctBodies: 4, seed: 1 })
+        : await runLoad('singleHttpRate', { url: ctx.apiUrl, tokens, rate: Number(rateArg ?? 600), durationMs: 8000, seed: 1 });
+    console.log(`load: ${JSON.stringify({ ...result, latency: undefined })}\nlatency (ms): ${JSON.stringify(result.latency)}`);
+  } finally {
+    await services.stopAll();
+    // No worker runs here: these events are never indexed, and their tasks must not start workflows later.
+    await discardIndexTasks(ctx, tenants);
+    await Promise.allSettled([appPool.end(), ownerPool.end(), opensearch.close()]);
+  }
+  // The main thread's profile is the largest; the others are tsx's loader thread.
+  const profiles = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile')).map((name) => path.join(dir, name));
+  const sizes = await Promise.all(profiles.map(async (file) => ({ file, size: (await stat(file)).size })));
+  const main = sizes.sort((a, b) => b.size - a.size)[0]?.file;
+  if (!main) throw new Error(`no CPU profile written in ${dir}`);
+  const summary = await summarizeCpuProfile(main);
+  console.log(`\n${main} (${Math.round(summary.totalMs)} ms sampled, start-up included)`);
+  for (const [title, rows] of [['self time by function', summary.functions], ['self time by module', summary.modules]] as const) {
+    console.log(`\n${title}:`);
+    for (const row of rows) console.log(`  ${(row.share * 100).toFixed(1).padStart(5)}%  ${row.name}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import type { LogFilter } from '../../../domain/log-filter';
+import { figure } from '../lib/figures';
+import { runLoad } from '../lib/load';
+import { summarizeLatencies } from '../lib/statistics';
+import { readCorpus, type Corpus } from './corpus';
+import { eachRun, round, type Scenario } from './scenario';
+
+const DAY = 86_400_000;
+
+/** Filters + `q`, as a user of the search page would combine them. */
+function queries(corpus: Corpus): LogFilter[] {
+  const week = new Date(corpus.endMs - 7 * DAY).toISOString();
+  return [
+    { severity: ['CRITICAL', 'ERROR'], start_time: week, q: 'invoice' },
+    { action: 'document.update', q: 'suspicious location' },
+    { user_id: 'user-0042@corp.example', q: 'contract' },
+    { resource: 'invoice', severity: ['WARNING'], q: '"quarterly report"' },
+    { start_time: week, end_time: new Date(corpus.endMs - DAY).toISOString(), q: 'blocked -approved' },
+  ];
+}
+
+/** The API's query string for a filter (severity as a comma list). */
+function toQueryString(filter: LogFilter, pageSize: number): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) params.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  params.set('page_size', String(pageSize));
+  return params.toString();
+}
+
+const p95Of = (perQuery: number[][]) => summarizeLatencies(perQuery.flat()).p95;
+const median = (samples: number[]) => summarizeLatencies(samples).p50;
+
+/** GET /logs with filters + q against the same query sent straight to OpenSearch; deep cursor pages against page 1. */
+export const search: Scenario = {
+  id: '4',
+  title: 'Search with filters + q, and deep cursor pages',
+  async run(ctx) {
+    await ctx.requireEndpoint('get', '/api/v1/logs');
+    const corpus = await readCorpus(ctx);
+    const filters = queries(corpus);
+    const { pageSize, repetitions } = ctx.scale.search;
+    const token = ctx.token('auditor', corpus.tenantId);
+    const p95 = { api: [] as number[], raw: [] as number[] };
+    const pages = { first: [] as number[], deep: [] as number[] };
+    const notes: string[] = [];
+    await eachRun(ctx, async (run) => {
+      const api = await runLoad('searchHttp', { url: ctx.apiUrl, token, queries: filters.map((f) => toQueryString(f, pageSize)), repetitions });
+      const raw = await runLoad('searchDirect', { tenantId: corpus.tenantId, filters, pageSize, repetitions });
+      p95.api.push(p95Of(api.perQuery));
+      p95.raw.push(p95Of(raw.perQuery));
+      const walk = await runLoad('cursorWalk', {
+        url: ctx.apiUrl,
+        token,
+        query: `severity=INFO&page_size=${ctx.scale.cursor.pageSize}`,
+        pages: ctx.scale.cursor.pages,
+        walks: ctx.scale.cursor.walks,
+      });
+      const deepFrom = Math.floor(walk.perPage.length / 2);
+      pages.first.push(median(walk.perPage[0] ?? []));
+      pages.deep.push(median(walk.perPage.slice(deepFrom).flat()));
+      if (run === 1) {
+        notes.push(
+          `Per query p50 (API / direct, ms): ${api.perQuery.map((samples, i) => `${round(median(samples))} / ${round(median(raw.perQuery[i] ?? []))}`).join('; ')}`,
+          `Cursor walk reached page ${walk.reached} of ${ctx.scale.cursor.pageSize} events (depth ${walk.reached * ctx.scale.cursor.pageSize}); "deep" = pages ${deepFrom + 1}–${walk.perPage.length}.`,
+        );
+      }
+    });
+    notes.push(
+      `Corpus: ${corpus.events.toLocaleString('en-US')} events of one tenant over 30 days (the full run aims at 1M); ${filters.length} queries, ${repetitions} rounds per run after a warm-up round, one at a time, page_size ${pageSize}.`,
+      'The anchor sends the very request the service builds (adapters/opensearch/log-search.ts) straight to OpenSearch, so the ratio is the API\'s own cost: HTTP, JWT, tenant lookup, rate limit (Redis), validation, cursor signing.',
+    );
+    return {
+      figures: [
+        figure('search p95 (filters + q)', 'ms', false, p95.api, 'same query straight to OpenSearch', p95.raw, {
+          text: '≤ 1.5× anchor + 5 ms and ≤ 50 ms',
+          check: (s, a) => s <= 1.5 * a + 5 && s <= 50,
+        }),
+        figure('deep cursor page, median', 'ms', false, pages.deep, 'page 1 of the same walk, median', pages.first, { text: '≤ 1.2× page 1', check: (s, a) => s <= 1.2 * a }),
+      ],
+      notes,
+    };
+  },
+};

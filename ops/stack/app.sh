@@ -1,0 +1,50 @@
+# The service's own processes, managed like the servers: app_start / app_stop / app_wait_ready.
+# Each runs from the compiled build in dist/ with its pid and log under $STACK_STATE_DIR/<process>.
+
+APP_PROCESSES=(api temporal-worker task-bridge outbox-relay)
+
+app_entry() {
+  case $1 in
+    api) echo dist/api/server.js ;;
+    temporal-worker) echo dist/workers/temporal-worker.js ;;
+    task-bridge) echo dist/workers/task-bridge.js ;;
+    outbox-relay) echo dist/workers/outbox-relay.js ;;
+  esac
+}
+
+# The worker runs with a small young generation and old-space cap: its live heap is flat (~35 MB)
+# and V8's default limits let garbage pile up past the 256 MB budget (ops/bench/results/archive-memory.md).
+app_node_flags() {
+  case $1 in
+    temporal-worker) echo "--max-old-space-size=128 --max-semi-space-size=4" ;;
+  esac
+}
+
+app_start() {
+  local name
+  for name in "${APP_PROCESSES[@]}"; do
+    if pid_alive "$(pid_file "$name")"; then
+      log "$name: already running"
+    else
+      # shellcheck disable=SC2046
+      spawn "$name" node --enable-source-maps $(app_node_flags "$name") "$PROJECT_ROOT/$(app_entry "$name")"
+      log "$name: started (log: $STACK_STATE_DIR/$name/$name.log)"
+    fi
+  done
+}
+
+app_stop() {
+  local i
+  for (( i = ${#APP_PROCESSES[@]} - 1; i >= 0; i-- )); do
+    stop_pid_file "${APP_PROCESSES[i]}" 30
+  done
+}
+
+app_wait_ready() {
+  local url="http://127.0.0.1:$PORT/readyz"
+  if ! wait_until 90 "the API at $url" http_ok "$url"; then
+    curl -sS "$url" >&2 || true
+    log_tail api 30
+    return 1
+  fi
+}

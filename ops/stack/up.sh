@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# npm run up: installs what is missing, starts the native stack, provisions it, starts the API and
+# workers in the background and waits until /readyz is green. Safe to run again.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=ops/stack/lib.sh
+source "$here/lib.sh"
+# shellcheck source=ops/stack/node-deps.sh
+source "$here/node-deps.sh"
+# shellcheck source=ops/stack/app.sh
+source "$here/app.sh"
+
+ensure_node_deps "$PROJECT_ROOT"
+bash "$here/stack.sh" dev start
+set -a
+# shellcheck source=ops/stack/profiles/dev.env
+source "$here/profiles/dev.env"
+set +a
+# shellcheck source=ops/stack/service-env.sh
+source "$here/service-env.sh"
+
+cd "$PROJECT_ROOT"
+log "building"
+npx tsc -p tsconfig.build.json
+node dist/ops/scripts/bundle-workflows.js dist/workflow-bundle.js
+export TEMPORAL_WORKFLOW_BUNDLE="$PROJECT_ROOT/dist/workflow-bundle.js"
+log "provisioning (migrations, bucket, search index)"
+npx tsx ops/scripts/provision.ts
+app_start
+app_wait_ready
+
+cat <<MSG
+
+Audit log service is up (profile dev, state in $STACK_STATE_DIR).
+  API           http://127.0.0.1:$PORT/api/v1
+  API docs      http://127.0.0.1:$PORT/docs   (OpenAPI: http://127.0.0.1:$PORT/openapi.json)
+  Readiness     http://127.0.0.1:$PORT/readyz
+  Temporal UI   $TEMPORAL_UI_URL
+  Admin token   npm run token -- --role admin
+  Stop          npm run down
+MSG

@@ -1,0 +1,87 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Url = Type.String({ minLength: 1, pattern: '^[a-z][a-z0-9+.-]*://' });
+const Port = (fallback: number) => Type.Integer({ minimum: 1, maximum: 65535, default: fallback });
+const PositiveInt = (fallback: number) => Type.Integer({ minimum: 1, default: fallback });
+
+/** Every environment variable the service reads, with its default. Names are the variable names. */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], { default: 'development' }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  PORT: Port(3000),
+  PUBLIC_URL: Type.Optional(Url),
+
+  DATABASE_URL: Url,
+  DATABASE_POOL_SIZE: PositiveInt(20),
+
+  REDIS_URL: Url,
+
+  SQS_ENDPOINT: Type.Optional(Url),
+  SQS_REGION: Type.String({ default: 'us-east-1' }),
+  SQS_ACCESS_KEY_ID: Type.Optional(Type.String()),
+  SQS_SECRET_ACCESS_KEY: Type.Optional(Type.String()),
+  SQS_INDEX_QUEUE_URL: Url,
+  SQS_ARCHIVE_QUEUE_URL: Url,
+  SQS_CLEANUP_QUEUE_URL: Url,
+
+  S3_ENDPOINT: Type.Optional(Url),
+  S3_REGION: Type.String({ default: 'us-east-1' }),
+  S3_ACCESS_KEY: Type.Optional(Type.String()),
+  S3_SECRET_KEY: Type.Optional(Type.String()),
+  S3_BUCKET: Type.String({ minLength: 3 }),
+  S3_FORCE_PATH_STYLE: Type.Boolean({ default: true }),
+
+  OPENSEARCH_URL: Url,
+  OPENSEARCH_INDEX: Type.String({ minLength: 1, pattern: '^[a-z0-9][a-z0-9_-]*$', default: 'audit-logs' }),
+
+  TEMPORAL_ADDRESS: Type.String({ minLength: 1 }),
+  TEMPORAL_NAMESPACE: Type.String({ default: 'default' }),
+  TEMPORAL_TASK_QUEUE: Type.String({ default: 'audit-log' }),
+  TEMPORAL_UI_URL: Type.Optional(Url),
+  /** A workflow bundle built ahead of time (ops/scripts/bundle-workflows.ts); without it the worker bundles at start-up, which costs ~50 MB of peak memory. */
+  TEMPORAL_WORKFLOW_BUNDLE: Type.Optional(Type.String({ minLength: 1 })),
+
+  JWT_ALGORITHM: Type.Union([Type.Literal('HS256'), Type.Literal('RS256')], { default: 'HS256' }),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  /** RS256 only: verify with the keys this JWKS endpoint publishes instead of JWT_PUBLIC_KEY. */
+  JWKS_URI: Type.Optional(Url),
+  /** `kid` header of minted tokens, so a JWKS with several keys can find the right one. */
+  JWT_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  /** Upper bound of `ttl_seconds` when an admin mints a token (default 30 days). */
+  TOKEN_MAX_TTL_SECONDS: Type.Integer({ minimum: 60, default: 30 * 24 * 3600 }),
+
+  /** Per-tenant request rate and burst when the tenant has no limits of its own. */
+  RATE_LIMIT_PER_SECOND: PositiveInt(100),
+  RATE_LIMIT_BURST: PositiveInt(200),
+
+  HTTP_REQUEST_TIMEOUT_MS: PositiveInt(60_000),
+  HTTP_HEADERS_TIMEOUT_MS: PositiveInt(20_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: PositiveInt(65_000),
+
+  /** Signs search cursors so a client cannot forge or alter one; no default, like every secret. */
+  CURSOR_SECRET: Type.String({ minLength: 32 }),
+
+  /** Browser origins allowed to open the live tail, comma separated; a request without Origin (a server) is always allowed. */
+  WS_ALLOWED_ORIGINS: Type.String({ default: '' }),
+  /** How often each live-tail socket gets a heartbeat message and a ping; a peer that missed the last pong is dropped. */
+  WS_HEARTBEAT_INTERVAL_MS: PositiveInt(30_000),
+  /** Bytes a live-tail socket may have waiting to be sent; beyond it events are dropped and counted. */
+  WS_SEND_BUFFER_BYTES: Type.Integer({ minimum: 1024, default: 256 * 1024 }),
+  /** A socket that stays over its send buffer this long is closed with 1013 (try again later). */
+  WS_SLOW_CONSUMER_TIMEOUT_MS: PositiveInt(10_000),
+  WS_MAX_CONNECTIONS_PER_TENANT: PositiveInt(100),
+  WS_MAX_CONNECTIONS: PositiveInt(2000),
+
+  /** Rows per archive part (gzip NDJSON object); recorded on each archive task when it is requested. */
+  ARCHIVE_PART_MAX_ROWS: Type.Integer({ minimum: 100, maximum: 10_000_000, default: 100_000 }),
+
+  OUTBOX_RELAY_MIN_AGE_MS: PositiveInt(5000),
+  OUTBOX_RELAY_INTERVAL_MS: PositiveInt(1000),
+  SHUTDOWN_GRACE_MS: PositiveInt(10000),
+});
+
+export type Env = Static<typeof EnvSchema>;
