@@ -10,8 +10,8 @@ OPENSEARCH_VERSION=2.19.6
 
 opensearch__java_home() { printf '%s' "${OPENSEARCH_JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"; }
 opensearch__home() { printf '%s/opensearch-%s' "$STACK_CACHE_DIR" "$OPENSEARCH_VERSION"; }
-opensearch__pom() { printf '%s/stack/opensearch/pom.xml' "$PROJECT_ROOT"; }
-opensearch__source() { printf '%s/stack/opensearch/src/AuditOpenSearchLauncher.java' "$PROJECT_ROOT"; }
+opensearch__pom() { printf '%s/opensearch/pom.xml' "$STACK_ROOT"; }
+opensearch__source() { printf '%s/opensearch/src/AuditOpenSearchLauncher.java' "$STACK_ROOT"; }
 opensearch__sha() { sha256sum "$1" | cut -c1-12; }
 opensearch__launcher_dir() { printf '%s/launcher-%s' "$(opensearch__home)" "$(opensearch__sha "$(opensearch__source)")"; }
 opensearch__url() { printf 'http://127.0.0.1:%s%s' "$OPENSEARCH_PORT" "$1"; }
