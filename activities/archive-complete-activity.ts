@@ -1,6 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
-import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import { parseArchivePayload, parseArchiveResult, type ArchiveResult, type CleanupPayload } from '../features/retention/retention-tasks';
 import type { ManifestRef } from './archive-manifest-activities';
 import { TaskStateError } from './errors';
@@ -8,7 +7,7 @@ import type { RetentionActivityDeps } from './retention-deps';
 import type { TaskInput } from './task-status-activities';
 
 export function createArchiveCompleteActivity(deps: RetentionActivityDeps) {
-  const { pool, taskPublisher, logger } = deps;
+  const { outbox } = deps;
 
   return {
     /**
@@ -18,10 +17,13 @@ export function createArchiveCompleteActivity(deps: RetentionActivityDeps) {
      */
     async completeArchive(input: TaskInput & { manifest: ManifestRef }): Promise<{ cleanupTaskId: string }> {
       const { tenantId, taskId, manifest } = input;
-      const cleanupTaskId = await withTenantTx(pool, tenantId, async (tx) => {
+      const cleanupTaskId = await outbox.commit(tenantId, async (tx) => {
         const tasks = tasksRepository(tx);
         const archive = await tasks.findById(tenantId, taskId);
-        if (archive?.status === 'succeeded') return parseArchiveResult(taskId, archive.result).log_cleanup_task_id;
+        if (archive?.status === 'succeeded') {
+          const created = parseArchiveResult(taskId, archive.result).log_cleanup_task_id;
+          return { value: created, publish: [{ taskId: created, tenantId, taskType: 'log_cleanup' as const }] };
+        }
         if (archive?.status !== 'running') throw new TaskStateError(`archive task ${taskId} is ${archive?.status ?? 'missing'}, not running`);
         const payload = parseArchivePayload(taskId, archive.payload);
         const result: ArchiveResult = {
@@ -35,13 +37,8 @@ export function createArchiveCompleteActivity(deps: RetentionActivityDeps) {
         const cleanup: CleanupPayload = { archive_task_id: taskId, manifest_key: manifest.manifestKey, before_date: payload.before_date };
         if (!(await tasks.markSucceeded(tenantId, taskId, { ...result }))) throw new TaskStateError(`archive task ${taskId} changed state while completing`);
         await tasks.create(tenantId, { taskId: result.log_cleanup_task_id, taskType: 'log_cleanup', userId: archive.user_id, payload: { ...cleanup }, progressTotal: manifest.rows });
-        return result.log_cleanup_task_id;
+        return { value: result.log_cleanup_task_id, publish: [{ taskId: result.log_cleanup_task_id, tenantId, taskType: 'log_cleanup' as const }] };
       });
-      try {
-        await taskPublisher.publish({ taskId: cleanupTaskId, tenantId, taskType: 'log_cleanup' });
-      } catch (error) {
-        logger.warn({ err: error, taskId: cleanupTaskId, tenantId }, 'cleanup task publish failed; the outbox relay will retry');
-      }
       return { cleanupTaskId };
     },
   };

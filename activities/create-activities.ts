@@ -3,7 +3,6 @@ import type { CleanupRequester } from '../features/retention/request-cleanup';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
 import type { RetentionActivityDeps } from './retention-deps';
 import { createRetentionActivities } from './retention-activities';
-import { createIndexActivities } from './index-activities';
 import { createIndexBatchActivities } from './index-batch-activities';
 import { createReindexTenantActivities } from './reindex-tenant-activities';
 import { createRetentionSweepActivities } from './retention-sweep-activities';
@@ -20,7 +19,6 @@ export interface ActivityDeps extends RetentionActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createTaskStatusActivities(deps.pool),
-    ...createIndexActivities(deps),
     ...createIndexBatchActivities(deps),
     ...createRetentionActivities(deps),
     ...createReindexTenantActivities(deps),

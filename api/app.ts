@@ -1,3 +1,4 @@
+import type { TaskOutbox } from '../features/delivery/task-outbox';
 import Koa from 'koa';
 import Router from '@koa/router';
 import type { Pool } from 'pg';
@@ -7,7 +8,6 @@ import type { IngestService } from '../features/ingest/ingest-service';
 import type { Logger } from '../platform/observability/logger';
 import type { ApiMetrics } from '../platform/observability/metrics';
 import type { DependencyCheck } from '../platform/observability/readiness';
-import type { TaskPublisher } from '../adapters/sqs/task-publisher';
 import type { RequestRateLimiter } from '../adapters/redis/tenant-rate-limiter';
 import { createTaskListing } from '../features/tasks/list-tasks';
 import { createTenantReindexRequester } from '../features/tasks/request-tenant-reindex';
@@ -46,7 +46,7 @@ export interface ApiDeps {
   config: Pick<Config, 'jwt' | 'temporal' | 'rateLimit' | 'archive'>;
   pool: Pool;
   ingest: IngestService;
-  taskPublisher: TaskPublisher;
+  outbox: TaskOutbox;
   tenants: TenantDirectory;
   logQueries: LogQueryServices;
   verifier: TokenVerifier;
@@ -96,7 +96,7 @@ export function createApp(deps: ApiDeps): Koa {
     {
       router: retentionRoutes({
         tenants: deps.tenants,
-        retention: createCleanupRequester({ pool: deps.pool, taskPublisher: deps.taskPublisher, logger: deps.logger, partMaxRows: deps.config.archive.partMaxRows }),
+        retention: createCleanupRequester({ outbox: deps.outbox, partMaxRows: deps.config.archive.partMaxRows }),
       }),
       docs: retentionRouteDocs,
     },
@@ -106,14 +106,14 @@ export function createApp(deps: ApiDeps): Koa {
         tenants: deps.tenants,
         temporalUi: { url: deps.config.temporal.uiUrl, namespace: deps.config.temporal.namespace },
         listing: createTaskListing(deps.pool),
-        retry: createTaskRetry({ pool: deps.pool, publisher: deps.taskPublisher, logger: deps.logger }),
+        retry: createTaskRetry({ outbox: deps.outbox }),
       }),
       docs: tasksRouteDocs,
     },
     {
       router: reindexRoutes({
         tenants: deps.tenants,
-        reindex: createTenantReindexRequester({ pool: deps.pool, publisher: deps.taskPublisher, logger: deps.logger }),
+        reindex: createTenantReindexRequester({ outbox: deps.outbox }),
       }),
       docs: reindexRouteDocs,
     },

@@ -16,6 +16,7 @@ import { registerScrapeGauges } from '../platform/observability/metrics-gauges';
 import { countIngest } from '../features/ingest/ingest-metrics';
 import { createTenantRateLimiter } from '../adapters/redis/tenant-rate-limiter';
 import { createSqsTaskPublisher, type TaskPublisher } from '../adapters/sqs/task-publisher';
+import { createTaskOutbox } from '../features/delivery/task-outbox';
 import { createLiveHub } from '../features/live-tail/live-hub';
 import { createRedisLivePublisher } from '../adapters/redis/live-publisher';
 import { createTokenVerifier } from '../platform/auth/token-verifier';
@@ -45,6 +46,7 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
   const opensearch = createOpenSearchClient(config.opensearch.url);
   const temporal = Connection.lazy({ address: config.temporal.address });
   const taskPublisher = overrides.taskPublisher ?? createSqsTaskPublisher(sqs, config.sqs.queueUrls);
+  const outbox = createTaskOutbox({ pool, publisher: taskPublisher, logger });
   // ioredis reconnects by itself and would print every failed attempt to stderr without a listener;
   // an outage shows in /readyz, the rate limiter's warning and its metric.
   const quietRedisErrors = (error: Error) => logger.debug({ err: error }, 'Redis connection error');
@@ -57,7 +59,7 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
     createIngestService({
       pool,
       ensurePartitions: createLogPartitionEnsurer(pool),
-      taskPublisher,
+      outbox,
       livePublisher: createRedisLivePublisher(redis),
       logger,
     }),
@@ -69,7 +71,7 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
     config,
     pool,
     ingest,
-    taskPublisher,
+    outbox,
     tenants,
     logQueries: createLogQueryServices({ pool, opensearch, index: config.opensearch.index, cursorSecret: config.cursor.secret, logger }),
     verifier,

@@ -1,6 +1,6 @@
-/** `reindex` carries one ingest's log ids; `reindex_tenant` rebuilds a tenant's documents over a time range. */
-export const TASK_TYPES = ['reindex', 'archive', 'log_cleanup', 'reindex_tenant'] as const;
-export type TaskType = (typeof TASK_TYPES)[number];
+import type { TaskType } from './task-types';
+
+export { TASK_TYPES, type TaskType } from './task-types';
 
 export const TASK_STATUSES = ['pending', 'running', 'succeeded', 'failed'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];

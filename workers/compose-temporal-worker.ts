@@ -1,3 +1,4 @@
+import { createTaskOutbox } from '../features/delivery/task-outbox';
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities/create-activities';
 import { createOpenSearchClient } from '../adapters/opensearch/opensearch-client';
@@ -40,14 +41,14 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
   const indexer = createLogIndexer(opensearch, config.opensearch.index);
   const s3 = createS3Client(config.s3);
   const sqs = createSqsClient(config.sqs);
-  const taskPublisher = createSqsTaskPublisher(sqs, config.sqs.queueUrls);
+  const outbox = createTaskOutbox({ pool, publisher: createSqsTaskPublisher(sqs, config.sqs.queueUrls), logger });
   const activities = createActivities({
     pool,
     indexer,
     s3,
     bucket: config.s3.bucket,
-    taskPublisher,
-    cleanupRequester: createCleanupRequester({ pool, taskPublisher, logger, partMaxRows: config.archive.partMaxRows }),
+    outbox,
+    cleanupRequester: createCleanupRequester({ outbox, partMaxRows: config.archive.partMaxRows }),
     logDeleter: createLogDeleter(opensearch, config.opensearch.index),
     logger,
   });

@@ -8,11 +8,6 @@ export const statusUpdate: ActivityOptions = {
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 20, nonRetryableErrorTypes: PERMANENT },
 };
 
-/** Loading rows and bulk-indexing them; a failing OpenSearch is retried for a few minutes, then the task fails. */
-export const indexing: ActivityOptions = {
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8, nonRetryableErrorTypes: PERMANENT },
-};
 
 /**
  * Indexing a batch of reindex tasks: one heartbeat per bulk request, so a dead worker is noticed

@@ -1,10 +1,9 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities';
 import type { TaskInput } from '../activities/task-status-activities';
-import { archiveStep, archiveStreaming, archiveVerification, statusUpdate } from './activity-presets';
-import { failureMessage } from './failure-message';
+import { archiveStep, archiveStreaming, archiveVerification } from './activity-presets';
+import { runTask } from './task-run';
 
-const status = proxyActivities<Pick<Activities, 'markTaskRunning' | 'markTaskFailed'>>(statusUpdate);
 const { writeArchiveParts } = proxyActivities<Pick<Activities, 'writeArchiveParts'>>(archiveStreaming);
 const { verifyArchive } = proxyActivities<Pick<Activities, 'verifyArchive'>>(archiveVerification);
 const { writeArchiveManifest, completeArchive } = proxyActivities<Pick<Activities, 'writeArchiveManifest' | 'completeArchive'>>(archiveStep);
@@ -22,16 +21,12 @@ export interface ArchiveOutcome {
  * created. Started again for a retried task, it resumes after the parts already recorded.
  */
 export async function archiveWorkflow(input: TaskInput): Promise<ArchiveOutcome> {
-  const { workflowId, runId } = workflowInfo();
-  await status.markTaskRunning({ ...input, workflowId, runId });
-  try {
+  // completeArchive marks the task succeeded in the transaction that creates the cleanup task.
+  return runTask(input, async () => {
     const written = await writeArchiveParts(input);
     const manifest = await writeArchiveManifest({ ...input, written });
     await verifyArchive({ ...input, manifest });
     const { cleanupTaskId } = await completeArchive({ ...input, manifest });
     return { manifestKey: manifest.manifestKey, rows: manifest.rows, parts: manifest.parts, cleanupTaskId };
-  } catch (error) {
-    await status.markTaskFailed({ ...input, error: failureMessage(error) });
-    throw error;
-  }
+  });
 }

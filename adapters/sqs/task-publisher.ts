@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, type SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import type { Config } from '../../platform/config/config';
 import type { TaskRef, TaskType } from '../../domain/task';
+import { taskTypeRow } from '../../domain/task-types';
 import { encodeTaskMessage, MAX_REFS_PER_MESSAGE } from './task-messages';
 
 export interface TaskPublisher {
@@ -20,19 +21,12 @@ export interface PublisherOptions {
   lingerMs?: number;
 }
 
-const QUEUE_OF: Record<TaskType, keyof Config['sqs']['queueUrls']> = {
-  reindex: 'index',
-  archive: 'archive',
-  log_cleanup: 'cleanup',
-  reindex_tenant: 'index',
-};
-
 /** SQS's limit on entries in one SendMessageBatch. */
 const MAX_ENTRIES = 10;
 const MAX_REFS_PER_CALL = MAX_ENTRIES * MAX_REFS_PER_MESSAGE;
 
 export function queueUrlFor(queueUrls: Config['sqs']['queueUrls'], taskType: TaskType): string {
-  return queueUrls[QUEUE_OF[taskType]];
+  return queueUrls[taskTypeRow(taskType).queue];
 }
 
 interface Waiting {

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { indexTaskRuns } from '../../adapters/postgres/index-task-runs';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { workflowIdFor, type TaskRef } from '../../domain/task';
 import type { StartOutcome } from './task-bridge';
-import { TASK_TYPE_ATTRIBUTE, TENANT_ID_ATTRIBUTE } from '../../adapters/temporal/workflow-routing';
+import { startTaskWorkflow } from '../../adapters/temporal/start-task-workflow';
 
 /**
  * The same set of tasks always gets the same id, so a redelivered batch is rejected as a duplicate;
@@ -60,27 +59,17 @@ export function createIndexBatchStarter(deps: { temporal: Client; taskQueue: str
     );
     if (tenants.length === 0) return { outcome: 'stale' };
     const batch = tenants.flatMap((tenant) => tenant.refs);
-    const only = tenants.length === 1 ? tenants[0]?.tenantId : undefined;
-    try {
-      const handle = await temporal.workflow.start('indexTaskBatchWorkflow', {
-        taskQueue,
-        workflowId: indexBatchWorkflowId(batch),
-        args: [{ tenants: tenants.map((tenant) => ({ tenantId: tenant.tenantId, taskIds: tenant.refs.map((ref) => ref.taskId) })) }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: TASK_TYPE_ATTRIBUTE, value: 'reindex' },
-          ...(only ? [{ key: TENANT_ID_ATTRIBUTE, value: only }] : []),
-        ]),
-      });
-      for (const tenant of tenants) {
-        const taskIds = tenant.refs.map((ref) => ref.taskId);
-        await withTenantTx(pool, tenant.tenantId, (tx) => indexTaskRuns(tx).recordStart(tenant.tenantId, taskIds, handle.workflowId, handle.firstExecutionRunId));
-      }
-      return { outcome: 'started', closed: handle.result() };
-    } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'already-started' };
-      throw error;
+    const handle = await startTaskWorkflow(temporal, taskQueue, {
+      taskType: 'reindex',
+      workflowId: indexBatchWorkflowId(batch),
+      input: { tenants: tenants.map((tenant) => ({ tenantId: tenant.tenantId, taskIds: tenant.refs.map((ref) => ref.taskId) })) },
+      tenantIds: tenants.map((tenant) => tenant.tenantId),
+    });
+    if (!handle) return { outcome: 'already-started' };
+    for (const tenant of tenants) {
+      const taskIds = tenant.refs.map((ref) => ref.taskId);
+      await withTenantTx(pool, tenant.tenantId, (tx) => indexTaskRuns(tx).recordStart(tenant.tenantId, taskIds, handle.workflowId, handle.firstExecutionRunId));
     }
+    return { outcome: 'started', closed: handle.result() };
   };
 }

@@ -1,17 +1,17 @@
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { Semaphore, withTimeout } from 'async-mutex';
 import { Consumer } from 'sqs-consumer';
 import { stopConsumer } from '../../adapters/sqs/stop-consumer';
 import { workflowIdFor, type TaskRef } from '../../domain/task';
+import { taskTypeRow } from '../../domain/task-types';
 import { tasksRepository } from '../../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { Logger } from '../../platform/observability/logger';
 import { createIndexBatchStarter, groupByTenant } from './index-batch-starter';
 import { decodeTaskMessage } from '../../adapters/sqs/task-messages';
-import { TASK_TYPE_ATTRIBUTE, TENANT_ID_ATTRIBUTE, workflowTypeFor } from '../../adapters/temporal/workflow-routing';
+import { startTaskWorkflow } from '../../adapters/temporal/start-task-workflow';
 
 export interface TaskBridgeDeps {
   sqs: SQSClient;
@@ -75,31 +75,19 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
   }
 
   async function startRun(ref: TaskRef): Promise<StartOutcome> {
-    const workflowType = workflowTypeFor(ref.taskType);
-    if (!workflowType) throw new Error(`no workflow handles ${ref.taskType} tasks in this build`);
     // A failed task runs again only through an explicit retry, which bumps the generation: an old
     // generation's message (a relay duplicate still in flight) must not start a run beside the retry.
     const task = await withTenantTx(pool, ref.tenantId, (tx) => tasksRepository(tx).findById(ref.tenantId, ref.taskId));
     if (!task || task.status !== 'pending' || task.retry_count !== (ref.retryCount ?? 0)) return 'stale';
-    try {
-      const handle = await temporal.workflow.start(workflowType, {
-        taskQueue,
-        workflowId: workflowIdFor(ref),
-        args: [{ tenantId: ref.tenantId, taskId: ref.taskId }],
-        // A redelivered message must never start a second run, even after the first one finished.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: TENANT_ID_ATTRIBUTE, value: ref.tenantId },
-          { key: TASK_TYPE_ATTRIBUTE, value: ref.taskType },
-        ]),
-      });
-      await withTenantTx(pool, ref.tenantId, (tx) => tasksRepository(tx).recordWorkflowStart(ref.tenantId, ref.taskId, handle.workflowId, handle.firstExecutionRunId));
-      return 'started';
-    } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';
-      throw error;
-    }
+    const handle = await startTaskWorkflow(temporal, taskQueue, {
+      taskType: ref.taskType,
+      workflowId: workflowIdFor(ref),
+      input: { tenantId: ref.tenantId, taskId: ref.taskId },
+      tenantIds: [ref.tenantId],
+    });
+    if (!handle) return 'already-started';
+    await withTenantTx(pool, ref.tenantId, (tx) => tasksRepository(tx).recordWorkflowStart(ref.tenantId, ref.taskId, handle.workflowId, handle.firstExecutionRunId));
+    return 'started';
   }
 
   /** Writes why the start failed on each task of the group, in its tenant's transaction. */
@@ -145,7 +133,7 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
         continue;
       }
       for (const ref of refs) {
-        if (ref.taskType !== 'reindex') singles.push({ ref, message });
+        if (!taskTypeRow(ref.taskType).batched) singles.push({ ref, message });
         else reindex.push({ ref, message });
       }
     }

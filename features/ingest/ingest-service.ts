@@ -1,3 +1,4 @@
+import type { TaskOutbox } from '../delivery/task-outbox';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { LogEvent } from '../../domain/log-event';
@@ -7,7 +8,6 @@ import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { tasksRepository } from '../../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { Logger } from '../../platform/observability/logger';
-import type { TaskPublisher } from '../../adapters/sqs/task-publisher';
 import type { LivePublisher } from '../../adapters/redis/live-publisher';
 import type { NewLogRow } from './normalize-event';
 import { createSingleEventBatcher } from './single-event-batcher';
@@ -37,7 +37,7 @@ export interface IngestOptions {
 export interface IngestDeps {
   pool: Pool;
   ensurePartitions: EnsureLogPartitions;
-  taskPublisher: TaskPublisher;
+  outbox: TaskOutbox;
   livePublisher: LivePublisher;
   logger: Logger;
 }
@@ -48,16 +48,15 @@ function toLogEvent(tenantId: string, row: NewLogRow): LogEvent {
 }
 
 export function createIngestService(deps: IngestDeps) {
-  const { pool, ensurePartitions, taskPublisher, livePublisher, logger } = deps;
+  const { pool, ensurePartitions, outbox, livePublisher, logger } = deps;
 
   /** After commit the event is safe; these publishes only make it visible sooner (the relay covers SQS). */
   async function publishAfterCommit(tenantId: string, taskId: string, fresh: readonly NewLogRow[]) {
     const results = await Promise.allSettled([
-      taskPublisher.publish({ taskId, tenantId, taskType: 'reindex' }),
+      outbox.publishCommitted({ taskId, tenantId, taskType: 'reindex' }),
       livePublisher.publish(tenantId, fresh.map((row) => toLogEvent(tenantId, row))),
     ]);
-    const [queued, streamed] = results;
-    if (queued.status === 'rejected') logger.warn({ err: queued.reason, taskId, tenantId }, 'task publish failed; the outbox relay will retry');
+    const [, streamed] = results;
     if (streamed.status === 'rejected') logger.warn({ err: streamed.reason, tenantId }, 'live publish failed');
   }
 

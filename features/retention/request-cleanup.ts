@@ -1,16 +1,11 @@
-import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { tasksRepository } from '../../adapters/postgres/tasks-repository';
-import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
-import type { Logger } from '../../platform/observability/logger';
-import type { TaskPublisher } from '../../adapters/sqs/task-publisher';
+import type { TaskOutbox } from '../delivery/task-outbox';
 import { checkCutoff, InvalidCutoffError } from './cutoff-rules';
 import type { ArchivePayload } from './retention-tasks';
 
 export interface CleanupRequesterDeps {
-  pool: Pool;
-  taskPublisher: TaskPublisher;
-  logger: Logger;
+  outbox: TaskOutbox;
   /** Rows per archive part, recorded on each task so its parts are cut the same way on every attempt. */
   partMaxRows: number;
   now?: () => Date;
@@ -38,13 +33,10 @@ export function createCleanupRequester(deps: CleanupRequesterDeps): CleanupReque
         snapshot_at: requestedAt.toISOString(),
         part_max_rows: deps.partMaxRows,
       };
-      await withTenantTx(deps.pool, tenantId, (tx) => tasksRepository(tx).create(tenantId, { taskId, taskType: 'archive', userId, payload }));
-      try {
-        await deps.taskPublisher.publish({ taskId, tenantId, taskType: 'archive' });
-      } catch (error) {
-        deps.logger.warn({ err: error, taskId, tenantId }, 'archive task publish failed; the outbox relay will retry');
-      }
-      return { taskId };
+      return deps.outbox.commit(tenantId, async (tx) => {
+        await tasksRepository(tx).create(tenantId, { taskId, taskType: 'archive', userId, payload });
+        return { value: { taskId }, publish: [{ taskId, tenantId, taskType: 'archive' }] };
+      });
     },
   };
 }

@@ -1,9 +1,6 @@
-import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { tasksRepository } from '../../adapters/postgres/tasks-repository';
-import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
-import type { Logger } from '../../platform/observability/logger';
-import type { TaskPublisher } from '../../adapters/sqs/task-publisher';
+import type { TaskOutbox } from '../delivery/task-outbox';
 
 export interface TenantReindexRequest {
   tenantId: string;
@@ -18,23 +15,20 @@ export interface TenantReindexRequest {
  * Writes a `reindex_tenant` task (the outbox) describing a time range, then publishes it; the
  * bridge starts reindexTenantWorkflow, which rebuilds the tenant's documents from PostgreSQL.
  */
-export function createTenantReindexRequester(deps: { pool: Pool; publisher: TaskPublisher; logger: Logger }) {
+export function createTenantReindexRequester(deps: { outbox: TaskOutbox }) {
   return {
     async request(request: TenantReindexRequest): Promise<{ taskId: string }> {
       const { tenantId } = request;
       const taskId = uuidv7();
-      await withTenantTx(deps.pool, tenantId, (tx) =>
-        tasksRepository(tx).create(tenantId, {
+      return deps.outbox.commit(tenantId, async (tx) => {
+        await tasksRepository(tx).create(tenantId, {
           taskId,
           taskType: 'reindex_tenant',
           userId: request.userId,
           payload: { start_time: request.startTime?.toISOString() ?? null, end_time: request.endTime?.toISOString() ?? null },
-        }),
-      );
-      await deps.publisher
-        .publish({ taskId, tenantId, taskType: 'reindex_tenant' })
-        .catch((error: unknown) => deps.logger.warn({ err: error, taskId, tenantId }, 'reindex publish failed; the outbox relay will retry'));
-      return { taskId };
+        });
+        return { value: { taskId }, publish: [{ taskId, tenantId, taskType: 'reindex_tenant' }] };
+      });
     },
   };
 }

@@ -1,9 +1,6 @@
-import type { Pool } from 'pg';
 import { tasksRepository } from '../../adapters/postgres/tasks-repository';
-import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { Task, TaskStatus } from '../../domain/task';
-import type { Logger } from '../../platform/observability/logger';
-import type { TaskPublisher } from '../../adapters/sqs/task-publisher';
+import type { TaskOutbox } from '../delivery/task-outbox';
 
 export type RetryOutcome = { kind: 'retried'; task: Task } | { kind: 'not-found' } | { kind: 'not-failed'; status: TaskStatus };
 
@@ -13,22 +10,16 @@ export type RetryOutcome = { kind: 'retried'; task: Task } | { kind: 'not-found'
  * message of an older generation stays a no-op. The workflows are idempotent per task and resume
  * from what earlier runs left (uploaded parts, indexed documents), so a new run is safe.
  */
-export function createTaskRetry(deps: { pool: Pool; publisher: TaskPublisher; logger: Logger }) {
+export function createTaskRetry(deps: { outbox: TaskOutbox }) {
   return {
     async retry(tenantId: string, taskId: string): Promise<RetryOutcome> {
-      const outcome = await withTenantTx(deps.pool, tenantId, async (tx): Promise<RetryOutcome> => {
+      return deps.outbox.commit(tenantId, async (tx) => {
         const tasks = tasksRepository(tx);
-        const retried = await tasks.requestRetry(tenantId, taskId);
-        if (retried) return { kind: 'retried', task: retried };
+        const task = await tasks.requestRetry(tenantId, taskId);
+        if (task) return { value: { kind: 'retried', task } as RetryOutcome, publish: [{ taskId, tenantId, taskType: task.task_type, retryCount: task.retry_count }] };
         const existing = await tasks.findById(tenantId, taskId);
-        return existing ? { kind: 'not-failed', status: existing.status } : { kind: 'not-found' };
+        return { value: existing ? { kind: 'not-failed', status: existing.status } : { kind: 'not-found' }, publish: [] };
       });
-      if (outcome.kind !== 'retried') return outcome;
-      const { task } = outcome;
-      await deps.publisher
-        .publish({ taskId: task.task_id, tenantId, taskType: task.task_type, retryCount: task.retry_count })
-        .catch((error: unknown) => deps.logger.warn({ err: error, taskId, tenantId }, 'retry publish failed; the outbox relay will retry'));
-      return outcome;
     },
   };
 }

@@ -15,6 +15,7 @@
  * created, and reads the worker's peak resident set (VmHWM, kept by the kernel) from /proc.
  * Exits 1 if the peak reaches 256 MB.
  */
+import { createTaskOutbox } from '../../features/delivery/task-outbox';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -120,7 +121,7 @@ async function main() {
     const sampler = setInterval(() => void memoryOf(pid).then((m) => (sampledPeak = Math.max(sampledPeak, m.rss)), () => undefined), 200);
 
     // The task row is written as the API would; the bench starts the run itself on its own queue.
-    const requester = createCleanupRequester({ pool, taskPublisher: { publish: async () => undefined }, logger, partMaxRows: config.archive.partMaxRows });
+    const requester = createCleanupRequester({ outbox: createTaskOutbox({ pool, publisher: { publish: async () => undefined }, logger }), partMaxRows: config.archive.partMaxRows });
     const { taskId } = await requester.requestCleanup(tenantId, 'bench', CUTOFF);
     const run = async (workflowType: string, ref: { taskId: string; taskType: 'archive' | 'log_cleanup' }) => {
       const started = Date.now();

@@ -27,7 +27,9 @@ set -a
 # shellcheck source=ops/stack/profiles/test.env
 source "$here/profiles/test.env"
 set +a
-if [[ -z ${KEEP_STACK:-} ]] || ! bash "$here/stack.sh" test status >/dev/null 2>&1; then
+# A fresh run starts from empty state; with KEEP_STACK the running servers (perhaps serving other
+# runs in their own sandboxes) are kept, and only those that are down are started.
+if [[ -z ${KEEP_STACK:-} ]]; then
   bash "$here/stack.sh" test stop >/dev/null 2>&1 || true
   rm -rf "$STACK_STATE_DIR"
 fi

@@ -1,6 +1,7 @@
 import Ajv from 'ajv';
 import { parseAllowedOrigins } from './allowed-origins';
 import { EnvSchema, type Env } from './env-schema';
+import type { TaskQueueName } from '../../domain/task-types';
 
 export interface Config {
   readonly env: Env['NODE_ENV'];
@@ -20,7 +21,7 @@ export interface Config {
     readonly endpoint: string | undefined;
     readonly region: string;
     readonly credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
-    readonly queueUrls: { readonly index: string; readonly archive: string; readonly cleanup: string };
+    readonly queueUrls: Readonly<Record<TaskQueueName, string>>;
   };
   readonly s3: {
     readonly endpoint: string | undefined;

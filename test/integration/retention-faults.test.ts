@@ -1,3 +1,4 @@
+import { createTaskOutbox } from '../../features/delivery/task-outbox';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
@@ -38,9 +39,7 @@ describe('retention under faults: S3 down, a killed worker', function () {
   before(async () => {
     system = await testSystem();
     requester = createCleanupRequester({
-      pool: system.appPool,
-      taskPublisher: createSqsTaskPublisher(system.sqs, system.config.sqs.queueUrls),
-      logger: system.logger,
+      outbox: createTaskOutbox({ pool: system.appPool, publisher: createSqsTaskPublisher(system.sqs, system.config.sqs.queueUrls), logger: system.logger }),
       partMaxRows: PART_ROWS,
     });
   });

@@ -1,3 +1,4 @@
+import { createTaskOutbox } from '../../features/delivery/task-outbox';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { tenantsRepository } from '../../adapters/postgres/tenants-repository';
@@ -49,9 +50,7 @@ describe('archive → cleanup of 100,000 events across several tenants', functio
   it('deletes exactly the archived events, each in one verified manifest, and reports rows/s', async () => {
     const [viaApi, ...viaUseCase] = subjects as [Subject, ...Subject[]];
     const requester = createCleanupRequester({
-      pool: system.appPool,
-      taskPublisher: createSqsTaskPublisher(system.sqs, system.config.sqs.queueUrls),
-      logger: system.logger,
+      outbox: createTaskOutbox({ pool: system.appPool, publisher: createSqsTaskPublisher(system.sqs, system.config.sqs.queueUrls), logger: system.logger }),
       partMaxRows: 10_000,
     });
     const started = new Date();

@@ -1,0 +1,39 @@
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { taskTypeRow, type TaskType } from '../../domain/task-types';
+import { TASK_TYPE_ATTRIBUTE, TENANT_ID_ATTRIBUTE } from './search-attributes';
+
+export interface TaskRunStart {
+  taskType: TaskType;
+  workflowId: string;
+  /** The workflow's single argument: ids only, never rows. */
+  input: unknown;
+  /** Every tenant the run works for; a run of one tenant carries it as its TenantId search attribute. */
+  tenantIds: readonly string[];
+}
+
+/**
+ * Starts the workflow that runs a task (or a batch of tasks of one type), with the start options
+ * every task run shares: a redelivered message must never start a second run, even after the first
+ * one finished, and the run carries the search attributes the Temporal UI filters by.
+ * Returns undefined when a run with that id was already started.
+ */
+export async function startTaskWorkflow(temporal: Client, taskQueue: string, run: TaskRunStart): Promise<WorkflowHandleWithFirstExecutionRunId | undefined> {
+  const tenants = [...new Set(run.tenantIds)];
+  try {
+    return await temporal.workflow.start(taskTypeRow(run.taskType).workflow, {
+      taskQueue,
+      workflowId: run.workflowId,
+      args: [run.input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: TASK_TYPE_ATTRIBUTE, value: run.taskType },
+        ...(tenants.length === 1 ? [{ key: TENANT_ID_ATTRIBUTE, value: tenants[0] as string }] : []),
+      ]),
+    });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,35 @@
+/** The SQS queue a task's message travels on (each has a `-dlq` dead-letter queue). */
+export type TaskQueueName = 'index' | 'archive' | 'cleanup';
+
+export interface TaskTypeRow {
+  /** The queue its messages are published to. */
+  readonly queue: TaskQueueName;
+  /** The workflow type that runs it. */
+  readonly workflow: string;
+  /** What its `payload` holds (shown in the API reference). */
+  readonly payload: string;
+  /**
+   * Tasks of this type arriving together start one run between them (the index batch run) rather
+   * than one run each.
+   */
+  readonly batched?: boolean;
+}
+
+/**
+ * Every task type in one table: adding a type is one row here, its workflow and activities, and the
+ * code that creates its task row. The queue, the workflow started for it, the OpenAPI enum and the
+ * message codec all read this table.
+ */
+export const TASK_TYPE_TABLE = {
+  reindex: { queue: 'index', workflow: 'indexTaskBatchWorkflow', payload: '{log_ids}: the events one ingest wrote', batched: true },
+  reindex_tenant: { queue: 'index', workflow: 'reindexTenantWorkflow', payload: '{start_time?, end_time?}: the range of the tenant to rebuild in search' },
+  archive: { queue: 'archive', workflow: 'archiveWorkflow', payload: '{before_date, ...}: the cutoff of a cleanup request' },
+  log_cleanup: { queue: 'cleanup', workflow: 'cleanupWorkflow', payload: '{archive_task_id, ...}: the verified archive whose rows it deletes' },
+} as const satisfies Record<string, TaskTypeRow>;
+
+export type TaskType = keyof typeof TASK_TYPE_TABLE;
+export const TASK_TYPES = Object.keys(TASK_TYPE_TABLE) as TaskType[];
+
+export function taskTypeRow(taskType: TaskType): TaskTypeRow {
+  return TASK_TYPE_TABLE[taskType];
+}
