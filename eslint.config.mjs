@@ -6,7 +6,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
 export default tseslint.config(
-  { ignores: ['eslint.config.mjs', 'dist/**', 'node_modules/**', 'ops/stack/**', 'ops/bench/results/**'] },
+  { ignores: ['eslint.config.mjs', '.dependency-cruiser.cjs', 'dist/**', 'node_modules/**', 'ops/stack/**', 'ops/bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,7 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { parseArchivePayload, parseArchiveResult, type ArchiveResult, type CleanupPayload } from '../features/retention/retention-tasks';
 import type { ManifestRef } from './archive-manifest-activities';
-import { TaskStateError } from './errors';
+import { TaskStateError } from '../domain/task-errors';
 import type { RetentionActivityDeps } from './retention-deps';
 import type { TaskInput } from './task-status-activities';
 

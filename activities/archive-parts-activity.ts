@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { archiveLayout } from '../adapters/s3/archive-layout';
-import type { RowKey } from '../adapters/s3/archive-row';
+import type { RowKey } from '../domain/archive-row';
 import { PartReadBackError } from '../adapters/s3/errors';
 import { describeMismatch, readObjectDigest, sameDigest } from '../adapters/s3/object-reader';
 import { writeNdjsonGzipPart } from '../adapters/s3/part-writer';

@@ -1,6 +1,6 @@
-import type { RowKey } from '../adapters/s3/archive-row';
+import type { RowKey } from '../domain/archive-row';
 import { ArchiveIntegrityError } from '../adapters/s3/errors';
-import type { ArchivePartRecord } from '../adapters/postgres/archive-parts-repository';
+import type { ArchivePartRecord } from '../domain/archive-row';
 
 /** What the archive activity heartbeats: where it stands, and the part it is writing. */
 export interface ArchiveHeartbeat {

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { ArchiveRow } from '../adapters/s3/archive-row';
+import type { ArchiveRow } from '../domain/archive-row';
 import { ArchiveIntegrityError } from '../adapters/s3/errors';
 import type { Manifest } from '../adapters/s3/manifest';
 import { loadVerifiedManifest } from '../adapters/s3/manifest-store';
@@ -9,7 +9,7 @@ import { logRetentionRepository, type ArchivedEventRef } from '../adapters/postg
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import { parseArchiveResult, parseCleanupPayload } from '../features/retention/retention-tasks';
-import { TaskStateError } from './errors';
+import { TaskStateError } from '../domain/task-errors';
 import type { RetentionActivityDeps } from './retention-deps';
 import { loadTask, recordProgress } from './retention-task-access';
 import type { TaskInput } from './task-status-activities';

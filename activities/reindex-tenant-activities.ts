@@ -5,7 +5,7 @@ import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../adapters/postgres/tenant-transaction';
 import type { Task } from '../domain/task';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
-import { InvalidTaskPayloadError, TaskNotFoundError } from './errors';
+import { InvalidTaskPayloadError, TaskNotFoundError } from '../domain/task-errors';
 import type { TaskInput } from './task-status-activities';
 
 /** What a reindex attempt heartbeats, and what the next attempt resumes from. */

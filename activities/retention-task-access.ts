@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Task } from '../domain/task';
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../adapters/postgres/tenant-transaction';
-import { TaskNotFoundError } from './errors';
+import { TaskNotFoundError } from '../domain/task-errors';
 
 /** Loads the task an activity works on; with `countAttempt`, first counts this attempt on it. */
 export async function loadTask(pool: Pool, tenantId: string, taskId: string, options: { countAttempt?: boolean } = {}): Promise<Task> {

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../adapters/postgres/tenant-transaction';
-import { TaskNotFoundError } from './errors';
+import { TaskNotFoundError } from '../domain/task-errors';
 
 export interface TaskInput {
   tenantId: string;

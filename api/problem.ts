@@ -1,4 +1,4 @@
-import type { FieldError } from '../platform/validation/ajv';
+import type { FieldError } from '../platform/validation/field-error';
 
 export interface ProblemInit {
   status: number;

@@ -63,6 +63,17 @@ export interface LogEvent {
   event_id: string | null;
 }
 
+/**
+ * A validated event about to be written: the stored event's fields with its instants as dates,
+ * less the tenant (the transaction's, never the row's own say), plus the hash that tells an
+ * `event_id` replay of the same content from a conflicting one.
+ */
+export type NewLogRow = Omit<LogEvent, 'tenant_id' | 'received_at' | 'event_timestamp'> & {
+  received_at: Date;
+  event_timestamp: Date;
+  content_sha256: Buffer;
+};
+
 /** The columns of `logs` in table order: the order of CSV export columns. */
 export const LOG_COLUMNS = [
   'id', 'tenant_id', 'received_at', 'action', 'severity', 'user_id', 'session_id', 'resource', 'resource_id',

@@ -1,5 +1,5 @@
 import QueryStream from 'pg-query-stream';
-import type { ArchiveLine, RowKey } from '../s3/archive-row';
+import type { ArchiveLine, RowKey } from '../../domain/archive-row';
 import { assertTenant, type TenantTx } from './tenant-transaction';
 
 /** What one archive covers: events before the cutoff that were received by the snapshot boundary. */

@@ -1,16 +1,5 @@
-import type { RowKey } from '../s3/archive-row';
+import type { ArchivePartRecord } from '../../domain/archive-row';
 import { assertTenant, type TenantTx } from './tenant-transaction';
-
-/** One uploaded and read-back part of an archive. */
-export interface ArchivePartRecord {
-  partNumber: number;
-  key: string;
-  rows: number;
-  bytes: number;
-  sha256: string;
-  first: RowKey;
-  last: RowKey;
-}
 
 interface PartRow {
   part_number: number;

@@ -1,5 +1,4 @@
-import type { LogEvent } from '../../domain/log-event';
-import type { NewLogRow } from '../../features/ingest/normalize-event';
+import type { LogEvent, NewLogRow } from '../../domain/log-event';
 import { assertTenant, type TenantTx } from './tenant-transaction';
 
 export interface EventIdClaim {

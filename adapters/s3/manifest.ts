@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { ArchivePartRecord } from '../postgres/archive-parts-repository';
+import type { ArchivePartRecord } from '../../domain/archive-row';
 import { compileBody } from '../../platform/validation/ajv';
-import { compareKeys, type RowKey } from './archive-row';
+import { compareKeys, type RowKey } from '../../domain/archive-row';
 import { ArchiveIntegrityError } from './errors';
 
 export const MANIFEST_FORMAT = 'audit-log-archive/1';

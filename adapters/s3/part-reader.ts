@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import type { ArchiveRow } from './archive-row';
+import type { ArchiveRow } from '../../domain/archive-row';
 import { ArchiveIntegrityError, ObjectStoreError } from './errors';
 import { openObject } from './object-reader';
 

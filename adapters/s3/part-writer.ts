@@ -3,7 +3,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { keyOf, type ArchiveLine, type RowKey } from './archive-row';
+import { keyOf, type ArchiveLine, type RowKey } from '../../domain/archive-row';
 import { ObjectStoreError } from './errors';
 import { DigestMeter, type ObjectDigest } from './object-digest';
 

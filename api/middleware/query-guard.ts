@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { FieldError } from '../../platform/validation/ajv';
+import type { FieldError } from '../../platform/validation/field-error';
 import { problems } from '../problem';
 
 function decodes(component: string): boolean {

@@ -3,7 +3,8 @@ import { Type, type Static, type TObject, type TProperties } from '@sinclair/typ
 import { LIMITS, SEVERITIES, type Severity } from '../../domain/log-event';
 import type { LogFilter } from '../../domain/log-filter';
 import { MAX_TEXT_QUERY_LENGTH } from '../../adapters/opensearch/text-query';
-import { compileQuery, type FieldError, type Validator } from '../../platform/validation/ajv';
+import { compileQuery, type Validator } from '../../platform/validation/ajv';
+import type { FieldError } from '../../platform/validation/field-error';
 import { problems } from '../problem';
 
 /** A string restricted to `values`, reported by its description when it fails. */

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { LogFilter, SortOrder } from '../../domain/log-filter';
 import { InvalidCursorError, type CursorCodec } from '../../adapters/opensearch/search-cursor';
 import { MAX_PAGED_RESULTS, type LogSearchRequest } from '../../adapters/opensearch/log-search';
-import type { FieldError } from '../../platform/validation/ajv';
+import type { FieldError } from '../../platform/validation/field-error';
 import { problems } from '../problem';
 import { filterRuleErrors, LogFilterQueryProperties, queryParser, stringEnum, toLogFilter } from './log-filter-query';
 

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
 import type { TenantReindexRequester } from '../../features/tasks/request-tenant-reindex';
-import type { FieldError } from '../../platform/validation/ajv';
+import type { FieldError } from '../../platform/validation/field-error';
 import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
 import { TaskIdSchema } from '../openapi/task-schema';

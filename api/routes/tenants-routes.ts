@@ -10,7 +10,8 @@ import {
   tokenRequestSchema,
 } from '../../domain/tenant';
 import { ConcurrentTenantChangeError, TokenMintingUnavailableError, type TenantAdmin } from '../../features/tenancy/tenant-admin';
-import { compileBody, compileQuery, type FieldError } from '../../platform/validation/ajv';
+import { compileBody, compileQuery } from '../../platform/validation/ajv';
+import type { FieldError } from '../../platform/validation/field-error';
 import { allowPlatformAdmin } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/json-body';
 import type { RouteDoc } from '../openapi/route-doc';

@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { indexTaskRuns } from '../../adapters/postgres/index-task-runs';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { workflowIdFor, type TaskRef } from '../../domain/task';
-import type { StartOutcome } from './task-bridge';
+import type { StartOutcome } from './start-outcome';
 import { startTaskWorkflow } from '../../adapters/temporal/start-task-workflow';
 
 /**

@@ -1,3 +1,4 @@
+import type { StartOutcome } from './start-outcome';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
@@ -34,9 +35,6 @@ function describeError(error: unknown): string {
   for (let current = error; current instanceof Error && messages.length < 4; current = current.cause) messages.push(current.message);
   return messages.join(': ') || String(error);
 }
-
-/** `stale`: the message names a generation that is not the task's current one, or a task no longer waiting to start. */
-export type StartOutcome = 'started' | 'already-started' | 'stale';
 
 interface Routed {
   ref: TaskRef;

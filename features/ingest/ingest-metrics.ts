@@ -1,4 +1,5 @@
-import type { IngestedEvent, IngestService } from './ingest-service';
+import type { IngestService } from './ingest-service';
+import type { IngestedEvent } from './ingest-result';
 import type { ApiMetrics } from '../../platform/observability/metrics';
 
 /** The same ingest service, counting accepted and duplicate events as it returns them. */

@@ -1,3 +1,5 @@
+import type { IngestResult } from './ingest-result';
+import type { IngestedEvent } from './ingest-result';
 import type { TaskOutbox } from '../delivery/task-outbox';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
@@ -9,22 +11,8 @@ import { tasksRepository } from '../../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { Logger } from '../../platform/observability/logger';
 import type { LivePublisher } from '../../adapters/redis/live-publisher';
-import type { NewLogRow } from './normalize-event';
+import type { NewLogRow } from '../../domain/log-event';
 import { createSingleEventBatcher } from './single-event-batcher';
-
-export interface IngestedEvent {
-  id: string;
-  event_timestamp: string;
-  received_at: string;
-  /** True when a repeated `event_id` matched an event stored earlier: nothing was written for it. */
-  duplicate: boolean;
-}
-
-export interface IngestResult {
-  events: IngestedEvent[];
-  /** The reindex task that carries the new events to search; null when every event was a repeat. */
-  taskId: string | null;
-}
 
 export interface IngestOptions {
   /**

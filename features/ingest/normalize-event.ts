@@ -1,29 +1,9 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { LIMITS, type LogEventInput, type Severity } from '../../domain/log-event';
-import type { FieldError } from '../../platform/validation/ajv';
+import { LIMITS, type LogEventInput, type NewLogRow, type Severity } from '../../domain/log-event';
 
-/** A validated event ready to insert: server fields added, client fields normalised. */
-export interface NewLogRow {
-  id: string;
-  received_at: Date;
-  action: string;
-  severity: Severity;
-  user_id: string;
-  session_id: string | null;
-  resource: string | null;
-  resource_id: string | null;
-  message: string | null;
-  ip_address: string | null;
-  user_agent: string | null;
-  before_state: Record<string, unknown> | null;
-  after_state: Record<string, unknown> | null;
-  metadata: Record<string, unknown> | null;
-  event_timestamp: Date;
-  event_id: string | null;
-  /** Identifies the client's content for `event_id` replays: equal hashes mean the same event. */
-  content_sha256: Buffer;
-}
+export type { NewLogRow } from '../../domain/log-event';
+import type { FieldError } from '../../platform/validation/field-error';
 
 const byteLength = (value: string) => Buffer.byteLength(value, 'utf8');
 

@@ -1,6 +1,7 @@
 import { EventIdConflictError } from '../../domain/errors';
-import type { IngestedEvent, IngestResult } from './ingest-service';
-import type { NewLogRow } from './normalize-event';
+import type { IngestResult } from './ingest-result';
+import type { IngestedEvent } from './ingest-result';
+import type { NewLogRow } from '../../domain/log-event';
 
 type WriteEvents = (tenantId: string, userId: string, rows: readonly NewLogRow[]) => Promise<IngestResult>;
 

@@ -1,4 +1,4 @@
-import type { FieldError } from '../../platform/validation/ajv';
+import type { FieldError } from '../../platform/validation/field-error';
 
 /**
  * A cutoff in the future would archive and then delete events as they arrive: almost certainly a

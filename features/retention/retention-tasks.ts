@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { InvalidTaskPayloadError } from '../../activities/errors';
+import { InvalidTaskPayloadError } from '../../domain/task-errors';
 import { compileBody } from '../../platform/validation/ajv';
 
 /**

@@ -1,4 +1,4 @@
-import type { NewLogRow } from '../ingest/normalize-event';
+import type { NewLogRow } from '../../domain/log-event';
 import { toNewLogRow } from '../ingest/normalize-event';
 
 export interface PlatformEvent {

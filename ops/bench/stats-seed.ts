@@ -5,7 +5,7 @@ import { createLogPartitionEnsurer } from '../../adapters/postgres/log-partition
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { SEVERITIES, type LogEvent } from '../../domain/log-event';
-import type { NewLogRow } from '../../features/ingest/normalize-event';
+import type { NewLogRow } from '../../domain/log-event';
 import type { LogIndexer } from '../../adapters/opensearch/log-indexer';
 
 const ACTIONS = Array.from({ length: 30 }, (_, i) => `action.${i}`);

@@ -19,8 +19,8 @@ cd "$PROJECT_ROOT"
 if [[ -z ${SKIP_CHECKS:-} ]]; then
   log "typecheck"
   npx tsc --noEmit
-  log "lint"
-  npx eslint .
+  log "lint (eslint, then the layer rule and cycles with dependency-cruiser)"
+  npm run -s lint
 fi
 
 set -a

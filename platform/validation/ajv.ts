@@ -1,14 +1,9 @@
+import type { FieldError } from './field-error';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { isIP } from 'node:net';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { nulCharacterErrors } from './nul-characters';
-
-export interface FieldError {
-  /** JSON Pointer into the request (body or query), e.g. `/logs/17/severity`. */
-  path: string;
-  message: string;
-}
 
 /**
  * One Ajv per compiled schema: schemas carry `$id`s (they name OpenAPI components), and one

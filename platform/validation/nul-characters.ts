@@ -1,4 +1,4 @@
-import type { FieldError } from './ajv';
+import type { FieldError } from './field-error';
 
 const MAX_REPORTED = 100;
 const pointerToken = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');

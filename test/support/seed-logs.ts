@@ -2,7 +2,8 @@ import { createLogPartitionEnsurer } from '../../adapters/postgres/log-partition
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { LogEvent, LogEventInput } from '../../domain/log-event';
-import { toNewLogRow, type NewLogRow } from '../../features/ingest/normalize-event';
+import { toNewLogRow } from '../../features/ingest/normalize-event';
+import type { NewLogRow } from '../../domain/log-event';
 import { createLogIndexer } from '../../adapters/opensearch/log-indexer';
 import type { TestSystem } from './system';
 

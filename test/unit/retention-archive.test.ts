@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { resumePoint } from '../../activities/archive-resume';
 import { archiveLayout } from '../../adapters/s3/archive-layout';
-import { compareKeys } from '../../adapters/s3/archive-row';
+import { compareKeys } from '../../domain/archive-row';
 import { ArchiveIntegrityError } from '../../adapters/s3/errors';
 import { buildManifest, checkManifest, parseManifest, serializeManifest } from '../../adapters/s3/manifest';
-import type { ArchivePartRecord } from '../../adapters/postgres/archive-parts-repository';
+import type { ArchivePartRecord } from '../../domain/archive-row';
 import { checkCutoff } from '../../features/retention/cutoff-rules';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { EventIdConflictError } from '../../domain/errors';
-import type { IngestResult } from '../../features/ingest/ingest-service';
-import type { NewLogRow } from '../../features/ingest/normalize-event';
+import type { IngestResult } from '../../features/ingest/ingest-result';
+import type { NewLogRow } from '../../domain/log-event';
 import { createSingleEventBatcher } from '../../features/ingest/single-event-batcher';
 
 const row = (eventId: string | null = null) => ({ id: randomUUID(), event_id: eventId, event_timestamp: new Date(), received_at: new Date() }) as unknown as NewLogRow;

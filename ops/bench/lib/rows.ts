@@ -1,5 +1,6 @@
 import type { LogEvent, LogEventInput } from '../../../domain/log-event';
-import { toNewLogRow, type NewLogRow } from '../../../features/ingest/normalize-event';
+import { toNewLogRow } from '../../../features/ingest/normalize-event';
+import type { NewLogRow } from '../../../domain/log-event';
 import { toLogDocument } from '../../../adapters/opensearch/log-document';
 
 /** The rows the API would insert for these events (same normalisation, ids and timestamps). */

@@ -4,7 +4,7 @@ import { createPgPool } from '../../../adapters/postgres/postgres-client';
 import { logsRepository } from '../../../adapters/postgres/logs-repository';
 import { tasksRepository } from '../../../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../../../adapters/postgres/tenant-transaction';
-import type { NewLogRow } from '../../../features/ingest/normalize-event';
+import type { NewLogRow } from '../../../domain/log-event';
 import { copyInto } from '../lib/copy';
 import { generateEvents } from '../lib/events';
 import { toCopyText, toRows } from '../lib/rows';

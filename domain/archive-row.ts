@@ -1,4 +1,4 @@
-import type { LogEvent } from '../../domain/log-event';
+import type { LogEvent } from './log-event';
 
 /**
  * One archived event, one NDJSON line: every column of `logs`, in table order, as the API returns
@@ -29,4 +29,15 @@ export function compareKeys(a: RowKey, b: RowKey): number {
   if (at !== bt) return at < bt ? -1 : 1;
   if (a.id === b.id) return 0;
   return a.id < b.id ? -1 : 1;
+}
+
+/** One uploaded and read-back part of an archive. */
+export interface ArchivePartRecord {
+  partNumber: number;
+  key: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+  first: RowKey;
+  last: RowKey;
 }
