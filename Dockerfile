@@ -1,6 +1,6 @@
 # The service image: one build, four processes (api, temporal-worker, task-bridge, outbox-relay)
 # chosen by the command, plus `provision` for migrations, queues, bucket and search index.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -8,7 +8,7 @@ COPY . .
 RUN npx tsc -p tsconfig.build.json && cp -r migrations dist/migrations \
  && node dist/ops/scripts/bundle-workflows.js dist/workflow-bundle.js && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

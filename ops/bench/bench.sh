@@ -12,6 +12,7 @@ source "$root/ops/stack/lib.sh"
 # shellcheck source=ops/stack/node-deps.sh
 source "$root/ops/stack/node-deps.sh"
 
+ensure_node
 ensure_node_deps "$root"
 bash "$root/ops/stack/stack.sh" test status >/dev/null 2>&1 || bash "$root/ops/stack/stack.sh" test start
 export SERVICE_SANDBOX=${SERVICE_SANDBOX:-bench} LOG_LEVEL=${LOG_LEVEL:-warn}

@@ -42,5 +42,4 @@ export \
   TEMPORAL_TASK_QUEUE="${TEMPORAL_TASK_QUEUE:-audit-log$dash_sandbox}" \
   TEMPORAL_UI_URL="${TEMPORAL_UI_URL:-http://127.0.0.1:$TEMPORAL_UI_PORT}" \
   JWT_SECRET="${JWT_SECRET:-$(<"$jwt_secret_file")}" \
-  CURSOR_SECRET="${CURSOR_SECRET:-$(<"$cursor_secret_file")}" \
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}"
+  CURSOR_SECRET="${CURSOR_SECRET:-$(<"$cursor_secret_file")}"

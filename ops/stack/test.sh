@@ -12,6 +12,8 @@ source "$here/lib.sh"
 source "$here/node-deps.sh"
 
 started=$SECONDS
+ensure_node
+log "node $(node --version) ($(command -v node))"
 ensure_node_deps "$PROJECT_ROOT"
 # The compose file's syntax is checked with Compose itself (Debian's docker-compose needs no engine).
 command -v docker-compose >/dev/null || apt_install docker-compose

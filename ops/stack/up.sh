@@ -10,6 +10,7 @@ source "$here/node-deps.sh"
 # shellcheck source=ops/stack/app.sh
 source "$here/app.sh"
 
+ensure_node
 ensure_node_deps "$PROJECT_ROOT"
 bash "$here/stack.sh" dev start
 set -a

@@ -64,6 +64,12 @@ free_port() {
 }
 
 install_schemathesis
+# The API and the credentials script below run on the supported Node even when run alone.
+# shellcheck source=ops/stack/lib.sh
+source "$ROOT/ops/stack/lib.sh"
+# shellcheck source=ops/stack/node-deps.sh
+source "$ROOT/ops/stack/node-deps.sh"
+ensure_node
 load_service_env
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/audit-log-fuzz.XXXXXX")
