@@ -11,6 +11,7 @@ const PROVISIONING_ONLY = ['DATABASE_OWNER_URL', 'DATABASE_ADMIN_URL'];
 
 interface ComposeService {
   command?: string[];
+  volumes?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, unknown>;
 }
@@ -39,6 +40,13 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('mounts only files of the repository that exist', () => {
+    const sources = Object.values(compose.services).flatMap((service) => service.volumes ?? []).map((volume) => volume.split(':')[0] as string);
+    const binds = sources.filter((source) => source.startsWith('.'));
+    expect(binds).to.not.be.empty;
+    for (const source of binds) expect(existsSync(path.join(root, source)), source).to.equal(true);
+  });
+
   it('sets every variable the service requires, and only variables it reads', () => {
     const env = compose['x-service-env'];
     const known = Object.keys(EnvSchema.properties);
@@ -50,7 +58,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('declares the task queues and their dead-letter queues like the native ElasticMQ', () => {
-    const conf = readFileSync(path.join(root, 'deploy', 'elasticmq.conf'), 'utf8');
+    const conf = readFileSync(path.join(root, 'ops', 'deploy', 'elasticmq.conf'), 'utf8');
     for (const queue of ['index', 'archive', 'cleanup']) {
       expect(conf).to.match(new RegExp(`"${queue}"\\s*\\{[^\\n]*deadLettersQueue \\{ name = "${queue}-dlq"`));
       expect(env(compose, `SQS_${queue.toUpperCase()}_QUEUE_URL`)).to.match(new RegExp(`/${queue}$`));
