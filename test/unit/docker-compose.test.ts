@@ -11,6 +11,7 @@ const PROVISIONING_ONLY = ['DATABASE_OWNER_URL', 'DATABASE_ADMIN_URL'];
 
 interface ComposeService {
   command?: string[];
+  volumes?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, unknown>;
 }
@@ -37,6 +38,13 @@ describe('docker-compose.yml', () => {
       expect(appProcesses, name).to.contain(entry);
       expect(existsSync(path.join(root, entry.replace(/^dist\//, '').replace(/\.js$/, '.ts'))), entry).to.equal(true);
     }
+  });
+
+  it('mounts only files of the repository that exist', () => {
+    const sources = Object.values(compose.services).flatMap((service) => service.volumes ?? []).map((volume) => volume.split(':')[0] as string);
+    const binds = sources.filter((source) => source.startsWith('.'));
+    expect(binds).to.not.be.empty;
+    for (const source of binds) expect(existsSync(path.join(root, source)), source).to.equal(true);
   });
 
   it('sets every variable the service requires, and only variables it reads', () => {
