@@ -195,6 +195,9 @@ describe('token revocation and tenant suspension across API processes', function
     expect((await a.http.get(`/api/v1/logs/${posted.body.id}?tenant_id=${tenantId}`, { token: admin })).status).to.equal(200);
     expect(before).to.include(posted.body.id);
     expect(await idsOfLogs()).to.include.members(before);
+    // Retention still selects it: as of a day past its retention, the sweep's query names the tenant.
+    const due = await system.appPool.query("SELECT tenant_id FROM tenants_due_for_retention(now() + interval '366 days', NULL, 100000) WHERE tenant_id = $1", [tenantId]);
+    expect(due.rows).to.have.length(1);
 
     expect((await a.http.post(`/api/v1/tenants/${tenantId}/suspend`, { token: admin })).body.suspended).to.equal(true);
     const fetched = await a.http.get(`/api/v1/tenants/${tenantId}`, { token: admin });
