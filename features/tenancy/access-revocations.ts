@@ -54,7 +54,15 @@ export function createAccessRevocations(deps: AccessRevocationsDeps): AccessRevo
   let timer: NodeJS.Timeout | undefined;
   let reloading: Promise<void> | undefined;
 
-  const notify = () => listeners.forEach((listener) => listener());
+  function notify(): void {
+    for (const listener of listeners) {
+      try {
+        listener();
+      } catch (error) {
+        logger.error({ err: error }, 'a revocation listener failed');
+      }
+    }
+  }
 
   function apply(change: AccessChange): void {
     if (change.kind === 'token-revoked') {
