@@ -13,7 +13,11 @@ import { createTaskListing } from '../features/tasks/list-tasks';
 import { createTenantReindexRequester } from '../features/tasks/request-tenant-reindex';
 import { createTaskRetry } from '../features/tasks/retry-task';
 import { createCleanupRequester } from '../features/retention/request-cleanup';
+import type { AccessRevocations } from '../features/tenancy/access-revocations';
 import { createTenantAdmin } from '../features/tenancy/tenant-admin';
+import { createTenantSuspension } from '../features/tenancy/tenant-suspension';
+import { createTokenRevocation } from '../features/tenancy/token-revocation';
+import type { CallerAccess } from './admit-caller';
 import './koa-state';
 import { authenticate } from './middleware/authenticate';
 import { methodGuard } from './middleware/method-guard';
@@ -37,6 +41,7 @@ import { retentionRouteDocs, retentionRoutes } from './routes/retention-routes';
 import { searchRouteDocs, searchRoutes } from './routes/search-routes';
 import { statsRouteDocs, statsRoutes } from './routes/stats-routes';
 import { tasksRouteDocs, tasksRoutes } from './routes/tasks-routes';
+import { tenantTokensRouteDocs, tenantTokensRoutes } from './routes/tenant-tokens-routes';
 import { tenantsRouteDocs, tenantsRoutes } from './routes/tenants-routes';
 import { streamRouteDocs, streamRoutes } from './stream/stream-routes';
 import type { LogQueryServices } from './log-query-services';
@@ -50,6 +55,10 @@ export interface ApiDeps {
   tenants: TenantDirectory;
   logQueries: LogQueryServices;
   verifier: TokenVerifier;
+  /** Refuses revoked tokens and suspended tenants' from memory. */
+  access: CallerAccess;
+  /** Where revocations and suspensions are announced to every API process. */
+  revocations: Pick<AccessRevocations, 'announce'>;
   rateLimiter: RequestRateLimiter;
   metrics: ApiMetrics;
   readinessChecks: readonly DependencyCheck[];
@@ -120,14 +129,19 @@ export function createApp(deps: ApiDeps): Koa {
     {
       router: tenantsRoutes({
         admin: createTenantAdmin({ pool: deps.pool, ingest: deps.ingest, onTenantChanged: deps.tenants.forget, defaults: deps.config.rateLimit, jwt: deps.config.jwt }),
+        suspension: createTenantSuspension({ pool: deps.pool, ingest: deps.ingest, revocations: deps.revocations, defaults: deps.config.rateLimit }),
         maxTtlSeconds: deps.config.jwt.maxTtlSeconds,
       }),
       docs: tenantsRouteDocs(deps.config.jwt.maxTtlSeconds),
     },
+    {
+      router: tenantTokensRoutes({ revocation: createTokenRevocation({ pool: deps.pool, ingest: deps.ingest, revocations: deps.revocations }) }),
+      docs: tenantTokensRouteDocs,
+    },
   ];
 
   const api = new Router({ prefix: API_PREFIX });
-  api.use(authenticate(deps.verifier));
+  api.use(authenticate(deps.verifier, deps.access));
   api.use(tenantContext(deps.tenants));
   api.use(rateLimit({ limiter: deps.rateLimiter, tenants: deps.tenants, defaults: deps.config.rateLimit, onLimited: () => deps.metrics.rateLimited.inc() }));
   for (const area of areas) api.use(area.router.routes());

@@ -20,6 +20,11 @@ import { createTaskOutbox } from '../features/delivery/task-outbox';
 import { createLiveHub } from '../features/live-tail/live-hub';
 import { createRedisLivePublisher } from '../adapters/redis/live-publisher';
 import { createTokenVerifier } from '../platform/auth/token-verifier';
+import { revocationReads } from '../adapters/postgres/issued-tokens-repository';
+import { publishAccessChange } from '../adapters/redis/access-change-channel';
+import { createAccessRevocations } from '../features/tenancy/access-revocations';
+import { createTokenUsage } from '../features/tenancy/token-usage';
+import type { CallerAccess } from './admit-caller';
 import { createApp } from './app';
 import { createLogQueryServices } from './log-query-services';
 import { createTenantDirectory } from './tenant-directory';
@@ -67,6 +72,20 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
   );
   const verifier = createTokenVerifier(config.jwt);
   const tenants = createTenantDirectory(pool);
+  const reads = revocationReads(pool);
+  const revocationSubscriber = createRedisSubscriber(config.redis.url, 'audit-api-revocations');
+  revocationSubscriber.on('error', quietRedisErrors);
+  const revocations = createAccessRevocations({
+    load: reads.snapshot,
+    publish: (change) => publishAccessChange(redis, change),
+    subscriber: revocationSubscriber,
+    refreshMs: config.access.refreshMs,
+    logger,
+  });
+  await revocations.start();
+  const tokenUsage = createTokenUsage({ record: reads.recordUse, flushEveryMs: config.access.lastUseFlushMs, logger });
+  tokenUsage.start();
+  const access: CallerAccess = { admit: revocations.admit, noteUse: tokenUsage.note, onRevoked: revocations.onRevoked };
   const app = createApp({
     config,
     pool,
@@ -75,6 +94,8 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
     tenants,
     logQueries: createLogQueryServices({ pool, opensearch, index: config.opensearch.index, cursorSecret: config.cursor.secret, logger }),
     verifier,
+    access,
+    revocations,
     rateLimiter: createTenantRateLimiter({ redis, logger, onStoreFailure: () => metrics.rateLimitStoreFailures.inc() }),
     metrics,
     readinessChecks: dependencyChecks({ pool, redis, sqs, indexQueueUrl: config.sqs.queueUrls.index, opensearch, s3, bucket: config.s3.bucket, temporal }),
@@ -86,6 +107,7 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
   await liveSubscriber.connect().catch((error: unknown) => logger.warn({ err: error }, 'Redis is not reachable yet; the live tail answers 503 until it is'));
   const liveStream: LogStreamDeps = {
     verifier,
+    access,
     tenants,
     hub: createLiveHub(liveSubscriber, logger),
     config: config.stream,
@@ -97,7 +119,9 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
     liveStream,
     async close() {
       await ingest.drain();
-      await Promise.allSettled([pool.end(), redis.quit(), liveSubscriber.quit(), opensearch.close(), temporal.close()]);
+      revocations.stop();
+      await tokenUsage.stop();
+      await Promise.allSettled([pool.end(), redis.quit(), liveSubscriber.quit(), revocationSubscriber.quit(), opensearch.close(), temporal.close()]);
       sqs.destroy();
       s3.destroy();
     },

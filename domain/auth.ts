@@ -7,4 +7,6 @@ export interface Principal {
   role: Role;
   /** The token's tenant; undefined for a platform admin. */
   tokenTenantId: string | undefined;
+  /** The token's `jti`: minted tokens carry one and can be revoked by it; others (an operator's own) may not. */
+  tokenId?: string;
 }

@@ -80,6 +80,7 @@ export const TenantSchema = Type.Object(
     name: Type.String(),
     retention_days: Type.Integer(),
     rate_limit: Type.Object({ per_second: Type.Integer(), burst: Type.Integer(), is_default: Type.Boolean() }),
+    suspended: Type.Boolean({ description: 'While true, every token of the tenant gets 401; its logs are kept and retention keeps running.' }),
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
   },
@@ -94,6 +95,23 @@ export const IssuedTokenSchema = Type.Object(
     token_id: Type.String({ format: 'uuid', description: 'The jti claim, as recorded in the token.issued audit event.' }),
   },
   { $id: 'IssuedToken' },
+);
+
+const Time = Type.String({ format: 'date-time' });
+const TimeOrNull = Type.Union([Time, Type.Null()]);
+
+/** A minted token as recorded: never the token itself. */
+export const TokenRecordSchema = Type.Object(
+  {
+    token_id: Type.String({ format: 'uuid', description: 'The jti claim of the token.' }),
+    sub: Type.String(),
+    role: Type.String(),
+    expires_at: Time,
+    created_at: Time,
+    last_used_at: Type.Union([Time, Type.Null()], { description: 'Recorded coarsely: up to a minute late.' }),
+    revoked_at: TimeOrNull,
+  },
+  { $id: 'TokenRecord' },
 );
 
 /** The rule JSON Schema cannot express: a burst never smaller than the sustained rate. */

@@ -7,6 +7,8 @@ export interface Tenant {
   /** Both null, or both set: null means the service's default limits apply. */
   rate_limit_per_second: number | null;
   rate_limit_burst: number | null;
+  /** Set while the tenant is suspended: none of its tokens is accepted. */
+  suspended_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -26,12 +28,17 @@ export interface TenantChanges {
   rate_limit_burst?: number | null;
 }
 
-type TenantRow = Omit<Tenant, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date };
+type TenantRow = Omit<Tenant, 'created_at' | 'updated_at' | 'suspended_at'> & { created_at: Date; updated_at: Date; suspended_at: Date | null };
 
-const COLUMNS = 'id, name, retention_days, rate_limit_per_second, rate_limit_burst, created_at, updated_at';
+const COLUMNS = 'id, name, retention_days, rate_limit_per_second, rate_limit_burst, suspended_at, created_at, updated_at';
 const CHANGEABLE = ['name', 'retention_days', 'rate_limit_per_second', 'rate_limit_burst'] as const;
 
-const toTenant = (row: TenantRow): Tenant => ({ ...row, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() });
+const toTenant = (row: TenantRow): Tenant => ({
+  ...row,
+  suspended_at: row.suspended_at?.toISOString() ?? null,
+  created_at: row.created_at.toISOString(),
+  updated_at: row.updated_at.toISOString(),
+});
 
 /** Postgres rejected a second tenant whose name differs from an existing one only by case. */
 export class DuplicateTenantNameError extends Error {
@@ -91,6 +98,15 @@ export function tenantsRepository(db: Pool | ClientBase) {
           ...keys.map((key) => changes[key]),
         ])
         .catch(rethrowDuplicateName);
+      return result.rows[0] && toTenant(result.rows[0]);
+    },
+
+    /** Suspends or resumes; a tenant already in that state keeps its suspension time. */
+    async setSuspended(tenantId: string, suspended: boolean): Promise<Tenant | undefined> {
+      const result = await db.query<TenantRow>(
+        `UPDATE tenants SET suspended_at = ${suspended ? 'COALESCE(suspended_at, now())' : 'NULL'}, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+        [tenantId],
+      );
       return result.rows[0] && toTenant(result.rows[0]);
     },
   };

@@ -2,11 +2,13 @@ import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
 import { TokenRejectedError, VerificationKeysUnavailableError, type TokenVerifier } from '../../platform/auth/token-verifier';
 import type { Role } from '../../domain/auth';
-import { problems } from '../problem';
+import { admitOrRefuse, type CallerAccess } from '../admit-caller';
+import { ProblemError, problems } from '../problem';
 
 const CLAIMS_KEY = 'jwtClaims';
 
 function toProblem(error: unknown): unknown {
+  if (error instanceof ProblemError) return error;
   const cause = (error as { originalError?: unknown }).originalError ?? error;
   if (cause instanceof VerificationKeysUnavailableError) return problems.serviceUnavailable(cause.message);
   if (cause instanceof TokenRejectedError) return problems.unauthorized(cause.message);
@@ -23,9 +25,10 @@ function toProblem(error: unknown): unknown {
 /**
  * koa-jwt verifies the bearer token with the one configured algorithm and key (no `none`, no
  * switching between HMAC and RSA; `iss`/`aud` when configured); the verifier then requires `exp`
- * and valid claims and sets ctx.state.principal from them alone.
+ * and valid claims, `access` refuses a revoked token or a suspended tenant's, and
+ * ctx.state.principal is set from the claims alone.
  */
-export function authenticate(verifier: TokenVerifier): Middleware {
+export function authenticate(verifier: TokenVerifier, access: CallerAccess): Middleware {
   const verifySignature = koaJwt({
     secret: (header: Parameters<TokenVerifier['keyFor']>[0]) => verifier.keyFor(header),
     key: CLAIMS_KEY,
@@ -36,9 +39,11 @@ export function authenticate(verifier: TokenVerifier): Middleware {
     let verified = false;
     try {
       await verifySignature(ctx, async () => {
-        verified = true;
-        ctx.state.principal = verifier.principalFrom(ctx.state[CLAIMS_KEY]).principal;
+        const { principal } = verifier.principalFrom(ctx.state[CLAIMS_KEY]);
         delete ctx.state[CLAIMS_KEY];
+        admitOrRefuse(access, principal);
+        verified = true;
+        ctx.state.principal = principal;
       });
     } catch (error) {
       throw toProblem(error);

@@ -31,7 +31,7 @@ function implicitResponses(doc: RouteDoc): RouteDoc['responses'] {
   if (doc.roles) {
     // The query-string guard, and resolveTenant refusing a malformed tenant_id from any caller.
     implicit[400] ??= { description: 'The query string is malformed, or tenant_id is not a UUID.' };
-    implicit[401] = { description: 'Missing, invalid or expired bearer token, or a token whose tenant does not exist.' };
+    implicit[401] = { description: 'Missing, invalid, expired or revoked bearer token, or a token whose tenant does not exist or is suspended.' };
     implicit[403] = { description: `The token's role is not one of: ${doc.roles.join(', ')}.` };
     implicit[429] = { description: 'The rate limit is exhausted; retry after Retry-After seconds.', headers: { 'Retry-After': 'Seconds to wait before retrying.' } };
   }

@@ -10,6 +10,7 @@ import {
   tokenRequestSchema,
 } from '../../domain/tenant';
 import { ConcurrentTenantChangeError, TokenMintingUnavailableError, type TenantAdmin } from '../../features/tenancy/tenant-admin';
+import type { TenantSuspension } from '../../features/tenancy/tenant-suspension';
 import { compileBody, compileQuery } from '../../platform/validation/ajv';
 import type { FieldError } from '../../platform/validation/field-error';
 import { allowPlatformAdmin } from '../middleware/authenticate';
@@ -19,30 +20,34 @@ import { ProblemError, problems } from '../problem';
 import { isUuid } from '../tenant-scope';
 
 export const TENANT_BODY_LIMIT = 16 * 1024;
-const NO_SUCH_TENANT = 'No such tenant.';
+export const NO_SUCH_TENANT = 'No such tenant.';
 
-const ListQuerySchema = Type.Object(
-  {
-    page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1, description: '1-based page number.' }),
-    page_size: Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Tenants per page, 1–500.' }),
-  },
-  { additionalProperties: false },
-);
-const TenantIdParam = Type.Object({ id: Type.String({ format: 'uuid', description: 'The tenant id.' }) });
+/** `page` and `page_size` of an admin's lists (tenants, a tenant's tokens). */
+export function listQuerySchema(things: string) {
+  return Type.Object(
+    {
+      page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1, description: '1-based page number.' }),
+      page_size: Type.Integer({ minimum: 1, maximum: 500, default: 100, description: `${things} per page, 1–500.` }),
+    },
+    { additionalProperties: false },
+  );
+}
+const ListQuerySchema = listQuerySchema('Tenants');
+export const TenantIdParam = Type.Object({ id: Type.String({ format: 'uuid', description: 'The tenant id.' }) });
 const TenantListSchema = Type.Object({ items: Type.Array(TenantSchema), page: Type.Integer(), page_size: Type.Integer(), total: Type.Integer() });
 
 const validateCreate = compileBody(TenantCreateSchema);
 const validateUpdate = compileBody(TenantUpdateSchema);
 const validateList = compileQuery(ListQuerySchema);
 
-function parse<T>(result: { ok: true; value: T } | { ok: false; errors: FieldError[] }, rules: (value: T) => FieldError[] = () => []): T {
+export function parse<T>(result: { ok: true; value: T } | { ok: false; errors: FieldError[] }, rules: (value: T) => FieldError[] = () => []): T {
   if (!result.ok) throw problems.validationFailed(result.errors);
   const broken = rules(result.value);
   if (broken.length > 0) throw problems.validationFailed(broken);
   return result.value;
 }
 
-const tenantIdOf = (id: string | undefined): string => {
+export const tenantIdOf = (id: string | undefined): string => {
   if (!id || !isUuid(id)) throw problems.notFound(NO_SUCH_TENANT);
   return id.toLowerCase();
 };
@@ -62,7 +67,7 @@ async function asProblems<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** Tenants and their tokens: platform admins only (an admin token bound to a tenant is refused). */
-export function tenantsRoutes(deps: { admin: TenantAdmin; maxTtlSeconds: number }): Router {
+export function tenantsRoutes(deps: { admin: TenantAdmin; suspension: TenantSuspension; maxTtlSeconds: number }): Router {
   const router = new Router();
   const validateToken = compileBody(tokenRequestSchema(deps.maxTtlSeconds));
   const platformAdmin = allowPlatformAdmin();
@@ -103,11 +108,19 @@ export function tenantsRoutes(deps: { admin: TenantAdmin; maxTtlSeconds: number 
     ctx.body = issued;
   });
 
+  for (const action of ['suspend', 'resume'] as const) {
+    router.post(`/tenants/:id/${action}`, platformAdmin, async (ctx) => {
+      const tenant = await deps.suspension[action](tenantIdOf(ctx.params.id), ctx.state.principal?.sub as string);
+      if (!tenant) throw problems.notFound(NO_SUCH_TENANT);
+      ctx.body = tenant;
+    });
+  }
+
   return router;
 }
 
-const ADMIN: RouteDoc['roles'] = ['admin'];
-const PLATFORM_ADMIN_NOTE = 'Platform admins only: an admin token that carries tenant_id gets 403.';
+export const ADMIN: RouteDoc['roles'] = ['admin'];
+export const PLATFORM_ADMIN_NOTE = 'Platform admins only: an admin token that carries tenant_id gets 403.';
 
 export function tenantsRouteDocs(maxTtlSeconds: number): RouteDoc[] {
   const body = (schema: TSchema) => ({ schema, maxBytes: TENANT_BODY_LIMIT });
@@ -156,6 +169,18 @@ export function tenantsRouteDocs(maxTtlSeconds: number): RouteDoc[] {
         422: { description: 'Invalid fields, each named by its path.' },
         501: { description: 'This deployment verifies tokens but holds no signing key.' },
       },
+    },
+    {
+      method: 'post', path: '/api/v1/tenants/{id}/suspend', summary: 'Suspend a tenant', tags: ['tenants'], roles: ADMIN,
+      description: `${PLATFORM_ADMIN_NOTE} From then on (within a second, on every API process) every token of the tenant gets 401 saying the tenant is suspended, and its live-tail connections are closed with 4401. Platform admin tokens keep working on it. Its logs stay and retention keeps archiving and deleting them on schedule. Records a tenant.suspended event in the tenant's log; suspending a suspended tenant changes and records nothing.`,
+      pathParams: TenantIdParam,
+      responses: { 200: { description: 'The tenant, suspended.', schema: TenantSchema }, ...notFound },
+    },
+    {
+      method: 'post', path: '/api/v1/tenants/{id}/resume', summary: 'Resume a suspended tenant', tags: ['tenants'], roles: ADMIN,
+      description: `${PLATFORM_ADMIN_NOTE} Its tokens (those not revoked or expired) are accepted again. Records a tenant.resumed event in the tenant's log; resuming a tenant that is not suspended changes and records nothing.`,
+      pathParams: TenantIdParam,
+      responses: { 200: { description: 'The tenant, no longer suspended.', schema: TenantSchema }, ...notFound },
     },
   ];
 }

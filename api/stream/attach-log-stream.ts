@@ -9,12 +9,14 @@ import { createConnectionRegistry, type ConnectionSlot, type StreamStats } from 
 import { compileLiveFilter } from '../../features/live-tail/event-filter';
 import type { LiveHub } from '../../features/live-tail/live-hub';
 import { CLOSE_CODES, StreamConnection } from '../../features/live-tail/stream-connection';
+import type { Principal } from '../../domain/auth';
+import { stillAdmitted, type CallerAccess } from '../admit-caller';
 import { isDependencyUnavailable } from '../dependency-errors';
 import { ProblemError, problems } from '../problem';
 import type { TenantLookup } from '../tenant-scope';
 import { authorizeStream, type AuthorizedStream } from './authorize-stream';
 import { refuseUpgrade } from './refuse-upgrade';
-import { RelayListener, releaseOnClose } from './upgrade-lease';
+import { RelayListener, releaseOnClose, type Lease } from './upgrade-lease';
 import { STREAM_PROTOCOL } from './websocket-handshake';
 
 /** API_PREFIX + the route; spelled out because app.ts imports this area's router. */
@@ -27,6 +29,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface LogStreamDeps {
   verifier: TokenVerifier;
+  access: CallerAccess;
   tenants: TenantLookup;
   hub: LiveHub;
   config: Config['stream'];
@@ -64,10 +67,18 @@ export function attachLogStream(server: Server, deps: LogStreamDeps): LogStream 
   };
   const wss = new WebSocketServer(options);
   const registry = createConnectionRegistry(config);
-  const auth = { verifier: deps.verifier, tenants: deps.tenants, allowedOrigins: config.allowedOrigins };
+  const auth = { verifier: deps.verifier, access: deps.access, tenants: deps.tenants, allowedOrigins: config.allowedOrigins };
+  /** Who opened each socket, so a revocation or suspension can close exactly the sockets it concerns. */
+  const openedBy = new Map<StreamConnection, Principal>();
   let closing = false;
 
-  function open(req: IncomingMessage, socket: Duplex, head: Buffer, authorized: AuthorizedStream, slot: ConnectionSlot, relay: RelayListener): void {
+  function closeRevoked(): void {
+    for (const [connection, principal] of openedBy) {
+      if (!stillAdmitted(deps.access, principal)) connection.close(CLOSE_CODES.accessRevoked, 'token revoked or tenant suspended');
+    }
+  }
+
+  function open(req: IncomingMessage, socket: Duplex, head: Buffer, authorized: AuthorizedStream, lease: Lease, slot: ConnectionSlot, relay: RelayListener): void {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new StreamConnection(ws, {
         matches: compileLiveFilter(authorized.filter),
@@ -79,8 +90,12 @@ export function attachLogStream(server: Server, deps: LogStreamDeps): LogStream 
         onSlowConsumerClosed: () => registry.countSlowConsumerClose(),
       });
       slot.attach(connection);
+      openedBy.set(connection, authorized.principal);
+      lease.add(() => openedBy.delete(connection));
       relay.connect(connection);
       connection.start({ tenant_id: authorized.tenantId, filters: authorized.filter, expires_at: authorized.expiresAt.toISOString() });
+      // A revocation announced between the authorisation and now found no socket to close.
+      if (!stillAdmitted(deps.access, authorized.principal)) connection.close(CLOSE_CODES.accessRevoked, 'token revoked or tenant suspended');
     });
   }
 
@@ -99,7 +114,7 @@ export function attachLogStream(server: Server, deps: LogStreamDeps): LogStream 
     lease.add(() => subscription.release());
     if (closing) throw problems.serviceUnavailable('The server is shutting down.');
     if (socket.destroyed) return;
-    open(req, socket, head, authorized, slot, relay);
+    open(req, socket, head, authorized, lease, slot, relay);
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -126,6 +141,7 @@ export function attachLogStream(server: Server, deps: LogStreamDeps): LogStream 
   }
 
   server.on('upgrade', onUpgrade);
+  deps.access.onRevoked(closeRevoked);
   const heartbeats = setInterval(() => registry.connections().forEach((connection) => connection.heartbeat()), config.heartbeatIntervalMs);
   heartbeats.unref();
 

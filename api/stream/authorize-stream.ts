@@ -3,6 +3,7 @@ import { TokenRejectedError, VerificationKeysUnavailableError, type TokenVerifie
 import { canonicalOrigin } from '../../platform/config/allowed-origins';
 import type { Principal } from '../../domain/auth';
 import type { LiveFilter } from '../../features/live-tail/event-filter';
+import { admitOrRefuse, type CallerAccess } from '../admit-caller';
 import { problems } from '../problem';
 import type { TenantLookup } from '../tenant-scope';
 import { parseStreamQuery } from './stream-query';
@@ -10,6 +11,7 @@ import { BEARER_PROTOCOL_PREFIX, STREAM_PROTOCOL, checkWebSocketHandshake, offer
 
 export interface StreamAuthDeps {
   verifier: TokenVerifier;
+  access: CallerAccess;
   tenants: TenantLookup;
   allowedOrigins: readonly string[];
 }
@@ -73,7 +75,7 @@ async function streamTenant(principal: Principal, requested: string | undefined,
 
 /**
  * Decides a live-tail upgrade request before any upgrade: a malformed handshake (400/405/426), a
- * foreign Origin (403), a missing, forged or expired token (401), an unknown tenant, or a bad filter
+ * foreign Origin (403), a missing, forged, expired or revoked token or a suspended tenant's (401), an unknown tenant, or a bad filter
  * (400/422, the answers `GET /logs` gives) are refused with a ProblemError.
  */
 export async function authorizeStream(req: IncomingMessage, search: string, deps: StreamAuthDeps): Promise<AuthorizedStream> {
@@ -81,6 +83,7 @@ export async function authorizeStream(req: IncomingMessage, search: string, deps
   checkOrigin(req.headers.origin, deps.allowedOrigins);
   const protocols = offeredProtocols(req);
   const { principal, expiresAt } = await verify(deps.verifier, readToken(req, protocols, search));
+  admitOrRefuse(deps.access, principal);
   const query = parseStreamQuery(search);
   const tenantId = await streamTenant(principal, query.tenantId, deps.tenants);
   return { tenantId, principal, expiresAt, filter: query.filter, protocol: protocols.length > 0 ? STREAM_PROTOCOL : undefined };

@@ -38,6 +38,7 @@ const closeCodes = [
   `- 1009: the client sent a frame over ${MAX_INBOUND_FRAME_BYTES} bytes (clients need send nothing).`,
   `- ${CLOSE_CODES.tryAgainLater}: the client stayed too slow for too long, or the live feed was interrupted; reconnect, and search for what was missed.`,
   `- ${CLOSE_CODES.tokenExpired}: the token expired; reconnect with a fresh one.`,
+  `- ${CLOSE_CODES.accessRevoked}: the token was revoked or its tenant suspended (within a second of the change); the same token is refused from then on.`,
 ].join('\n');
 
 const authentication = [

@@ -3,12 +3,16 @@ import type { LiveEvent } from '../../features/live-tail/live-event';
 import type { LiveListener } from '../../features/live-tail/live-hub';
 import type { StreamConnection } from '../../features/live-tail/stream-connection';
 
+export interface Lease {
+  add(release: () => void): void;
+}
+
 /**
  * Runs every added release once the raw socket closes, whether it was refused, upgraded and later
  * closed, or dropped by the client mid-handshake; added after the close, a release runs at once.
  * One place to free what a connection holds, so no path can leak a slot or a subscription.
  */
-export function releaseOnClose(socket: Duplex) {
+export function releaseOnClose(socket: Duplex): Lease {
   const releases: (() => void)[] = [];
   let closed = socket.destroyed;
   socket.once('close', () => {

@@ -11,6 +11,8 @@ export const CLOSE_CODES = {
   tryAgainLater: 1013,
   /** The access token expired: reconnect with a fresh one. */
   tokenExpired: 4001,
+  /** The token was revoked or its tenant suspended: reconnecting with it is refused (401). */
+  accessRevoked: 4401,
 } as const;
 
 export interface StreamConnectionOptions {

@@ -7,6 +7,8 @@ import type { TenantCreate, TenantUpdate, TenantView, TokenRequestBody } from '.
 import type { IngestService } from '../ingest/ingest-service';
 import type { RateLimitPolicy } from '../../adapters/redis/tenant-rate-limiter';
 import { platformEventRow } from './tenant-events';
+import { tenantView } from './tenant-view';
+import { issuedTokensRepository } from '../../adapters/postgres/issued-tokens-repository';
 
 /** Someone else changed the tenant between our read and our write. */
 export class ConcurrentTenantChangeError extends Error {
@@ -42,19 +44,7 @@ function changesOf(current: Tenant, update: TenantUpdate): TenantChanges {
 export function createTenantAdmin(deps: TenantAdminDeps) {
   const { pool, ingest, defaults } = deps;
 
-  const view = (tenant: Tenant): TenantView => {
-    const own = tenant.rate_limit_per_second !== null && tenant.rate_limit_burst !== null;
-    return {
-      id: tenant.id,
-      name: tenant.name,
-      retention_days: tenant.retention_days,
-      rate_limit: own
-        ? { per_second: tenant.rate_limit_per_second as number, burst: tenant.rate_limit_burst as number, is_default: false }
-        : { per_second: defaults.perSecond, burst: defaults.burst, is_default: true },
-      created_at: tenant.created_at,
-      updated_at: tenant.updated_at,
-    };
-  };
+  const view = (tenant: Tenant): TenantView => tenantView(tenant, defaults);
 
   return {
     async create(input: TenantCreate, actor: string): Promise<TenantView> {
@@ -107,7 +97,10 @@ export function createTenantAdmin(deps: TenantAdminDeps) {
       return view(updated as Tenant);
     },
 
-    /** Signs a token bound to the tenant and records `token.issued` (who, for whom, which role, until when; never the token). */
+    /**
+     * Signs a token bound to the tenant, and records it (so it can be listed and revoked) together
+     * with its `token.issued` event (who, for whom, which role, until when; never the token).
+     */
     async mintToken(tenantId: string, request: TokenRequestBody, actor: string) {
       if (!deps.jwt.signKey) throw new TokenMintingUnavailableError('this deployment holds no signing key (JWT_SECRET or JWT_PRIVATE_KEY)');
       if (!(await tenantsRepository(pool).exists(tenantId))) return undefined;
@@ -118,7 +111,9 @@ export function createTenantAdmin(deps: TenantAdminDeps) {
         { action: 'token.issued', actor, resource: 'token', resourceId: tokenId, message: `A ${request.role} token was issued for "${request.sub}".`, metadata: details },
         new Date(),
       );
-      await ingest.ingest(tenantId, actor, [event]);
+      await ingest.ingest(tenantId, actor, [event], {
+        alsoInTransaction: (tx) => issuedTokensRepository(tx).record(tenantId, { tokenId, sub: request.sub, role: request.role, expiresAt }),
+      });
       return { token, expires_at: details.expires_at, token_id: tokenId };
     },
   };

@@ -2,7 +2,7 @@ import type { NewLogRow } from '../../domain/log-event';
 import { toNewLogRow } from '../ingest/normalize-event';
 
 export interface PlatformEvent {
-  action: 'tenant.created' | 'tenant.updated' | 'token.issued';
+  action: 'tenant.created' | 'tenant.updated' | 'tenant.suspended' | 'tenant.resumed' | 'token.issued' | 'token.revoked';
   /** The platform admin's `sub`. */
   actor: string;
   resource: 'tenant' | 'token';

@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { issuedTokensRepository } from '../../adapters/postgres/issued-tokens-repository';
+import { createPgPool } from '../../adapters/postgres/postgres-client';
+import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { signToken } from '../../platform/auth/sign-token';
 import { loadConfig } from '../../platform/config/config';
 import { loadDotenv } from '../../platform/config/load-dotenv';
@@ -6,7 +10,12 @@ import { ROLES, type Role } from '../../domain/auth';
 
 const USAGE = 'usage: npm run token -- --role admin|user|auditor [--tenant TENANT_ID] [--sub NAME] [--ttl SECONDS]';
 
-function main() {
+/**
+ * Signs a token with the configured key. A tenant's token carries a `jti` and is recorded (so an
+ * admin can list and revoke it) before it is printed; a platform admin token belongs to no tenant
+ * and is not recorded (rotate the key to withdraw those).
+ */
+async function main() {
   const { values } = parseArgs({
     options: {
       role: { type: 'string' },
@@ -23,13 +32,26 @@ function main() {
   const ttlSeconds = Number(values.ttl);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new Error('--ttl must be a positive whole number of seconds');
   loadDotenv();
-  const { token } = signToken(loadConfig().jwt, { sub: values.sub ?? `cli-${role}`, role, tenantId: values.tenant, ttlSeconds });
+  const config = loadConfig();
+  const sub = values.sub ?? `cli-${role}`;
+  const tokenId = randomUUID();
+  const tenantId = values.tenant?.toLowerCase();
+  const { token, expiresAt } = signToken(config.jwt, { sub, role, tenantId, ttlSeconds, tokenId });
+  if (tenantId) {
+    const pool = createPgPool(config.postgres.url, 1, 'audit-token-cli');
+    try {
+      await withTenantTx(pool, tenantId, (tx) => issuedTokensRepository(tx).record(tenantId, { tokenId, sub, role, expiresAt }));
+    } catch (error) {
+      if ((error as { code?: string }).code === '23503') throw new Error(`no tenant ${tenantId}`, { cause: error });
+      throw error;
+    } finally {
+      await pool.end();
+    }
+  }
   console.log(token);
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   console.error(`${(error as Error).message}\n${USAGE}`);
   process.exit(1);
-}
+});

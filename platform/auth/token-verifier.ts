@@ -38,6 +38,7 @@ const ClaimsSchema = Type.Object(
     role: Type.Union(ROLES.map((role) => Type.Literal(role))),
     tenant_id: Type.Optional(Type.String({ format: 'uuid' })),
     exp: Type.Number(),
+    jti: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   },
   { additionalProperties: true },
 );
@@ -94,9 +95,10 @@ export function createTokenVerifier(config: Config['jwt']): TokenVerifier {
     if (!claims.ok) {
       throw new TokenRejectedError(`The token's claims are invalid: ${claims.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}.`);
     }
-    const { sub, role, tenant_id: tenantId, exp } = claims.value;
+    const { sub, role, tenant_id: tenantId, exp, jti } = claims.value;
     if (role !== 'admin' && !tenantId) throw new TokenRejectedError(`A ${role} token must carry tenant_id.`);
-    return { principal: { sub, role: role as Role, tokenTenantId: tenantId?.toLowerCase() }, expiresAt: new Date(exp * 1000) };
+    const principal: Principal = { sub, role: role as Role, tokenTenantId: tenantId?.toLowerCase(), ...(jti ? { tokenId: jti.toLowerCase() } : {}) };
+    return { principal, expiresAt: new Date(exp * 1000) };
   }
 
   return {

@@ -54,6 +54,8 @@ export interface Config {
     readonly issuer: string | undefined;
     readonly audience: string | undefined;
   };
+  /** Token revocations and tenant suspensions, held in memory by every API process. */
+  readonly access: { readonly refreshMs: number; readonly lastUseFlushMs: number };
   readonly outbox: { readonly minAgeMs: number; readonly intervalMs: number };
   readonly archive: { readonly partMaxRows: number };
   readonly stream: {
@@ -158,6 +160,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
     },
+    access: { refreshMs: env.REVOCATION_REFRESH_MS, lastUseFlushMs: env.TOKEN_LAST_USE_FLUSH_MS },
     outbox: { minAgeMs: env.OUTBOX_RELAY_MIN_AGE_MS, intervalMs: env.OUTBOX_RELAY_INTERVAL_MS },
     archive: { partMaxRows: env.ARCHIVE_PART_MAX_ROWS },
     stream: {

@@ -54,6 +54,14 @@ export const EnvSchema = Type.Object({
   /** Upper bound of `ttl_seconds` when an admin mints a token (default 30 days). */
   TOKEN_MAX_TTL_SECONDS: Type.Integer({ minimum: 60, default: 30 * 24 * 3600 }),
 
+  /**
+   * Every API process re-reads revoked tokens and suspended tenants from PostgreSQL this often, in
+   * case an announcement on Redis was lost (announcements themselves arrive within milliseconds).
+   */
+  REVOCATION_REFRESH_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  /** A token's last_used_at is written at most once per this interval (uses are batched in memory). */
+  TOKEN_LAST_USE_FLUSH_MS: Type.Integer({ minimum: 100, default: 60_000 }),
+
   /** Per-tenant request rate and burst when the tenant has no limits of its own. */
   RATE_LIMIT_PER_SECOND: PositiveInt(100),
   RATE_LIMIT_BURST: PositiveInt(200),
