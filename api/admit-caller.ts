@@ -1,6 +1,6 @@
+import { domainProblem } from './domain-problems';
 import type { Principal } from '../domain/auth';
-import { AccessRevokedError, RevocationsUnknownError } from '../features/tenancy/access-revocations';
-import { problems } from './problem';
+import { AccessRevokedError } from '../features/tenancy/access-revocations';
 
 /** What the edge asks after a token verified: all from memory, no I/O on the request path. */
 export interface CallerAccess {
@@ -28,9 +28,7 @@ export function admitOrRefuse(access: CallerAccess, principal: Principal): void 
   try {
     access.admit(principal);
   } catch (error) {
-    if (error instanceof AccessRevokedError) throw problems.unauthorized(error.message);
-    if (error instanceof RevocationsUnknownError) throw problems.serviceUnavailable(error.message);
-    throw error;
+    throw domainProblem(error) ?? error;
   }
   access.noteUse(principal);
 }

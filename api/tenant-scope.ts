@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { Principal } from '../domain/auth';
 import { problems } from './problem';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -9,16 +10,20 @@ export interface TenantLookup {
   exists(tenantId: string): Promise<boolean>;
 }
 
+/** A token's own tenant must exist: otherwise the caller is unauthenticated, on every route. */
+export async function requireTokenTenant(tenantId: string, tenants: TenantLookup): Promise<string> {
+  if (!(await tenants.exists(tenantId))) throw problems.unauthorized("The token's tenant does not exist.");
+  return tenantId.toLowerCase();
+}
+
 /**
- * The tenant a request acts on: the token's tenant, or for a platform admin the `tenant_id` query
- * parameter. Never a body field. A token whose tenant does not exist is unauthenticated.
+ * The tenant a request acts on, for HTTP routes and the live-tail upgrade alike: the token's
+ * tenant, or for a platform admin the `tenant_id` query parameter. Never a body field. A malformed
+ * `tenant_id` is refused from every caller (the document's uuid format says so); a well-formed one
+ * is ignored unless the caller is a platform admin (the token's tenant always wins).
  */
-export async function resolveTenant(ctx: Context, tenants: TenantLookup): Promise<string> {
-  const principal = ctx.state.principal;
+export async function tenantOf(principal: Principal | undefined, requested: unknown, tenants: TenantLookup): Promise<string> {
   if (!principal) throw problems.unauthorized('A valid bearer token is required.');
-  const requested = ctx.query.tenant_id;
-  // Malformed is refused from every caller, as the document's uuid format says; a well-formed one is
-  // ignored unless the caller is a platform admin (the token's tenant always wins).
   if (requested !== undefined && (typeof requested !== 'string' || !isUuid(requested))) {
     throw problems.badRequest('tenant_id must be a single UUID.', [{ path: '/tenant_id', message: 'must be a UUID' }]);
   }
@@ -29,7 +34,9 @@ export async function resolveTenant(ctx: Context, tenants: TenantLookup): Promis
     if (!(await tenants.exists(requested))) throw problems.notFound('No such tenant.');
     return requested.toLowerCase();
   }
-  const tenantId = principal.tokenTenantId as string;
-  if (!(await tenants.exists(tenantId))) throw problems.unauthorized("The token's tenant does not exist.");
-  return tenantId.toLowerCase();
+  return requireTokenTenant(principal.tokenTenantId as string, tenants);
+}
+
+export async function resolveTenant(ctx: Context, tenants: TenantLookup): Promise<string> {
+  return tenantOf(ctx.state.principal, ctx.query.tenant_id, tenants);
 }

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
-import { TokenRejectedError, VerificationKeysUnavailableError, type TokenVerifier } from '../../platform/auth/token-verifier';
+import type { TokenVerifier } from '../../platform/auth/token-verifier';
+import { domainProblem } from '../domain-problems';
 import type { Role } from '../../domain/auth';
 import { admitOrRefuse, type CallerAccess } from '../admit-caller';
 import { ProblemError, problems } from '../problem';
@@ -10,8 +11,8 @@ const CLAIMS_KEY = 'jwtClaims';
 function toProblem(error: unknown): unknown {
   if (error instanceof ProblemError) return error;
   const cause = (error as { originalError?: unknown }).originalError ?? error;
-  if (cause instanceof VerificationKeysUnavailableError) return problems.serviceUnavailable(cause.message);
-  if (cause instanceof TokenRejectedError) return problems.unauthorized(cause.message);
+  const known = domainProblem(cause);
+  if (known) return known;
   const status = (error as { status?: number }).status;
   if (status === 401) {
     const message = (error as Error).message;

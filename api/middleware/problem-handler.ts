@@ -1,5 +1,5 @@
 import type { Context, Middleware } from 'koa';
-import { EventIdConflictError } from '../../domain/errors';
+import { domainProblem } from '../domain-problems';
 import { ProblemError, problems } from '../problem';
 import { isDependencyUnavailable, unavailableDetail } from '../dependency-errors';
 
@@ -18,8 +18,8 @@ const TITLES: Record<number, string> = {
 };
 
 function toProblem(error: unknown): ProblemError | undefined {
-  if (error instanceof ProblemError) return error;
-  if (error instanceof EventIdConflictError) return problems.conflict(error.message);
+  const known = domainProblem(error);
+  if (known) return known;
   if (isDependencyUnavailable(error)) return problems.serviceUnavailable(unavailableDetail(error));
   const http = error as HttpLikeError;
   const status = http?.status ?? http?.statusCode;

@@ -1,7 +1,6 @@
 import type { Middleware } from 'koa';
-import { problems } from '../problem';
 import type { TenantDirectory } from '../tenant-directory';
-import { isUuid } from '../tenant-scope';
+import { isUuid, requireTokenTenant } from '../tenant-scope';
 
 /**
  * After authentication: a token whose tenant does not exist is unauthenticated (401) on every
@@ -11,8 +10,7 @@ export function tenantContext(tenants: TenantDirectory): Middleware {
   return async (ctx, next) => {
     const principal = ctx.state.principal;
     if (principal?.tokenTenantId) {
-      if (!(await tenants.exists(principal.tokenTenantId))) throw problems.unauthorized("The token's tenant does not exist.");
-      ctx.state.tenantId = principal.tokenTenantId;
+      ctx.state.tenantId = await requireTokenTenant(principal.tokenTenantId, tenants);
     } else if (typeof ctx.query.tenant_id === 'string' && isUuid(ctx.query.tenant_id)) {
       ctx.state.tenantId = ctx.query.tenant_id.toLowerCase();
     }

@@ -1,10 +1,9 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
 import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from '../../features/export/export-formats';
-import { ExportCapacityError, type LogExport } from '../../features/export/log-export';
+import { type LogExport } from '../../features/export/log-export';
 import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
-import { problems } from '../problem';
 import { LogFilterQueryProperties, queryParser, stringEnum, toLogFilter } from '../queries/log-filter-query';
 import { resolveTenant, type TenantLookup } from '../tenant-scope';
 
@@ -31,9 +30,7 @@ export function exportRoutes(deps: ExportRouteDeps): Router {
     const query = parseExportQuery(ctx.query);
     const filter = toLogFilter(query);
     const format = query.format ?? 'ndjson';
-    const body = await deps.exports.open(tenantId, filter, format).catch((error: unknown) => {
-      throw error instanceof ExportCapacityError ? problems.serviceUnavailable('Too many exports are running; retry shortly.') : error;
-    });
+    const body = await deps.exports.open(tenantId, filter, format);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     ctx.set('Content-Disposition', `attachment; filename="audit-logs-${tenantId}-${stamp}.${format}"`);
     ctx.set('Cache-Control', 'no-store');

@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import { Type, type TSchema } from '@sinclair/typebox';
-import { DuplicateTenantNameError } from '../../adapters/postgres/tenants-repository';
 import {
   checkRateLimitRule,
   IssuedTokenSchema,
@@ -9,14 +8,14 @@ import {
   TenantUpdateSchema,
   tokenRequestSchema,
 } from '../../domain/tenant';
-import { ConcurrentTenantChangeError, TokenMintingUnavailableError, type TenantAdmin } from '../../features/tenancy/tenant-admin';
+import { type TenantAdmin } from '../../features/tenancy/tenant-admin';
 import type { TenantSuspension } from '../../features/tenancy/tenant-suspension';
 import { compileBody, compileQuery } from '../../platform/validation/ajv';
 import type { FieldError } from '../../platform/validation/field-error';
 import { allowPlatformAdmin } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/json-body';
 import type { RouteDoc } from '../openapi/route-doc';
-import { ProblemError, problems } from '../problem';
+import { problems } from '../problem';
 import { isUuid } from '../tenant-scope';
 
 export const TENANT_BODY_LIMIT = 16 * 1024;
@@ -52,20 +51,6 @@ export const tenantIdOf = (id: string | undefined): string => {
   return id.toLowerCase();
 };
 
-/** Maps the use cases' domain errors to problems. */
-async function asProblems<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof DuplicateTenantNameError) throw problems.conflict('A tenant with this name already exists (names are compared without regard to case).');
-    if (error instanceof ConcurrentTenantChangeError) throw problems.conflict('The tenant changed while this request was applied; read it again and retry.');
-    if (error instanceof TokenMintingUnavailableError) {
-      throw new ProblemError({ status: 501, title: 'Not Implemented', detail: 'This deployment verifies tokens but cannot mint them; use your identity provider.' });
-    }
-    throw error;
-  }
-}
-
 /** Tenants and their tokens: platform admins only (an admin token bound to a tenant is refused). */
 export function tenantsRoutes(deps: { admin: TenantAdmin; suspension: TenantSuspension; maxTtlSeconds: number }): Router {
   const router = new Router();
@@ -74,7 +59,7 @@ export function tenantsRoutes(deps: { admin: TenantAdmin; suspension: TenantSusp
 
   router.post('/tenants', platformAdmin, jsonBody(TENANT_BODY_LIMIT), async (ctx) => {
     const input = parse(validateCreate(ctx.request.body), (value) => checkRateLimitRule(value.rate_limit));
-    const tenant = await asProblems(() => deps.admin.create(input, ctx.state.principal?.sub as string));
+    const tenant = await deps.admin.create(input, ctx.state.principal?.sub as string);
     ctx.status = 201;
     ctx.set('Location', `/api/v1/tenants/${tenant.id}`);
     ctx.body = tenant;
@@ -94,7 +79,7 @@ export function tenantsRoutes(deps: { admin: TenantAdmin; suspension: TenantSusp
   router.patch('/tenants/:id', platformAdmin, jsonBody(TENANT_BODY_LIMIT), async (ctx) => {
     const tenantId = tenantIdOf(ctx.params.id);
     const changes = parse(validateUpdate(ctx.request.body), (value) => checkRateLimitRule(value.rate_limit));
-    const tenant = await asProblems(() => deps.admin.update(tenantId, changes, ctx.state.principal?.sub as string));
+    const tenant = await deps.admin.update(tenantId, changes, ctx.state.principal?.sub as string);
     if (!tenant) throw problems.notFound(NO_SUCH_TENANT);
     ctx.body = tenant;
   });
@@ -102,7 +87,7 @@ export function tenantsRoutes(deps: { admin: TenantAdmin; suspension: TenantSusp
   router.post('/tenants/:id/tokens', platformAdmin, jsonBody(TENANT_BODY_LIMIT), async (ctx) => {
     const tenantId = tenantIdOf(ctx.params.id);
     const request = parse(validateToken(ctx.request.body));
-    const issued = await asProblems(() => deps.admin.mintToken(tenantId, request, ctx.state.principal?.sub as string));
+    const issued = await deps.admin.mintToken(tenantId, request, ctx.state.principal?.sub as string);
     if (!issued) throw problems.notFound(NO_SUCH_TENANT);
     ctx.status = 201;
     ctx.body = issued;

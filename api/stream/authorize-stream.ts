@@ -1,11 +1,12 @@
+import { domainProblem } from '../domain-problems';
 import type { IncomingMessage } from 'node:http';
-import { TokenRejectedError, VerificationKeysUnavailableError, type TokenVerifier } from '../../platform/auth/token-verifier';
+import { type TokenVerifier } from '../../platform/auth/token-verifier';
 import { canonicalOrigin } from '../../platform/config/allowed-origins';
 import type { Principal } from '../../domain/auth';
 import type { LiveFilter } from '../../features/live-tail/event-filter';
 import { admitOrRefuse, type CallerAccess } from '../admit-caller';
 import { problems } from '../problem';
-import type { TenantLookup } from '../tenant-scope';
+import { tenantOf, type TenantLookup } from '../tenant-scope';
 import { parseStreamQuery } from './stream-query';
 import { BEARER_PROTOCOL_PREFIX, STREAM_PROTOCOL, checkWebSocketHandshake, offeredProtocols } from './websocket-handshake';
 
@@ -53,24 +54,8 @@ async function verify(verifier: TokenVerifier, token: string) {
   try {
     return await verifier.verify(token);
   } catch (error) {
-    if (error instanceof TokenRejectedError) throw problems.unauthorized(error.message);
-    if (error instanceof VerificationKeysUnavailableError) throw problems.serviceUnavailable(error.message);
-    throw error;
+    throw domainProblem(error) ?? error;
   }
-}
-
-/** The same rules as resolveTenant (tenant-scope.ts), for a request that is not a Koa context. */
-async function streamTenant(principal: Principal, requested: string | undefined, tenants: TenantLookup): Promise<string> {
-  if (principal.role === 'admin' && !principal.tokenTenantId) {
-    if (!requested) {
-      throw problems.badRequest('An admin must name the tenant with the tenant_id query parameter (a UUID).', [{ path: '/tenant_id', message: 'is required' }]);
-    }
-    if (!(await tenants.exists(requested))) throw problems.notFound('No such tenant.');
-    return requested.toLowerCase();
-  }
-  const tenantId = principal.tokenTenantId as string;
-  if (!(await tenants.exists(tenantId))) throw problems.unauthorized("The token's tenant does not exist.");
-  return tenantId.toLowerCase();
 }
 
 /**
@@ -85,6 +70,6 @@ export async function authorizeStream(req: IncomingMessage, search: string, deps
   const { principal, expiresAt } = await verify(deps.verifier, readToken(req, protocols, search));
   admitOrRefuse(deps.access, principal);
   const query = parseStreamQuery(search);
-  const tenantId = await streamTenant(principal, query.tenantId, deps.tenants);
+  const tenantId = await tenantOf(principal, query.tenantId, deps.tenants);
   return { tenantId, principal, expiresAt, filter: query.filter, protocol: protocols.length > 0 ? STREAM_PROTOCOL : undefined };
 }

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';
 import { waitFor } from '../support/wait-for';
+import { freePort } from '../support/api-process';
 
 const ROWS = 200_000;
 const MAX_GROWTH_BYTES = 64 * 1024 * 1024;
@@ -15,14 +15,6 @@ const SAMPLE_EVERY_MS = 20;
 const WARM_UP_ROWS = 1_000;
 
 const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * 200,000 events exported through the API running as its own process (the real entry point), whose
