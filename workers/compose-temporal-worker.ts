@@ -49,6 +49,7 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
     taskPublisher,
     cleanupRequester: createCleanupRequester({ pool, taskPublisher, logger, partMaxRows: config.archive.partMaxRows }),
     logDeleter: createLogDeleter(opensearch, config.opensearch.index),
+    logPartitions: { horizonYears: config.events.horizonYears, monthsAhead: config.events.partitionMonthsAhead },
     logger,
   });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
