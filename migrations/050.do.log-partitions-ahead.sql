@@ -48,6 +48,11 @@ BEGIN
     RAISE EXCEPTION 'a log partition spans whole UTC months within one year, not [%, %)', range_start, range_end
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
+  -- The largest horizon and months ahead the configuration allows (platform/config/env-schema.ts).
+  IF range_start < date_trunc('year', now()) - interval '200 years' OR range_end > date_trunc('month', now()) + interval '25 months' THEN
+    RAISE EXCEPTION 'a log partition lies within 200 years before and 24 months after the current month, not [%, %)', range_start, range_end
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
   partition := CASE
     WHEN end_month = first_month + interval '1 month' THEN to_char(first_month, '"logs_y"YYYY"m"MM')
     WHEN first_month = date_trunc('year', first_month) AND end_month = first_month + interval '1 year' THEN to_char(first_month, '"logs_y"YYYY')
