@@ -6,6 +6,7 @@ import { oldestAcceptedEventTime } from '../../domain/event-horizon';
 import { ensureLogPartitions } from '../../features/log-partitions/ensure-log-partitions';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { startApi, testSystem, type RunningApi, type TestSystem } from '../support/system';
+import { waitFor } from '../support/wait-for';
 
 /** What a request may create at most: the ingest fallback's previous, current and next month (docs/operations.md). */
 const MAX_PARTITIONS_PER_REQUEST = 3;
@@ -70,7 +71,15 @@ describe('partition flood: a tenant backdating events into 1,000 months creates 
 
   after(async () => {
     await api?.close();
-    // Back to the shape the default horizon provisions: only partitions this file's horizon added, all before it.
+    if (!flooder) return;
+    // Back to the shape the default horizon provisions: the partitions this file's horizon added
+    // (all before the default horizon) go, with the flood's rows and, once indexed, its documents.
+    await waitFor(
+      "the flood's reindex tasks to finish",
+      async () => (await system.ownerPool.query(`SELECT count(*)::int AS n FROM async_task WHERE tenant_id = $1 AND status NOT IN ('succeeded', 'failed')`, [flooder])).rows[0].n === 0,
+      { timeoutMs: 180_000, intervalMs: 500 },
+    );
+    await system.opensearch.deleteByQuery({ index: system.config.opensearch.index, routing: flooder, refresh: true, body: { query: { term: { tenant_id: flooder } } } });
     for (const name of createdForHorizon) await system.ownerPool.query(`DROP TABLE IF EXISTS "${name.replace(/"/g, '""')}"`);
   });
 
