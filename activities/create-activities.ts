@@ -1,9 +1,11 @@
 import type { Pool } from 'pg';
 import type { CleanupRequester } from '../features/retention/request-cleanup';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
+import type { LogPartitionSettings } from '../features/log-partitions/ensure-log-partitions';
 import type { RetentionActivityDeps } from './retention-deps';
 import { createRetentionActivities } from './retention-activities';
 import { createIndexBatchActivities } from './index-batch-activities';
+import { createLogPartitionActivities } from './log-partition-activities';
 import { createReindexTenantActivities } from './reindex-tenant-activities';
 import { createRetentionSweepActivities } from './retention-sweep-activities';
 import { createTaskStatusActivities } from './task-status-activities';
@@ -13,6 +15,8 @@ export interface ActivityDeps extends RetentionActivityDeps {
   indexer: LogIndexer;
   /** Starts an archive → cleanup chain; the scheduled retention sweep calls it per tenant. */
   cleanupRequester: CleanupRequester;
+  /** The event horizon and months ahead the daily partition maintenance keeps. */
+  logPartitions: LogPartitionSettings;
 }
 
 /** Every activity the worker registers, built once per worker over explicit clients. */
@@ -23,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps),
     ...createReindexTenantActivities(deps),
     ...createRetentionSweepActivities({ pool: deps.pool, requester: deps.cleanupRequester, logger: deps.logger }),
+    ...createLogPartitionActivities({ pool: deps.pool, settings: deps.logPartitions }),
   };
 }
 

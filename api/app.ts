@@ -48,7 +48,7 @@ import type { LogQueryServices } from './log-query-services';
 import type { TenantDirectory } from './tenant-directory';
 
 export interface ApiDeps {
-  config: Pick<Config, 'jwt' | 'temporal' | 'rateLimit' | 'archive'>;
+  config: Pick<Config, 'jwt' | 'temporal' | 'rateLimit' | 'archive' | 'events'>;
   pool: Pool;
   ingest: IngestService;
   outbox: TaskOutbox;
@@ -100,8 +100,8 @@ export function createApp(deps: ApiDeps): Koa {
     { router: searchRoutes({ search: deps.logQueries.search, cursors: deps.logQueries.cursors, tenants: deps.tenants }), docs: searchRouteDocs },
     { router: statsRoutes({ stats: deps.logQueries.stats, tenants: deps.tenants }), docs: statsRouteDocs },
     { router: exportRoutes({ exports: deps.logQueries.exports, tenants: deps.tenants }), docs: exportRouteDocs },
-    { router: logsRoutes({ pool: deps.pool, ingest: deps.ingest, tenants: deps.tenants }), docs: logsRouteDocs },
-    { router: bulkLogsRoutes({ ingest: deps.ingest, tenants: deps.tenants }), docs: bulkLogsRouteDocs },
+    { router: logsRoutes({ pool: deps.pool, ingest: deps.ingest, tenants: deps.tenants, horizonYears: deps.config.events.horizonYears }), docs: logsRouteDocs },
+    { router: bulkLogsRoutes({ ingest: deps.ingest, tenants: deps.tenants, horizonYears: deps.config.events.horizonYears }), docs: bulkLogsRouteDocs },
     {
       router: retentionRoutes({
         tenants: deps.tenants,

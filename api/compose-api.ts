@@ -7,7 +7,6 @@ import { createRedis } from '../adapters/redis/redis-client';
 import { createRedisSubscriber } from '../adapters/redis/redis-subscriber';
 import { createS3Client } from '../adapters/s3/s3-client';
 import { createSqsClient } from '../adapters/sqs/sqs-client';
-import { createLogPartitionEnsurer } from '../adapters/postgres/log-partitions';
 import { createIngestService } from '../features/ingest/ingest-service';
 import { dependencyChecks } from '../adapters/dependency-checks';
 import type { Logger } from '../platform/observability/logger';
@@ -63,7 +62,6 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
   const ingest = countIngest(
     createIngestService({
       pool,
-      ensurePartitions: createLogPartitionEnsurer(pool),
       outbox,
       livePublisher: createRedisLivePublisher(redis),
       logger,

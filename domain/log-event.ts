@@ -34,7 +34,7 @@ export const LogEventInputSchema = Type.Object(
     before_state: Type.Optional(JsonObject),
     after_state: Type.Optional(JsonObject),
     metadata: Type.Optional(JsonObject),
-    event_timestamp: Type.Optional(Type.String({ format: 'date-time', description: 'RFC 3339; defaults to the time received; at most 5 minutes in the future.' })),
+    event_timestamp: Type.Optional(Type.String({ format: 'date-time', description: 'RFC 3339; defaults to the time received; at most 5 minutes in the future and not older than the deployment\'s horizon (5 years by default).' })),
     event_id: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.eventIdLength, description: 'Client key, unique per tenant: a repeat returns the original event.' })),
   },
   { additionalProperties: false, $id: 'LogEventInput' },

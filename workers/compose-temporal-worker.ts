@@ -50,6 +50,7 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
     outbox,
     cleanupRequester: createCleanupRequester({ outbox, partMaxRows: config.archive.partMaxRows }),
     logDeleter: createLogDeleter(opensearch, config.opensearch.index),
+    logPartitions: { horizonYears: config.events.horizonYears, monthsAhead: config.events.partitionMonthsAhead },
     logger,
   });
   const connection = await NativeConnection.connect({ address: config.temporal.address });

@@ -61,3 +61,12 @@ export const retentionSweep: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: PERMANENT },
 };
+
+/**
+ * Creating partitions of `logs` ahead of time: a few DDL statements, each waiting at most its
+ * lock_timeout behind other DDL. Months of slack (LOG_PARTITION_MONTHS_AHEAD) make a failed day harmless.
+ */
+export const partitionMaintenance: ActivityOptions = {
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10, nonRetryableErrorTypes: PERMANENT },
+};

@@ -29,6 +29,8 @@ const validateBulk = compileBody(BulkLogsInputSchema);
 export interface BulkLogsRouteDeps {
   ingest: IngestService;
   tenants: TenantLookup;
+  /** EVENT_TIMESTAMP_HORIZON_YEARS: how old an event may be. */
+  horizonYears: number;
 }
 
 /** `POST /logs/bulk`: all or nothing — one invalid event rejects the batch, naming every invalid event by index. */
@@ -39,7 +41,7 @@ export function bulkLogsRoutes(deps: BulkLogsRouteDeps): Router {
     const now = new Date();
     const parsed = validateBulk(ctx.request.body);
     if (!parsed.ok) throw problems.validationFailed(parsed.errors);
-    const ruleErrors = parsed.value.logs.flatMap((event, index) => checkEventRules(event, `/logs/${index}`, now));
+    const ruleErrors = parsed.value.logs.flatMap((event, index) => checkEventRules(event, `/logs/${index}`, now, deps.horizonYears));
     if (ruleErrors.length > 0) throw problems.validationFailed(ruleErrors);
     const actor = ctx.state.principal?.sub as string;
     const rows = parsed.value.logs.map((event) => toNewLogRow(event, actor, now));

@@ -20,6 +20,8 @@ export interface LogsRouteDeps {
   pool: Pool;
   ingest: IngestService;
   tenants: TenantLookup;
+  /** EVENT_TIMESTAMP_HORIZON_YEARS: how old an event may be. */
+  horizonYears: number;
 }
 
 const validateEvent = compileBody(LogEventInputSchema);
@@ -32,7 +34,7 @@ export function logsRoutes(deps: LogsRouteDeps): Router {
     const now = new Date();
     const parsed = validateEvent(ctx.request.body);
     if (!parsed.ok) throw problems.validationFailed(parsed.errors);
-    const ruleErrors = checkEventRules(parsed.value, '', now);
+    const ruleErrors = checkEventRules(parsed.value, '', now, deps.horizonYears);
     if (ruleErrors.length > 0) throw problems.validationFailed(ruleErrors);
     const actor = ctx.state.principal?.sub as string;
     const event = await deps.ingest.ingestOne(tenantId, actor, toNewLogRow(parsed.value, actor, now));
@@ -72,7 +74,7 @@ export const logsRouteDocs: RouteDoc[] = [
       201: { description: 'Stored.', schema: CreatedLogSchema, headers: { Location: 'The stored event.' } },
       200: { description: 'A repeated event_id with the same content: the original event; nothing was written.', schema: CreatedLogSchema, headers: { Location: 'The original event.' } },
       409: { description: 'The event_id was used before for different content.' },
-      422: { description: 'Invalid or unknown fields, each named by its path.' },
+      422: { description: 'Invalid or unknown fields, each named by its path (an `event_timestamp` older than the horizon too); nothing written.' },
     },
   },
   {

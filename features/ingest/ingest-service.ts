@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { LogEvent } from '../../domain/log-event';
 import { EventIdConflictError } from '../../domain/errors';
-import type { EnsureLogPartitions } from '../../adapters/postgres/log-partitions';
+import { ensureRecentLogPartitions, isMissingLogPartition } from '../../adapters/postgres/log-partitions';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { tasksRepository } from '../../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../../adapters/postgres/tenant-transaction';
@@ -24,7 +24,6 @@ export interface IngestOptions {
 
 export interface IngestDeps {
   pool: Pool;
-  ensurePartitions: EnsureLogPartitions;
   outbox: TaskOutbox;
   livePublisher: LivePublisher;
   logger: Logger;
@@ -36,7 +35,7 @@ function toLogEvent(tenantId: string, row: NewLogRow): LogEvent {
 }
 
 export function createIngestService(deps: IngestDeps) {
-  const { pool, ensurePartitions, outbox, livePublisher, logger } = deps;
+  const { pool, outbox, livePublisher, logger } = deps;
 
   /** After commit the event is safe; these publishes only make it visible sooner (the relay covers SQS). */
   async function publishAfterCommit(tenantId: string, taskId: string, fresh: readonly NewLogRow[]) {
@@ -55,9 +54,23 @@ export function createIngestService(deps: IngestDeps) {
     publishing.add(published);
   }
 
-  /** Writes all rows and one reindex task in one transaction, or nothing. */
+  /**
+   * Writes all rows and one reindex task in one transaction, or nothing. Partitions exist ahead of
+   * time (features/log-partitions); only if the daily maintenance has fallen behind does a request
+   * create any: the recent months, at most 3, then one more attempt.
+   */
   async function ingest(tenantId: string, userId: string, rows: readonly NewLogRow[], options: IngestOptions = {}): Promise<IngestResult> {
-    await ensurePartitions(rows.map((row) => row.event_timestamp));
+    try {
+      return await ingestOnce(tenantId, userId, rows, options);
+    } catch (error) {
+      if (!isMissingLogPartition(error)) throw error;
+      const created = await ensureRecentLogPartitions(pool);
+      logger.warn({ tenantId, created }, 'an event had no partition: is the log-partitions schedule running?');
+      return ingestOnce(tenantId, userId, rows, options);
+    }
+  }
+
+  async function ingestOnce(tenantId: string, userId: string, rows: readonly NewLogRow[], options: IngestOptions): Promise<IngestResult> {
     const taskId = uuidv7();
     const { events, fresh } = await withTenantTx(pool, tenantId, async (tx) => {
       await options.alsoInTransaction?.(tx);

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import { oldestAcceptedEventTime } from '../../domain/event-horizon';
 import { LIMITS, type LogEventInput, type NewLogRow, type Severity } from '../../domain/log-event';
-
-export type { NewLogRow } from '../../domain/log-event';
 import type { FieldError } from '../../platform/validation/field-error';
 
 const byteLength = (value: string) => Buffer.byteLength(value, 'utf8');
 
-/** Rules JSON Schema cannot express; `basePath` prefixes each error path (e.g. `/logs/3`). */
-export function checkEventRules(event: LogEventInput, basePath: string, now: Date): FieldError[] {
+/**
+ * Rules JSON Schema cannot express; `basePath` prefixes each error path (e.g. `/logs/3`).
+ * `horizonYears` bounds how old `event_timestamp` may be (EVENT_TIMESTAMP_HORIZON_YEARS).
+ */
+export function checkEventRules(event: LogEventInput, basePath: string, now: Date, horizonYears: number): FieldError[] {
   const errors: FieldError[] = [];
   if (event.message !== undefined && byteLength(event.message) > LIMITS.messageBytes) {
     errors.push({ path: `${basePath}/message`, message: `must be at most ${LIMITS.messageBytes} bytes` });
@@ -24,6 +26,8 @@ export function checkEventRules(event: LogEventInput, basePath: string, now: Dat
     if (Number.isNaN(at)) errors.push({ path: `${basePath}/event_timestamp`, message: 'must be an RFC 3339 date-time' });
     else if (at > now.getTime() + LIMITS.futureSkewMs) {
       errors.push({ path: `${basePath}/event_timestamp`, message: 'must be at most 5 minutes in the future' });
+    } else if (at < oldestAcceptedEventTime(now, horizonYears).getTime()) {
+      errors.push({ path: `${basePath}/event_timestamp`, message: `must be at most ${horizonYears} years in the past` });
     }
   }
   return errors;

@@ -1,4 +1,5 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ensureSchedule } from './ensure-schedule';
 
 /** Schedules are per namespace; the task queue in the id keeps deployments (and sandboxes) sharing a namespace apart. */
 export const retentionScheduleId = (taskQueue: string) => `retention-sweep-${taskQueue}`;
@@ -25,23 +26,7 @@ function scheduleOptions(taskQueue: string) {
   } satisfies ScheduleOptions;
 }
 
-/**
- * Creates the daily retention Schedule, or brings an existing one to this build's spec, action and
- * policies. Its state is left alone: a schedule an operator paused stays paused.
- */
-export async function ensureRetentionSchedule(client: Client, taskQueue: string): Promise<'created' | 'updated'> {
-  const options = scheduleOptions(taskQueue);
-  try {
-    await client.schedule.create({ ...options, state: { note: 'Archives and then deletes events past each tenant\'s retention_days.' } });
-    return 'created';
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-  }
-  await client.schedule.getHandle(options.scheduleId).update((previous) => ({
-    spec: options.spec,
-    action: options.action,
-    policies: options.policies,
-    state: { paused: previous.state.paused, note: previous.state.note },
-  }));
-  return 'updated';
+/** Creates the daily retention Schedule, or brings an existing one to this build's (see ensureSchedule). */
+export function ensureRetentionSchedule(client: Client, taskQueue: string): Promise<'created' | 'updated'> {
+  return ensureSchedule(client, scheduleOptions(taskQueue), "Archives and then deletes events past each tenant's retention_days.");
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import Postgrator from 'postgrator';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { createOpenSearchClient } from '../../adapters/opensearch/opensearch-client';
@@ -7,6 +7,8 @@ import { createS3Client } from '../../adapters/s3/s3-client';
 import { createSqsClient } from '../../adapters/sqs/sqs-client';
 import { ensureQueues } from '../provisioning/ensure-queues';
 import { ensureRetentionSchedule } from '../provisioning/ensure-retention-schedule';
+import { ensureLogPartitionSchedule } from '../provisioning/ensure-log-partition-schedule';
+import { ensureLogPartitions } from '../../features/log-partitions/ensure-log-partitions';
 import { createTemporalClient } from '../../adapters/temporal/temporal-client';
 import { loadConfig } from '../../platform/config/config';
 import { loadDotenv } from '../../platform/config/load-dotenv';
@@ -15,8 +17,9 @@ import { createLogIndexer } from '../../adapters/opensearch/log-indexer';
 /**
  * Brings every store to the shape this build expects, idempotently:
  * roles and database (when DATABASE_ADMIN_URL names a superuser), SQL migrations (as the owner),
- * the task queues with their dead-letter queues, the archive bucket, the OpenSearch index, and the
- * Temporal Schedule of the daily retention sweep.
+ * the partitions of `logs` for the event horizon and the months ahead, the task queues with their
+ * dead-letter queues, the archive bucket, the OpenSearch index, and the Temporal Schedules of the
+ * daily retention sweep and the daily partition maintenance.
  */
 
 function credentialsOf(url: string) {
@@ -82,6 +85,13 @@ async function main() {
   if (!ownerUrl) throw new Error('DATABASE_OWNER_URL is required to run migrations');
   if (process.env.DATABASE_ADMIN_URL) await ensureRolesAndDatabase(process.env.DATABASE_ADMIN_URL, ownerUrl, config.postgres.url);
   await migrate(ownerUrl);
+  const owner = new Pool({ connectionString: ownerUrl, max: 1 });
+  try {
+    const partitions = await ensureLogPartitions(owner, { horizonYears: config.events.horizonYears, monthsAhead: config.events.partitionMonthsAhead });
+    console.log(`log partitions: ${partitions.total}${partitions.created.length ? ` (created ${partitions.created.join(', ')})` : ''}`);
+  } finally {
+    await owner.end();
+  }
 
   const sqs = createSqsClient(config.sqs);
   try {
@@ -113,6 +123,7 @@ async function main() {
   const temporal = await createTemporalClient(config.temporal);
   try {
     console.log(`retention schedule: ${await ensureRetentionSchedule(temporal, config.temporal.taskQueue)}`);
+    console.log(`log partition schedule: ${await ensureLogPartitionSchedule(temporal, config.temporal.taskQueue)}`);
   } finally {
     await temporal.connection.close();
   }

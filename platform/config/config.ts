@@ -58,6 +58,8 @@ export interface Config {
   readonly access: { readonly refreshMs: number; readonly lastUseFlushMs: number };
   readonly outbox: { readonly minAgeMs: number; readonly intervalMs: number };
   readonly archive: { readonly partMaxRows: number };
+  /** How old an event may be, and how far ahead monthly partitions of `logs` are kept. */
+  readonly events: { readonly horizonYears: number; readonly partitionMonthsAhead: number };
   readonly stream: {
     /** Canonical origins (`https://app.example.com`) a browser may open the live tail from. */
     readonly allowedOrigins: readonly string[];
@@ -163,6 +165,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     access: { refreshMs: env.REVOCATION_REFRESH_MS, lastUseFlushMs: env.TOKEN_LAST_USE_FLUSH_MS },
     outbox: { minAgeMs: env.OUTBOX_RELAY_MIN_AGE_MS, intervalMs: env.OUTBOX_RELAY_INTERVAL_MS },
     archive: { partMaxRows: env.ARCHIVE_PART_MAX_ROWS },
+    events: { horizonYears: env.EVENT_TIMESTAMP_HORIZON_YEARS, partitionMonthsAhead: env.LOG_PARTITION_MONTHS_AHEAD },
     stream: {
       allowedOrigins: Object.freeze(allowedOrigins.origins),
       heartbeatIntervalMs: env.WS_HEARTBEAT_INTERVAL_MS,

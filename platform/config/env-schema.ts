@@ -84,6 +84,14 @@ export const EnvSchema = Type.Object({
   WS_MAX_CONNECTIONS_PER_TENANT: PositiveInt(100),
   WS_MAX_CONNECTIONS: PositiveInt(2000),
 
+  /**
+   * How old an event's `event_timestamp` may be, in years (422 beyond). Partitions of `logs` cover
+   * the whole horizon ahead of time, one per year before the monthly window (docs/operations.md).
+   */
+  EVENT_TIMESTAMP_HORIZON_YEARS: Type.Integer({ minimum: 1, maximum: 200, default: 5 }),
+  /** Months past the current one that the daily partition maintenance keeps a monthly partition for. */
+  LOG_PARTITION_MONTHS_AHEAD: Type.Integer({ minimum: 1, maximum: 24, default: 3 }),
+
   /** Rows per archive part (gzip NDJSON object); recorded on each archive task when it is requested. */
   ARCHIVE_PART_MAX_ROWS: Type.Integer({ minimum: 100, maximum: 10_000_000, default: 100_000 }),
 

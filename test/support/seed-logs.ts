@@ -1,4 +1,3 @@
-import { createLogPartitionEnsurer } from '../../adapters/postgres/log-partitions';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { LogEvent, LogEventInput } from '../../domain/log-event';
@@ -18,7 +17,8 @@ function toLogEvent(tenantId: string, row: NewLogRow): LogEvent {
 /**
  * Writes many events fast: normalised exactly as ingest does, inserted in bulk through the logs
  * repository (row-level security applies) and, unless `index` is false, indexed with the indexer
- * the pipeline uses and made visible to search. No tasks are created, so no workflow runs.
+ * the pipeline uses and made visible to search. No tasks are created, so no workflow runs. Events
+ * must lie within the event horizon: provisioning has created its partitions.
  */
 export async function seedLogs(
   system: TestSystem,
@@ -28,7 +28,6 @@ export async function seedLogs(
 ): Promise<LogEvent[]> {
   const receivedAt = new Date();
   const rows = inputs.map((input) => toNewLogRow(input as LogEventInput, actor, receivedAt));
-  await createLogPartitionEnsurer(system.appPool)(rows.map((row) => row.event_timestamp));
   for (let start = 0; start < rows.length; start += INSERT_BATCH) {
     const batch = rows.slice(start, start + INSERT_BATCH);
     await withTenantTx(system.appPool, tenantId, (tx) => logsRepository(tx).insertMany(tenantId, batch));

@@ -24,13 +24,24 @@ describe('log event validation and normalisation', () => {
   it('counts the message limit in bytes, not characters', () => {
     const parsed = validate({ action: 'a', severity: 'INFO', message: '€'.repeat(3000) });
     expect(parsed.ok).to.equal(true);
-    if (parsed.ok) expect(checkEventRules(parsed.value, '/logs/4', now)).to.deep.equal([{ path: '/logs/4/message', message: 'must be at most 8192 bytes' }]);
+    if (parsed.ok) expect(checkEventRules(parsed.value, '/logs/4', now, 5)).to.deep.equal([{ path: '/logs/4/message', message: 'must be at most 8192 bytes' }]);
   });
 
   it('allows five minutes of clock skew into the future and no more', () => {
     const at = (ms: number) => ({ action: 'a', severity: 'INFO', event_timestamp: new Date(now.getTime() + ms).toISOString() });
-    expect(checkEventRules(at(4 * 60_000), '', now)).to.deep.equal([]);
-    expect(checkEventRules(at(6 * 60_000), '', now)).to.deep.equal([{ path: '/event_timestamp', message: 'must be at most 5 minutes in the future' }]);
+    expect(checkEventRules(at(4 * 60_000), '', now, 5)).to.deep.equal([]);
+    expect(checkEventRules(at(6 * 60_000), '', now, 5)).to.deep.equal([{ path: '/event_timestamp', message: 'must be at most 5 minutes in the future' }]);
+  });
+
+  it('accepts backdated events up to the horizon and names the field beyond it', () => {
+    const event = (at: string) => ({ action: 'a', severity: 'INFO', event_timestamp: at });
+    expect(checkEventRules(event('2025-06-01T00:00:00Z'), '', now, 5)).to.deep.equal([]);
+    expect(checkEventRules(event('2021-11-29T12:00:00.000Z'), '', now, 5)).to.deep.equal([]);
+    expect(checkEventRules(event('2021-11-29T11:59:59.999Z'), '/logs/7', now, 5)).to.deep.equal([
+      { path: '/logs/7/event_timestamp', message: 'must be at most 5 years in the past' },
+    ]);
+    expect(checkEventRules(event('1931-01-01T00:00:00Z'), '', now, 100)).to.deep.equal([]);
+    expect(checkEventRules(event('1900-01-01T00:00:00Z'), '', now, 100)).to.deep.equal([{ path: '/event_timestamp', message: 'must be at most 100 years in the past' }]);
   });
 
   it('defaults user_id to the caller and event_timestamp to the receipt time', () => {
