@@ -1,15 +1,17 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { taskTypeRow, type TaskType } from '../../domain/task-types';
-import { TASK_TYPE_ATTRIBUTE, TENANT_ID_ATTRIBUTE } from './search-attributes';
+import { TASK_ID_ATTRIBUTE, TASK_TYPE_ATTRIBUTE, TENANT_ID_ATTRIBUTE } from './search-attributes';
 
 export interface TaskRunStart {
   taskType: TaskType;
   workflowId: string;
   /** The workflow's single argument: ids only, never rows. */
   input: unknown;
-  /** Every tenant the run works for; a run of one tenant carries it as its TenantId search attribute. */
+  /** Every tenant the run works for (its TenantId search attribute). */
   tenantIds: readonly string[];
+  /** Every task the run carries (its TaskId search attribute). */
+  taskIds: readonly string[];
 }
 
 /**
@@ -19,7 +21,6 @@ export interface TaskRunStart {
  * Returns undefined when a run with that id was already started.
  */
 export async function startTaskWorkflow(temporal: Client, taskQueue: string, run: TaskRunStart): Promise<WorkflowHandleWithFirstExecutionRunId | undefined> {
-  const tenants = [...new Set(run.tenantIds)];
   try {
     return await temporal.workflow.start(taskTypeRow(run.taskType).workflow, {
       taskQueue,
@@ -29,7 +30,8 @@ export async function startTaskWorkflow(temporal: Client, taskQueue: string, run
       workflowIdConflictPolicy: 'FAIL',
       typedSearchAttributes: new TypedSearchAttributes([
         { key: TASK_TYPE_ATTRIBUTE, value: run.taskType },
-        ...(tenants.length === 1 ? [{ key: TENANT_ID_ATTRIBUTE, value: tenants[0] as string }] : []),
+        { key: TENANT_ID_ATTRIBUTE, value: [...new Set(run.tenantIds)] },
+        { key: TASK_ID_ATTRIBUTE, value: [...new Set(run.taskIds)] },
       ]),
     });
   } catch (error) {

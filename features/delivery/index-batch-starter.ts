@@ -64,6 +64,7 @@ export function createIndexBatchStarter(deps: { temporal: Client; taskQueue: str
       workflowId: indexBatchWorkflowId(batch),
       input: { tenants: tenants.map((tenant) => ({ tenantId: tenant.tenantId, taskIds: tenant.refs.map((ref) => ref.taskId) })) },
       tenantIds: tenants.map((tenant) => tenant.tenantId),
+      taskIds: batch.map((ref) => ref.taskId),
     });
     if (!handle) return { outcome: 'already-started' };
     for (const tenant of tenants) {

@@ -82,6 +82,7 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
       workflowId: workflowIdFor(ref),
       input: { tenantId: ref.tenantId, taskId: ref.taskId },
       tenantIds: [ref.tenantId],
+      taskIds: [ref.taskId],
     });
     if (!handle) return 'already-started';
     await withTenantTx(pool, ref.tenantId, (tx) => tasksRepository(tx).recordWorkflowStart(ref.tenantId, ref.taskId, handle.workflowId, handle.firstExecutionRunId));

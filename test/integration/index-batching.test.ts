@@ -20,11 +20,16 @@ const allSucceeded = (system: TestSystem, taskIds: readonly string[]) =>
     return rows.length === taskIds.length && rows.every((row) => row.status === 'succeeded') ? rows : undefined;
   });
 
-async function runsOfTenant(system: TestSystem, tenantId: string): Promise<string[]> {
-  const workflowIds: string[] = [];
-  for await (const execution of system.temporal.workflow.list({ query: `TenantId = '${tenantId}' AND WorkflowType = 'indexTaskBatchWorkflow'` })) workflowIds.push(execution.workflowId);
-  return workflowIds;
+async function runsOf(system: TestSystem, query: string): Promise<string[]> {
+  // Visibility is eventually consistent: wait until the run is listed.
+  return waitFor(`runs matching ${query}`, async () => {
+    const workflowIds: string[] = [];
+    for await (const execution of system.temporal.workflow.list({ query })) workflowIds.push(execution.workflowId);
+    return workflowIds.length > 0 ? workflowIds : undefined;
+  });
 }
+
+const runsOfTenant = (system: TestSystem, tenantId: string) => runsOf(system, `TenantId = '${tenantId}' AND WorkflowType = 'indexTaskBatchWorkflow'`);
 
 /** Events whose tasks are written but never published by the API, so the test decides what SQS carries. */
 async function unpublishedTasks(api: RunningApi, token: string, count: number): Promise<{ logIds: string[]; taskIds: string[] }> {
@@ -90,8 +95,21 @@ describe('reindex tasks are indexed many to one workflow run', function () {
     expect(runs.size).to.equal(1);
     const run = system.temporal.workflow.getHandle([...runs][0] as string);
     expect(await run.result()).to.deep.equal({ tenants: 2, tasks: 6, indexed: 12, missing: 0 });
-    // Only a run of one tenant is tagged with it; this one is found through its tasks.
-    expect(await runsOfTenant(system, first)).to.deep.equal([]);
+    // The run is listed under each tenant it works for and under each of its tasks, through the
+    // Temporal client and through the Temporal UI's own HTTP API.
+    const runId = [...runs][0] as string;
+    expect(await runsOfTenant(system, first)).to.deep.equal([runId]);
+    expect(await runsOfTenant(system, second)).to.deep.equal([runId]);
+    for (const taskId of [...a.taskIds, ...b.taskIds]) expect(await runsOf(system, `TaskId = '${taskId}'`)).to.deep.equal([runId]);
+    for (const tenantId of [first, second]) {
+      const listed = await waitFor('the UI to list the run under the tenant', async () => {
+        const query = encodeURIComponent(`TenantId = '${tenantId}'`);
+        const response = await fetch(`${system.config.temporal.uiUrl}/api/v1/namespaces/${system.config.temporal.namespace}/workflows?query=${query}`);
+        const body = (await response.json()) as { executions?: { execution: { workflowId: string } }[] };
+        return body.executions?.length ? body.executions.map((execution) => execution.execution.workflowId) : undefined;
+      });
+      expect(listed).to.deep.equal([runId]);
+    }
   });
 
   it('starts only the tasks no run has taken when a redelivery regroups them', async () => {

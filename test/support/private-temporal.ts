@@ -35,7 +35,7 @@ export async function startPrivateTemporal(namespace = 'default') {
       'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port),
       '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
       '--db-filename', path.join(dir, 'temporal.sqlite'), '--namespace', namespace,
-      '--search-attribute', 'TenantId=Keyword', '--search-attribute', 'TaskType=Keyword',
+      '--search-attribute', 'TenantId=KeywordList', '--search-attribute', 'TaskId=KeywordList', '--search-attribute', 'TaskType=Keyword',
       '--log-level', 'error', '--disable-config-file', '--disable-config-env',
     ],
     healthy: () => serving(address),

@@ -30,7 +30,7 @@ temporal_start() {
       --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
       --db-filename "$dir/temporal.sqlite" \
       --namespace "${TEMPORAL_NAMESPACE:-default}" \
-      --search-attribute TenantId=Keyword --search-attribute TaskType=Keyword \
+      --search-attribute TenantId=KeywordList --search-attribute TaskId=KeywordList --search-attribute TaskType=Keyword \
       --log-level warn --disable-config-file --disable-config-env
   fi
   await_ready temporal 90 temporal_health || return 1
