@@ -4,7 +4,9 @@ import { logsKeyOrder, type LogKey, type LogTimeRange } from '../adapters/postgr
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../adapters/postgres/tenant-transaction';
 import type { Task } from '../domain/task';
+import type { LogDeleter } from '../adapters/opensearch/log-deleter';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
+import { createStoredEventIndexer } from './index-stored-events';
 import { InvalidTaskPayloadError, TaskNotFoundError } from './errors';
 import type { TaskInput } from './task-status-activities';
 
@@ -31,14 +33,17 @@ function rangeOf(task: Task): LogTimeRange {
   return { ...(typeof from === 'string' ? { from } : {}), ...(typeof to === 'string' ? { to } : {}) };
 }
 
-export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIndexer }) {
+export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter }) {
+  const stored = createStoredEventIndexer(deps);
   const inTenant = <T>(tenantId: string, work: (tx: TenantTx) => Promise<T>) => withTenantTx(deps.pool, tenantId, work);
 
   return {
     /**
      * Streams the tenant's rows in `(event_timestamp, id)` order, a page at a time, into OpenSearch
-     * (same `_id`s, so re-indexing overwrites). Each indexed page is heartbeated and mirrored into the
-     * task's progress; a later attempt of the same run starts after the last heartbeated key.
+     * (same `_id`s, so re-indexing overwrites). Each written page is re-checked against PostgreSQL so
+     * that rows a cleanup deleted meanwhile do not stay searchable (index-stored-events.ts). Each
+     * indexed page is heartbeated and mirrored into the task's progress; a later attempt of the same
+     * run starts after the last heartbeated key.
      */
     async reindexTenantRange(input: TaskInput): Promise<ReindexTenantResult> {
       const context = Context.current();
@@ -59,7 +64,7 @@ export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIn
         if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
         const page = await inTenant(tenantId, (tx) => logsKeyOrder(tx).page(tenantId, range, position.after, REINDEX_PAGE_SIZE));
         if (page.events.length === 0) break;
-        await deps.indexer.indexEvents(tenantId, page.events);
+        await stored.indexStored(tenantId, page.events);
         position = { after: page.last, done: position.done + page.events.length };
         context.heartbeat(position);
         await mirror(position.done);
