@@ -1,6 +1,10 @@
 import type { Pool } from 'pg';
 import type { CleanupRequester } from '../features/retention/request-cleanup';
+import type { DocumentDayCounts } from '../adapters/opensearch/document-day-counts';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
+import { createReconcileRequester } from '../features/tasks/request-reconcile';
+import { createReconcileActivities } from './reconcile-activities';
+import { createReconcileSweepActivities } from './reconcile-sweep-activities';
 import type { RetentionActivityDeps } from './retention-deps';
 import { createRetentionActivities } from './retention-activities';
 import { createIndexBatchActivities } from './index-batch-activities';
@@ -13,6 +17,8 @@ export interface ActivityDeps extends RetentionActivityDeps {
   indexer: LogIndexer;
   /** Starts an archive → cleanup chain; the scheduled retention sweep calls it per tenant. */
   cleanupRequester: CleanupRequester;
+  /** Per-day document counts and ids, which reconciliation compares with PostgreSQL. */
+  documents: DocumentDayCounts;
 }
 
 /** Every activity the worker registers, built once per worker over explicit clients. */
@@ -23,6 +29,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps),
     ...createReindexTenantActivities(deps),
     ...createRetentionSweepActivities({ pool: deps.pool, requester: deps.cleanupRequester, logger: deps.logger }),
+    ...createReconcileActivities(deps),
+    ...createReconcileSweepActivities({ pool: deps.pool, reconciles: createReconcileRequester({ outbox: deps.outbox }) }),
   };
 }
 

@@ -1,13 +1,13 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { logsKeyOrder, type LogKey, type LogTimeRange } from '../adapters/postgres/logs-key-order';
+import { logsKeyOrder, type LogKey } from '../adapters/postgres/logs-key-order';
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../adapters/postgres/tenant-transaction';
-import type { Task } from '../domain/task';
 import type { LogDeleter } from '../adapters/opensearch/log-deleter';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
 import { createStoredEventIndexer } from './index-stored-events';
-import { InvalidTaskPayloadError, TaskNotFoundError } from './errors';
+import { TaskNotFoundError } from './errors';
+import { taskTimeRange } from './task-time-range';
 import type { TaskInput } from './task-status-activities';
 
 /** What a reindex attempt heartbeats, and what the next attempt resumes from. */
@@ -25,13 +25,6 @@ export interface ReindexTenantResult {
 }
 
 export const REINDEX_PAGE_SIZE = 1000;
-
-function rangeOf(task: Task): LogTimeRange {
-  const { start_time: from, end_time: to } = task.payload;
-  const valid = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && !Number.isNaN(Date.parse(value)));
-  if (!valid(from) || !valid(to)) throw new InvalidTaskPayloadError(`task ${task.task_id} has an unreadable time range`);
-  return { ...(typeof from === 'string' ? { from } : {}), ...(typeof to === 'string' ? { to } : {}) };
-}
 
 export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter }) {
   const stored = createStoredEventIndexer(deps);
@@ -53,7 +46,7 @@ export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIn
         return tasksRepository(tx).findById(tenantId, taskId);
       });
       if (!task) throw new TaskNotFoundError(`task ${taskId} does not exist in tenant ${tenantId}`);
-      const range = rangeOf(task);
+      const range = taskTimeRange(task);
       const resumed = context.info.heartbeatDetails as ReindexPosition | undefined;
       let position: ReindexPosition = resumed ?? { after: null, done: 0 };
       const total = await inTenant(tenantId, (tx) => logsKeyOrder(tx).count(tenantId, range));

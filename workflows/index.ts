@@ -3,3 +3,5 @@ export { reindexTenantWorkflow } from './reindex-tenant-workflow';
 export { retentionSweepWorkflow } from './retention-sweep-workflow';
 export { archiveWorkflow } from './archive-workflow';
 export { cleanupWorkflow } from './cleanup-workflow';
+export { reconcileWorkflow } from './reconcile-workflow';
+export { reconcileSweepWorkflow } from './reconcile-sweep-workflow';

@@ -6,6 +6,7 @@ import { createOpenSearchClient } from '../../adapters/opensearch/opensearch-cli
 import { createS3Client } from '../../adapters/s3/s3-client';
 import { createSqsClient } from '../../adapters/sqs/sqs-client';
 import { ensureQueues } from '../provisioning/ensure-queues';
+import { ensureReconcileSchedule } from '../provisioning/ensure-reconcile-schedule';
 import { ensureRetentionSchedule } from '../provisioning/ensure-retention-schedule';
 import { createTemporalClient } from '../../adapters/temporal/temporal-client';
 import { loadConfig } from '../../platform/config/config';
@@ -16,7 +17,7 @@ import { createLogIndexer } from '../../adapters/opensearch/log-indexer';
  * Brings every store to the shape this build expects, idempotently:
  * roles and database (when DATABASE_ADMIN_URL names a superuser), SQL migrations (as the owner),
  * the task queues with their dead-letter queues, the archive bucket, the OpenSearch index, and the
- * Temporal Schedule of the daily retention sweep.
+ * Temporal Schedules of the daily retention sweep and reconciliation.
  */
 
 function credentialsOf(url: string) {
@@ -113,6 +114,7 @@ async function main() {
   const temporal = await createTemporalClient(config.temporal);
   try {
     console.log(`retention schedule: ${await ensureRetentionSchedule(temporal, config.temporal.taskQueue)}`);
+    console.log(`reconcile schedule: ${await ensureReconcileSchedule(temporal, config.temporal.taskQueue)}`);
   } finally {
     await temporal.connection.close();
   }
