@@ -7,3 +7,6 @@
 -- keeps it until POST /tasks/{id}/retry finishes the chain.
 CREATE UNIQUE INDEX async_task_one_retention_chain ON async_task (tenant_id)
   WHERE task_type IN ('archive', 'log_cleanup') AND status <> 'succeeded';
+-- A database where a tenant already holds two unfinished chain tasks (possible before this index)
+-- fails here naming the tenant: let one chain finish, or mark the older task failed-and-superseded
+-- by hand, then run the migration again.
