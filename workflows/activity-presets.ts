@@ -61,3 +61,12 @@ export const retentionSweep: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: PERMANENT },
 };
+
+/**
+ * Reconciling a tenant: one long activity comparing day by day, heartbeating the last day done, so
+ * a new attempt resumes there (as a reindex does with its keyset position).
+ */
+export const reconciling: ActivityOptions = reindexing;
+
+/** The daily reconcile sweep: one page of tenants per activity, a task row written per tenant. */
+export const reconcileSweep: ActivityOptions = retentionSweep;

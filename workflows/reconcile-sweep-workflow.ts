@@ -1,9 +1,9 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities';
 import type { ReconcileSweepPage } from '../activities/reconcile-sweep-activities';
-import { retentionSweep } from './activity-presets';
+import { reconcileSweep } from './activity-presets';
 
-const { requestReconciles } = proxyActivities<Pick<Activities, 'requestReconciles'>>(retentionSweep);
+const { requestReconciles } = proxyActivities<Pick<Activities, 'requestReconciles'>>(reconcileSweep);
 
 const TENANTS_PER_BATCH = 100;
 

@@ -2,10 +2,10 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities';
 import type { ReconcileResult } from '../activities/reconcile-activities';
 import type { TaskInput } from '../activities/task-status-activities';
-import { reindexing } from './activity-presets';
+import { reconciling } from './activity-presets';
 import { runTask } from './task-run';
 
-const { reconcileTenant } = proxyActivities<Pick<Activities, 'reconcileTenant'>>(reindexing);
+const { reconcileTenant } = proxyActivities<Pick<Activities, 'reconcileTenant'>>(reconciling);
 
 /**
  * Compares one tenant's rows with its search documents and repairs the documents (never the rows);
