@@ -98,6 +98,9 @@ export function createCleanupActivities(deps: RetentionActivityDeps) {
           await tasksRepository(tx).recordProgress(tenantId, taskId, state.processed + batch.length, null);
           return deleted;
         });
+        // Documents go only after the row deletion committed, and by id (never a delete-by-query over
+        // a possibly unrefreshed index): an index run that read these rows earlier either sees them
+        // gone when it re-checks after its write, or wrote before this delete (index-stored-events.ts).
         const documents = await logDeleter.deleteDocuments(tenantId, batch.map((event) => event.id));
         state.processed += batch.length;
         state.rowsDoneInPart += batch.length;

@@ -1,7 +1,11 @@
 import type { Pool } from 'pg';
 import type { CleanupRequester } from '../features/retention/request-cleanup';
+import type { DocumentDayCounts } from '../adapters/opensearch/document-day-counts';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
 import type { LogPartitionSettings } from '../features/log-partitions/ensure-log-partitions';
+import { createReconcileRequester } from '../features/tasks/request-reconcile';
+import { createReconcileActivities } from './reconcile-activities';
+import { createReconcileSweepActivities } from './reconcile-sweep-activities';
 import type { RetentionActivityDeps } from './retention-deps';
 import { createRetentionActivities } from './retention-activities';
 import { createIndexBatchActivities } from './index-batch-activities';
@@ -17,6 +21,8 @@ export interface ActivityDeps extends RetentionActivityDeps {
   cleanupRequester: CleanupRequester;
   /** The event horizon and months ahead the daily partition maintenance keeps. */
   logPartitions: LogPartitionSettings;
+  /** Per-day document counts and ids, which reconciliation compares with PostgreSQL. */
+  documents: DocumentDayCounts;
 }
 
 /** Every activity the worker registers, built once per worker over explicit clients. */
@@ -28,6 +34,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createReindexTenantActivities(deps),
     ...createRetentionSweepActivities({ pool: deps.pool, requester: deps.cleanupRequester, logger: deps.logger }),
     ...createLogPartitionActivities({ pool: deps.pool, settings: deps.logPartitions }),
+    ...createReconcileActivities(deps),
+    ...createReconcileSweepActivities({ pool: deps.pool, reconciles: createReconcileRequester({ outbox: deps.outbox }) }),
   };
 }
 

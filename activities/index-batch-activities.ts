@@ -3,7 +3,9 @@ import type { Pool } from 'pg';
 import { indexTaskRuns, type IndexTaskOutcome } from '../adapters/postgres/index-task-runs';
 import { logsRepository } from '../adapters/postgres/logs-repository';
 import { withTenantTx } from '../adapters/postgres/tenant-transaction';
+import type { LogDeleter } from '../adapters/opensearch/log-deleter';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
+import { createStoredEventIndexer } from './index-stored-events';
 
 /** One tenant's share of an index run: its reindex tasks. */
 export interface TenantTasks {
@@ -24,11 +26,16 @@ export interface TenantOutcomes {
 /** Rows loaded and sent to OpenSearch per `_bulk` request. */
 const ROWS_PER_BULK = 2000;
 
-export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndexer }) {
+export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter }) {
+  const stored = createStoredEventIndexer(deps);
   const inTenant = <T>(tenantId: string, work: (runs: ReturnType<typeof indexTaskRuns>) => Promise<T>) =>
     withTenantTx(deps.pool, tenantId, (tx) => work(indexTaskRuns(tx)));
 
-  /** Loads one tenant's held tasks and bulk-indexes their events; ids whose rows are gone (deleted by retention since) count as missing. */
+  /**
+   * Loads one tenant's held tasks and bulk-indexes their events; ids whose rows are gone (deleted by
+   * retention since) count as missing, and every id of a slice is re-checked after its write, so a
+   * cleanup that raced the load cannot leave its deleted events in search (index-stored-events.ts).
+   */
   async function indexTenant(tenantId: string, taskIds: readonly string[], workflowId: string, heartbeat: () => void): Promise<IndexTaskOutcome[]> {
     const tasks = await inTenant(tenantId, (runs) => runs.startAttempt(tenantId, taskIds, workflowId));
     const logIds = [...new Set(tasks.flatMap((task) => task.logIds))];
@@ -36,7 +43,7 @@ export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndex
     for (let start = 0; start < logIds.length; start += ROWS_PER_BULK) {
       const slice = logIds.slice(start, start + ROWS_PER_BULK);
       const events = await withTenantTx(deps.pool, tenantId, (tx) => logsRepository(tx).findByIds(tenantId, slice));
-      await deps.indexer.indexEvents(tenantId, events);
+      await stored.indexStored(tenantId, events, slice);
       for (const event of events) found.add(event.id);
       heartbeat();
     }

@@ -1,11 +1,13 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { logsKeyOrder, type LogKey, type LogTimeRange } from '../adapters/postgres/logs-key-order';
+import { logsKeyOrder, type LogKey } from '../adapters/postgres/logs-key-order';
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../adapters/postgres/tenant-transaction';
-import type { Task } from '../domain/task';
+import type { LogDeleter } from '../adapters/opensearch/log-deleter';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
-import { InvalidTaskPayloadError, TaskNotFoundError } from '../domain/task-errors';
+import { createStoredEventIndexer } from './index-stored-events';
+import { TaskNotFoundError } from '../domain/task-errors';
+import { taskTimeRange } from './task-time-range';
 import type { TaskInput } from './task-status-activities';
 
 /** What a reindex attempt heartbeats, and what the next attempt resumes from. */
@@ -24,21 +26,17 @@ export interface ReindexTenantResult {
 
 export const REINDEX_PAGE_SIZE = 1000;
 
-function rangeOf(task: Task): LogTimeRange {
-  const { start_time: from, end_time: to } = task.payload;
-  const valid = (value: unknown) => value === undefined || value === null || (typeof value === 'string' && !Number.isNaN(Date.parse(value)));
-  if (!valid(from) || !valid(to)) throw new InvalidTaskPayloadError(`task ${task.task_id} has an unreadable time range`);
-  return { ...(typeof from === 'string' ? { from } : {}), ...(typeof to === 'string' ? { to } : {}) };
-}
-
-export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIndexer }) {
+export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter }) {
+  const stored = createStoredEventIndexer(deps);
   const inTenant = <T>(tenantId: string, work: (tx: TenantTx) => Promise<T>) => withTenantTx(deps.pool, tenantId, work);
 
   return {
     /**
      * Streams the tenant's rows in `(event_timestamp, id)` order, a page at a time, into OpenSearch
-     * (same `_id`s, so re-indexing overwrites). Each indexed page is heartbeated and mirrored into the
-     * task's progress; a later attempt of the same run starts after the last heartbeated key.
+     * (same `_id`s, so re-indexing overwrites). Each written page is re-checked against PostgreSQL so
+     * that rows a cleanup deleted meanwhile do not stay searchable (index-stored-events.ts). Each
+     * indexed page is heartbeated and mirrored into the task's progress; a later attempt of the same
+     * run starts after the last heartbeated key.
      */
     async reindexTenantRange(input: TaskInput): Promise<ReindexTenantResult> {
       const context = Context.current();
@@ -48,7 +46,7 @@ export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIn
         return tasksRepository(tx).findById(tenantId, taskId);
       });
       if (!task) throw new TaskNotFoundError(`task ${taskId} does not exist in tenant ${tenantId}`);
-      const range = rangeOf(task);
+      const range = taskTimeRange(task);
       const resumed = context.info.heartbeatDetails as ReindexPosition | undefined;
       let position: ReindexPosition = resumed ?? { after: null, done: 0 };
       const total = await inTenant(tenantId, (tx) => logsKeyOrder(tx).count(tenantId, range));
@@ -59,7 +57,7 @@ export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIn
         if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
         const page = await inTenant(tenantId, (tx) => logsKeyOrder(tx).page(tenantId, range, position.after, REINDEX_PAGE_SIZE));
         if (page.events.length === 0) break;
-        await deps.indexer.indexEvents(tenantId, page.events);
+        await stored.indexStored(tenantId, page.events);
         position = { after: page.last, done: position.done + page.events.length };
         context.heartbeat(position);
         await mirror(position.done);

@@ -3,6 +3,7 @@ import { retentionSweepRepository, tenantsDueForRetention, type DueTenant } from
 import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import type { Logger } from '../platform/observability/logger';
 import type { CleanupRequester } from '../features/retention/request-cleanup';
+import { RetentionChainBusyError } from '../features/retention/retention-chain-busy';
 
 /** The user_id the scheduled retention writes on the archive tasks it requests. */
 export const RETENTION_SCHEDULER = 'retention-schedule';
@@ -34,8 +35,14 @@ export function createRetentionSweepActivities(deps: RetentionSweepActivityDeps)
           if (outcome === 'chain-unfinished') logger.warn({ tenantId, blocker }, 'retention waits: the tenant has an unfinished archive or cleanup task');
           return { tenantId, outcome, taskId: blocker.taskId };
         }
-        const { taskId } = await requester.requestCleanup(tenantId, RETENTION_SCHEDULER, new Date(cutoff));
-        return { tenantId, outcome: 'requested', taskId };
+        try {
+          const { taskId } = await requester.requestCleanup(tenantId, RETENTION_SCHEDULER, new Date(cutoff));
+          return { tenantId, outcome: 'requested', taskId };
+        } catch (error) {
+          // An operator's DELETE /logs/cleanup (on any API process) won the tenant's chain slot meanwhile.
+          if (!(error instanceof RetentionChainBusyError)) throw error;
+          return { tenantId, outcome: 'chain-unfinished', taskId: error.taskId };
+        }
       } finally {
         await lock.query("SELECT pg_advisory_unlock(hashtextextended('retention-sweep:' || $1, 0))", [tenantId]);
       }

@@ -10,6 +10,7 @@ import type { ApiMetrics } from '../platform/observability/metrics';
 import type { DependencyCheck } from '../platform/observability/readiness';
 import type { RequestRateLimiter } from '../adapters/redis/tenant-rate-limiter';
 import { createTaskListing } from '../features/tasks/list-tasks';
+import { createReconcileRequester } from '../features/tasks/request-reconcile';
 import { createTenantReindexRequester } from '../features/tasks/request-tenant-reindex';
 import { createTaskRetry } from '../features/tasks/retry-task';
 import { createCleanupRequester } from '../features/retention/request-cleanup';
@@ -36,6 +37,7 @@ import { exportRouteDocs, exportRoutes } from './routes/export-routes';
 import { healthRouteDocs, healthRoutes } from './routes/health-routes';
 import { logsRouteDocs, logsRoutes } from './routes/logs-routes';
 import { metricsRouteDocs, metricsRoutes } from './routes/metrics-routes';
+import { reconcileRouteDocs, reconcileRoutes } from './routes/reconcile-routes';
 import { reindexRouteDocs, reindexRoutes } from './routes/reindex-routes';
 import { retentionRouteDocs, retentionRoutes } from './routes/retention-routes';
 import { searchRouteDocs, searchRoutes } from './routes/search-routes';
@@ -125,6 +127,10 @@ export function createApp(deps: ApiDeps): Koa {
         reindex: createTenantReindexRequester({ outbox: deps.outbox }),
       }),
       docs: reindexRouteDocs,
+    },
+    {
+      router: reconcileRoutes({ tenants: deps.tenants, reconciles: createReconcileRequester({ outbox: deps.outbox }) }),
+      docs: reconcileRouteDocs,
     },
     {
       router: tenantsRoutes({

@@ -7,6 +7,8 @@ export interface ProblemInit {
   type?: string;
   errors?: FieldError[];
   headers?: Record<string, string>;
+  /** Extension members of this problem type (RFC 9457 §3.2), e.g. the `task_id` a conflict names. */
+  members?: Record<string, unknown>;
 }
 
 /** An error a client caused or may act on; the error middleware renders it as RFC 9457 problem+json. */
@@ -18,6 +20,7 @@ export class ProblemError extends Error {
   readonly type: string;
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
+  readonly members: Record<string, unknown>;
 
   constructor(init: ProblemInit) {
     super(init.detail ?? init.title);
@@ -27,6 +30,7 @@ export class ProblemError extends Error {
     this.type = init.type ?? `https://audit-log.dev/problems/${init.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
     this.errors = init.errors;
     this.headers = init.headers ?? {};
+    this.members = init.members ?? {};
   }
 }
 
@@ -38,7 +42,7 @@ export const problems = {
   notFound: (detail = 'The requested resource does not exist.') => new ProblemError({ status: 404, title: 'Not Found', detail }),
   methodNotAllowed: (allowed: string) =>
     new ProblemError({ status: 405, title: 'Method Not Allowed', detail: `Allowed methods: ${allowed}.`, headers: { Allow: allowed } }),
-  conflict: (detail: string) => new ProblemError({ status: 409, title: 'Conflict', detail }),
+  conflict: (detail: string, members?: Record<string, unknown>) => new ProblemError({ status: 409, title: 'Conflict', detail, members }),
   payloadTooLarge: (limitBytes: number) =>
     new ProblemError({ status: 413, title: 'Payload Too Large', detail: `The request body exceeds ${limitBytes} bytes.` }),
   unsupportedMediaType: (detail: string) => new ProblemError({ status: 415, title: 'Unsupported Media Type', detail }),

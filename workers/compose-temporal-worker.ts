@@ -9,6 +9,7 @@ import type { Config } from '../platform/config/config';
 import type { Logger } from '../platform/observability/logger';
 import { createSqsTaskPublisher } from '../adapters/sqs/task-publisher';
 import { createCleanupRequester } from '../features/retention/request-cleanup';
+import { createDocumentDayCounts } from '../adapters/opensearch/document-day-counts';
 import { createLogDeleter } from '../adapters/opensearch/log-deleter';
 import { createLogIndexer } from '../adapters/opensearch/log-indexer';
 import { installTemporalRuntime } from './temporal-runtime';
@@ -51,6 +52,7 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
     cleanupRequester: createCleanupRequester({ outbox, partMaxRows: config.archive.partMaxRows }),
     logDeleter: createLogDeleter(opensearch, config.opensearch.index),
     logPartitions: { horizonYears: config.events.horizonYears, monthsAhead: config.events.partitionMonthsAhead },
+    documents: createDocumentDayCounts(opensearch, config.opensearch.index),
     logger,
   });
   const connection = await NativeConnection.connect({ address: config.temporal.address });

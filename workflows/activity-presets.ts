@@ -70,3 +70,12 @@ export const partitionMaintenance: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10, nonRetryableErrorTypes: PERMANENT },
 };
+
+/**
+ * Reconciling a tenant: one long activity comparing day by day, heartbeating the last day done, so
+ * a new attempt resumes there (as a reindex does with its keyset position).
+ */
+export const reconciling: ActivityOptions = reindexing;
+
+/** The daily reconcile sweep: one page of tenants per activity, a task row written per tenant. */
+export const reconcileSweep: ActivityOptions = retentionSweep;

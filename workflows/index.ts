@@ -4,3 +4,5 @@ export { retentionSweepWorkflow } from './retention-sweep-workflow';
 export { archiveWorkflow } from './archive-workflow';
 export { cleanupWorkflow } from './cleanup-workflow';
 export { logPartitionWorkflow } from './log-partition-workflow';
+export { reconcileWorkflow } from './reconcile-workflow';
+export { reconcileSweepWorkflow } from './reconcile-sweep-workflow';

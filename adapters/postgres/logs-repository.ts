@@ -96,5 +96,12 @@ export function logsRepository(tx: TenantTx) {
       );
       return result.rows.map(toLogEvent);
     },
+
+    /** Which of `ids` still have a row (the rest were deleted, e.g. by a retention cleanup). */
+    async existingIds(tenantId: string, ids: readonly string[]): Promise<Set<string>> {
+      assertTenant(tx, tenantId);
+      const result = await tx.client.query<{ id: string }>('SELECT id::text AS id FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [tenantId, ids]);
+      return new Set(result.rows.map((row) => row.id));
+    },
   };
 }

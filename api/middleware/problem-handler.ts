@@ -35,6 +35,7 @@ function render(ctx: Context, problem: ProblemError): void {
   for (const [name, value] of Object.entries(problem.headers)) ctx.set(name, value);
   ctx.type = 'application/problem+json';
   ctx.body = {
+    ...problem.members,
     type: problem.type,
     title: problem.title,
     status: problem.status,

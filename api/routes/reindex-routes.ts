@@ -25,7 +25,7 @@ const ReindexQuerySchema = Type.Object(
 const parseQuery = queryParser(ReindexQuerySchema);
 
 /** Whole milliseconds that cover the instant: rounding a bound outward re-indexes a row too many, never one too few. */
-function bound(value: string | undefined, round: 'down' | 'up'): Date | undefined {
+export function bound(value: string | undefined, round: 'down' | 'up'): Date | undefined {
   if (value === undefined) return undefined;
   const millis = Date.parse(value);
   const subMillis = /\.\d{3}(\d*[1-9])/.test(value);

@@ -2,8 +2,10 @@ import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
 import { checkCutoff } from '../../features/retention/cutoff-rules';
 import type { CleanupRequester } from '../../features/retention/request-cleanup';
+import { RetentionChainBusyError } from '../../features/retention/retention-chain-busy';
 import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
+import { ProblemSchema } from '../openapi/problem-schema';
 import { problems } from '../problem';
 import { queryParser } from '../queries/log-filter-query';
 import { resolveTenant, type TenantLookup } from '../tenant-scope';
@@ -27,6 +29,11 @@ export const CleanupQuerySchema = Type.Object(
 
 const parseCleanupQuery = queryParser(CleanupQuerySchema);
 
+const ChainBusyProblemSchema = Type.Object(
+  { ...ProblemSchema.properties, task_id: Type.String({ format: 'uuid', description: 'The unfinished archive or log_cleanup task.' }) },
+  { $id: 'RetentionChainBusyProblem', description: 'Problem details naming the task that holds the tenant\'s retention chain.' },
+);
+
 export function retentionRoutes(deps: RetentionRouteDeps): Router {
   const router = new Router();
 
@@ -36,7 +43,10 @@ export function retentionRoutes(deps: RetentionRouteDeps): Router {
     const beforeDate = new Date(query.before_date);
     const errors = checkCutoff(beforeDate, new Date());
     if (errors.length > 0) throw problems.validationFailed(errors);
-    const { taskId } = await deps.retention.requestCleanup(tenantId, ctx.state.principal?.sub as string, beforeDate);
+    const { taskId } = await deps.retention.requestCleanup(tenantId, ctx.state.principal?.sub as string, beforeDate).catch((error: unknown) => {
+      if (error instanceof RetentionChainBusyError) throw problems.conflict(error.message, { task_id: error.taskId });
+      throw error;
+    });
     ctx.status = 202;
     ctx.set('Location', `/api/v1/tasks/${taskId}`);
     ctx.body = { task_id: taskId };
@@ -53,7 +63,8 @@ export const retentionRouteDocs: RouteDoc[] = [
     description:
       'Starts the retention chain for the tenant: an `archive` task streams every event older than before_date (received up to this request) ' +
       'to gzip NDJSON parts and a manifest on S3, verifies them by reading back, then creates a `log_cleanup` task that deletes exactly the ' +
-      'archived events from PostgreSQL and OpenSearch. The 202 names the archive task; its result names the cleanup task.',
+      'archived events from PostgreSQL and OpenSearch. The 202 names the archive task; its result names the cleanup task. ' +
+      'A tenant has one chain at a time, so no event is archived twice: while one is unfinished, a request gets 409.',
     tags: ['retention'],
     roles: ['admin'],
     query: CleanupQuerySchema,
@@ -64,6 +75,12 @@ export const retentionRouteDocs: RouteDoc[] = [
         headers: { Location: 'The archive task.' },
       },
       400: { description: 'Unknown query parameter, or an admin token without tenant_id.' },
+      409: {
+        description:
+          "One of the tenant's archive/cleanup chains has not finished (pending, running, or failed and not retried yet); " +
+          '`task_id` names its task. Wait for it, or retry it with POST /tasks/{task_id}/retry if it failed.',
+        schema: ChainBusyProblemSchema,
+      },
       422: { description: 'before_date is missing, not an RFC 3339 date-time, or in the future.' },
     },
   },

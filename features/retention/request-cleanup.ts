@@ -1,7 +1,9 @@
 import { v7 as uuidv7 } from 'uuid';
+import { isSecondChain, retentionChainRepository } from '../../adapters/postgres/retention-chain-repository';
 import { tasksRepository } from '../../adapters/postgres/tasks-repository';
 import type { TaskOutbox } from '../delivery/task-outbox';
 import { checkCutoff, InvalidCutoffError } from './cutoff-rules';
+import { RetentionChainBusyError } from './retention-chain-busy';
 import type { ArchivePayload } from './retention-tasks';
 
 export interface CleanupRequesterDeps {
@@ -16,6 +18,8 @@ export interface CleanupRequester {
    * Starts the retention chain for one tenant: writes the `archive` task (the outbox row) and
    * publishes it after commit. The archive run creates the `log_cleanup` task once the archive is
    * verified. Used by `DELETE /logs/cleanup` and by the scheduled retention.
+   * Throws RetentionChainBusyError while the tenant has an unfinished chain: PostgreSQL refuses the
+   * second one (migration 080), however many API processes and sweeps ask at once.
    */
   requestCleanup(tenantId: string, userId: string, beforeDate: Date): Promise<{ taskId: string }>;
 }
@@ -33,10 +37,20 @@ export function createCleanupRequester(deps: CleanupRequesterDeps): CleanupReque
         snapshot_at: requestedAt.toISOString(),
         part_max_rows: deps.partMaxRows,
       };
-      return deps.outbox.commit(tenantId, async (tx) => {
-        await tasksRepository(tx).create(tenantId, { taskId, taskType: 'archive', userId, payload });
-        return { value: { taskId }, publish: [{ taskId, tenantId, taskType: 'archive' }] };
-      });
+      // The look-up answers most second requests with the holder's id; the unique index refuses the
+      // rest (two inserts racing past the look-up), and the next attempt then finds the winner.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await deps.outbox.commit(tenantId, async (tx) => {
+            const blocker = await retentionChainRepository(tx).findUnfinished(tenantId);
+            if (blocker) throw new RetentionChainBusyError(blocker);
+            await tasksRepository(tx).create(tenantId, { taskId, taskType: 'archive', userId, payload });
+            return { value: { taskId }, publish: [{ taskId, tenantId, taskType: 'archive' }] };
+          });
+        } catch (error) {
+          if (!isSecondChain(error) || attempt === 3) throw error;
+        }
+      }
     },
   };
 }

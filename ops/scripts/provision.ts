@@ -6,6 +6,7 @@ import { createOpenSearchClient } from '../../adapters/opensearch/opensearch-cli
 import { createS3Client } from '../../adapters/s3/s3-client';
 import { createSqsClient } from '../../adapters/sqs/sqs-client';
 import { ensureQueues } from '../provisioning/ensure-queues';
+import { ensureReconcileSchedule } from '../provisioning/ensure-reconcile-schedule';
 import { ensureRetentionSchedule } from '../provisioning/ensure-retention-schedule';
 import { ensureLogPartitionSchedule } from '../provisioning/ensure-log-partition-schedule';
 import { ensureLogPartitions } from '../../features/log-partitions/ensure-log-partitions';
@@ -19,7 +20,7 @@ import { createLogIndexer } from '../../adapters/opensearch/log-indexer';
  * roles and database (when DATABASE_ADMIN_URL names a superuser), SQL migrations (as the owner),
  * the partitions of `logs` for the event horizon and the months ahead, the task queues with their
  * dead-letter queues, the archive bucket, the OpenSearch index, and the Temporal Schedules of the
- * daily retention sweep and the daily partition maintenance.
+ * daily retention sweep, partition maintenance and reconciliation.
  */
 
 function credentialsOf(url: string) {
@@ -124,6 +125,7 @@ async function main() {
   try {
     console.log(`retention schedule: ${await ensureRetentionSchedule(temporal, config.temporal.taskQueue)}`);
     console.log(`log partition schedule: ${await ensureLogPartitionSchedule(temporal, config.temporal.taskQueue)}`);
+    console.log(`reconcile schedule: ${await ensureReconcileSchedule(temporal, config.temporal.taskQueue)}`);
   } finally {
     await temporal.connection.close();
   }

@@ -39,8 +39,10 @@ const MATRIX: MatrixEntry[] = [
   listing('GET /api/v1/tasks', { role: 'auditor', query: () => ({ page_size: '100' }) }),
   write('POST /api/v1/logs', { role: 'user', status: 201, body: fresh('single'), created: (r) => ({ logIds: [r.body.id] }) }),
   write('POST /api/v1/logs/bulk', { role: 'user', status: 201, body: () => ({ logs: [fresh('bulk')(), fresh('bulk')()] }), created: (r) => ({ logIds: r.body.ids, taskIds: [r.body.task_id] }) }),
-  write('DELETE /api/v1/logs/cleanup', { role: 'admin', status: 202, query: () => ({ before_date: '2000-01-01T00:00:00Z' }), created: (r) => ({ taskIds: [r.body.task_id] }) }),
+  // A tenant's second cleanup while its first chain runs is a 409 naming that chain's task: the task must be the caller's own.
+  write('DELETE /api/v1/logs/cleanup', { role: 'admin', status: [202, 409], query: () => ({ before_date: '2000-01-01T00:00:00Z' }), created: (r) => ({ taskIds: [r.body.task_id] }) }),
   write('POST /api/v1/reindex', { role: 'admin', status: 202, query: (w) => w.range, created: (r) => ({ taskIds: [r.body.task_id] }) }),
+  write('POST /api/v1/reconcile', { role: 'admin', status: 202, query: (w) => w.range, created: (r) => ({ taskIds: [r.body.task_id] }) }),
   stream('GET /api/v1/logs/stream'),
   platformOnly('GET /api/v1/tenants'),
   platformOnly('POST /api/v1/tenants', { body: { name: 'never-created' } }),
