@@ -8,6 +8,7 @@ import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';
 import { waitFor } from '../support/wait-for';
 import { freePort } from '../support/api-process';
+import { productionNodeFlags } from '../support/production-node-flags';
 
 const ROWS = 200_000;
 const MAX_GROWTH_BYTES = 64 * 1024 * 1024;
@@ -60,7 +61,7 @@ describe('GET /logs/export at volume: the API process keeps flat memory', functi
 
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    api = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../api/server.ts')], {
+    api = spawn(process.execPath, [...productionNodeFlags('api'), '--import', 'tsx', path.join(__dirname, '../../api/server.ts')], {
       env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -1,3 +1,4 @@
+import { productionNodeFlags } from '../support/production-node-flags';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -36,6 +37,8 @@ describe('docker-compose.yml', () => {
     for (const name of ['api', 'temporal-worker', 'task-bridge', 'outbox-relay']) {
       const entry = compose.services[name]?.command?.find((part) => part.startsWith('dist/')) as string;
       expect(appProcesses, name).to.contain(entry);
+      const flags = compose.services[name]?.command?.filter((part) => part.startsWith('--max-')) ?? [];
+      expect(flags.join(' '), `${name}'s memory flags`).to.equal(productionNodeFlags(name).join(' '));
       expect(existsSync(path.join(root, entry.replace(/^dist\//, '').replace(/\.js$/, '.ts'))), entry).to.equal(true);
     }
   });
