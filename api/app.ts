@@ -16,6 +16,7 @@ import { createCleanupRequester } from '../features/retention/request-cleanup';
 import { createTenantAdmin } from '../features/tenancy/tenant-admin';
 import './koa-state';
 import { authenticate } from './middleware/authenticate';
+import { drainUnreadBody } from './middleware/drain-unread-body';
 import { methodGuard } from './middleware/method-guard';
 import { observeRequests } from './middleware/observe-requests';
 import { problemHandler } from './middleware/problem-handler';
@@ -136,6 +137,7 @@ export function createApp(deps: ApiDeps): Koa {
   const operations = [healthRoutes(deps.readinessChecks), docsRoutes(() => document), metricsRoutes(deps.metrics.registry)];
   recordRouters(app, [...operations, api]);
 
+  app.use(drainUnreadBody());
   app.use(requestId());
   app.use(observeRequests({ logger: deps.logger, metrics: deps.metrics, ingestRoutes: new Set([`${API_PREFIX}/logs`, `${API_PREFIX}/logs/bulk`]) }));
   app.use(problemHandler());
