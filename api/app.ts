@@ -142,7 +142,7 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(observeRequests({ logger: deps.logger, metrics: deps.metrics, ingestRoutes: new Set([`${API_PREFIX}/logs`, `${API_PREFIX}/logs/bulk`]) }));
   app.use(problemHandler());
   app.use(queryGuard());
-  app.use(methodGuard());
+  app.use(methodGuard([...operations, api]));
   for (const router of operations) app.use(router.routes());
   app.use(api.routes());
   return app;

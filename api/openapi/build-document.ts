@@ -83,13 +83,14 @@ function responses(doc: RouteDoc, schemas: SchemaComponents): Record<string, unk
     Object.entries(all).map(([status, response]) => {
       const isError = Number(status) >= 400;
       const schema = response.schema ? schemas.toJsonSchema(response.schema) : isError ? { $ref: '#/components/schemas/Problem' } : undefined;
-      const contentType = response.contentType ?? (isError ? 'application/problem+json' : 'application/json');
+      const contentTypes = [response.contentType ?? (isError ? 'application/problem+json' : 'application/json')].flat();
       const headers = {
         ...COMMON_HEADERS,
         ...(doc.roles && status !== '401' ? RATE_LIMIT_HEADERS : {}),
         ...Object.fromEntries(Object.entries(response.headers ?? {}).map(([name, description]) => [name, stringHeader(description)])),
       };
-      return [status, { description: response.description, headers, ...(schema ? { content: { [contentType]: { schema } } } : {}) }];
+      const content = Object.fromEntries(contentTypes.map((type) => [type, { schema }]));
+      return [status, { description: response.description, headers, ...(schema ? { content } : {}) }];
     }),
   );
 }

@@ -1,6 +1,5 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { isIP } from 'node:net';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { nulCharacterErrors } from './nul-characters';
 
@@ -16,9 +15,8 @@ export interface FieldError {
  */
 function createAjv(coerceTypes: boolean | 'array'): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes, useDefaults: true });
-  addFormats(ajv, ['date-time', 'uuid', 'email', 'uri']);
-  // PostgreSQL's inet refuses IPv6 zone ids (fe80::1%eth0), which node:net accepts.
-  ajv.addFormat('ip', { type: 'string', validate: (value: string) => isIP(value) !== 0 && !value.includes('%') });
+  // ipv4/ipv6 accept exactly what node:net accepts minus IPv6 zone ids (fe80::1%eth0), which PostgreSQL's inet refuses.
+  addFormats(ajv, ['date-time', 'uuid', 'email', 'uri', 'ipv4', 'ipv6']);
   return ajv;
 }
 
@@ -38,6 +36,12 @@ function describe(error: ErrorObject): FieldError {
   }
 }
 
+/** A failed anyOf is reported once, by its description, not once more for each alternative that failed. */
+function withoutAlternatives(errors: ErrorObject[]): ErrorObject[] {
+  const failedAnyOf = errors.filter((error) => error.keyword === 'anyOf').map((error) => `${error.schemaPath}/`);
+  return errors.filter((error) => !failedAnyOf.some((prefix) => error.schemaPath.startsWith(prefix)));
+}
+
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 export type Validator<S extends TSchema> = (input: unknown) => ValidationResult<Static<S>>;
 
@@ -47,7 +51,7 @@ function wrap<S extends TSchema>(validate: ValidateFunction): Validator<S> {
     const unstorable = nulCharacterErrors(input);
     if (valid && unstorable.length === 0) return { ok: true, value: input as Static<S> };
     const seen = new Set<string>();
-    const errors = [...(valid ? [] : (validate.errors ?? []).map(describe)), ...unstorable].filter((e) => {
+    const errors = [...(valid ? [] : withoutAlternatives(validate.errors ?? []).map(describe)), ...unstorable].filter((e) => {
       const key = `${e.path} ${e.message}`;
       return seen.has(key) ? false : (seen.add(key), true);
     });
