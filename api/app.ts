@@ -70,7 +70,9 @@ interface ApiArea {
 const DOCUMENT_INFO = {
   title: 'Audit Log API',
   version: '1.0.0',
-  description: 'A multi-tenant audit log: ingest, search, statistics, export, live tail and verified archival. Errors are RFC 9457 problem details.',
+  description:
+    'A multi-tenant audit log: ingest, search, statistics, export, live tail and verified archival. Errors are RFC 9457 problem details. ' +
+    'No string, in a body or a query, may contain the NUL character (U+0000): PostgreSQL cannot store it (422).',
 };
 
 /** Builds the HTTP application; it never listens (the server entry point owns that). */

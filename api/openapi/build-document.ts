@@ -22,7 +22,8 @@ const integerHeader = (description: string) => ({ description, schema: { type: '
 
 /** Responses every authenticated or body-taking route can give, added where the route doc is silent. */
 function implicitResponses(doc: RouteDoc): RouteDoc['responses'] {
-  const implicit: RouteDoc['responses'] = {};
+  // Node itself refuses a request line and headers over its limit (16 KiB) before any route runs.
+  const implicit: RouteDoc['responses'] = { 431: { description: 'The request line and headers exceed the server limit.' } };
   if (doc.body) {
     implicit[400] = { description: 'The body is not valid JSON, or the query string is malformed.' };
     implicit[413] = { description: `The body exceeds ${doc.body.maxBytes} bytes.` };

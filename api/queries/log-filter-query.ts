@@ -28,8 +28,8 @@ export const LogFilterQueryProperties = {
       examples: ['ERROR,CRITICAL'],
     }),
   ),
-  start_time: Type.Optional(Type.String({ format: 'date-time', description: 'RFC 3339; events at or after this instant.' })),
-  end_time: Type.Optional(Type.String({ format: 'date-time', description: 'RFC 3339; events before this instant (exclusive).' })),
+  start_time: Type.Optional(Type.String({ format: 'date-time', description: 'RFC 3339; events at or after this instant; not after end_time.' })),
+  end_time: Type.Optional(Type.String({ format: 'date-time', description: 'RFC 3339; events before this instant (exclusive): equal to start_time is an empty range.' })),
   ip_address: Type.Optional(IpAddress('Exact IPv4 or IPv6 address.')),
   q: Type.Optional(
     Type.String({
