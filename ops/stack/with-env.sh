@@ -9,5 +9,5 @@ source "$here/profiles/$profile.env"
 set +a
 # shellcheck source=ops/stack/service-env.sh
 source "$here/service-env.sh"
-cd "$here/.."
+cd "$here/../.."
 exec "$@"
