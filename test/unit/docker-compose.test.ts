@@ -56,7 +56,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('declares the task queues and their dead-letter queues like the native ElasticMQ', () => {
-    const conf = readFileSync(path.join(root, 'deploy', 'elasticmq.conf'), 'utf8');
+    const conf = readFileSync(path.join(root, 'ops', 'deploy', 'elasticmq.conf'), 'utf8');
     for (const queue of ['index', 'archive', 'cleanup']) {
       expect(conf).to.match(new RegExp(`"${queue}"\\s*\\{[^\\n]*deadLettersQueue \\{ name = "${queue}-dlq"`));
       expect(env(compose, `SQS_${queue.toUpperCase()}_QUEUE_URL`)).to.match(new RegExp(`/${queue}$`));
