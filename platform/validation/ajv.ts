@@ -36,10 +36,20 @@ function describe(error: ErrorObject): FieldError {
   }
 }
 
-/** A failed anyOf is reported once, by its description, not once more for each alternative that failed. */
+/**
+ * A value that matches no alternative of an anyOf is reported once, by the anyOf's description, not
+ * once more per alternative ("must match format ipv4", "must match format ipv6"); errors deeper
+ * inside an alternative (`/rate_limit/burst`) still name their own field.
+ */
 function withoutAlternatives(errors: ErrorObject[]): ErrorObject[] {
-  const failedAnyOf = errors.filter((error) => error.keyword === 'anyOf').map((error) => `${error.schemaPath}/`);
-  return errors.filter((error) => !failedAnyOf.some((prefix) => error.schemaPath.startsWith(prefix)));
+  const alternativeOf = (error: ErrorObject, anyOf: ErrorObject) => error.instancePath === anyOf.instancePath && error.schemaPath.startsWith(`${anyOf.schemaPath}/`);
+  return errors.flatMap((error) => {
+    if (error.keyword !== 'anyOf') return errors.some((anyOf) => anyOf.keyword === 'anyOf' && alternativeOf(error, anyOf)) ? [] : [error];
+    const alternatives = errors.filter((other) => alternativeOf(other, error));
+    // Alternatives that are formats (ipv4 or ipv6) say more together than "must match a schema in anyOf".
+    const formats = alternatives.every((other) => other.keyword === 'format') ? alternatives.map((other) => `"${String(other.params.format)}"`) : [];
+    return [formats.length > 0 ? { ...error, message: `must match format ${formats.join(' or ')}` } : error];
+  });
 }
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
