@@ -21,6 +21,7 @@ import { createTokenRevocation } from '../features/tenancy/token-revocation';
 import type { CallerAccess } from './admit-caller';
 import './koa-state';
 import { authenticate } from './middleware/authenticate';
+import { drainUnreadBody } from './middleware/drain-unread-body';
 import { methodGuard } from './middleware/method-guard';
 import { observeRequests } from './middleware/observe-requests';
 import { problemHandler } from './middleware/problem-handler';
@@ -80,7 +81,9 @@ interface ApiArea {
 const DOCUMENT_INFO = {
   title: 'Audit Log API',
   version: '1.0.0',
-  description: 'A multi-tenant audit log: ingest, search, statistics, export, live tail and verified archival. Errors are RFC 9457 problem details.',
+  description:
+    'A multi-tenant audit log: ingest, search, statistics, export, live tail and verified archival. Errors are RFC 9457 problem details. ' +
+    'No string, in a body or a query, may contain the NUL character (U+0000): PostgreSQL cannot store it (422).',
 };
 
 /** Builds the HTTP application; it never listens (the server entry point owns that). */
@@ -156,11 +159,12 @@ export function createApp(deps: ApiDeps): Koa {
   const operations = [healthRoutes(deps.readinessChecks), docsRoutes(() => document), metricsRoutes(deps.metrics.registry)];
   recordRouters(app, [...operations, api]);
 
+  app.use(drainUnreadBody());
   app.use(requestId());
   app.use(observeRequests({ logger: deps.logger, metrics: deps.metrics, ingestRoutes: new Set([`${API_PREFIX}/logs`, `${API_PREFIX}/logs/bulk`]) }));
   app.use(problemHandler());
   app.use(queryGuard());
-  app.use(methodGuard());
+  app.use(methodGuard([...operations, api]));
   for (const router of operations) app.use(router.routes());
   app.use(api.routes());
   return app;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { isDrainingAnsweredBody } from './middleware/drain-unread-body';
 import { ProblemError } from './problem';
 import { rawProblemResponse } from './stream/refuse-upgrade';
 
@@ -17,7 +18,8 @@ const MALFORMED = { status: 400, title: 'Bad Request', detail: 'The request is n
  */
 export function answerClientErrors(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable || error.code === 'ECONNRESET' || error.code === 'EPIPE') {
+    // A connection draining a body it has already answered (a 413) must not get a second answer.
+    if (!socket.writable || error.code === 'ECONNRESET' || error.code === 'EPIPE' || isDrainingAnsweredBody(socket)) {
       socket.destroy();
       return;
     }

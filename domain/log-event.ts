@@ -17,6 +17,12 @@ export const LIMITS = {
 const caseInsensitive = (word: string) => [...word].map((c) => `[${c.toLowerCase()}${c.toUpperCase()}]`).join('');
 const severityPattern = `^(?:${SEVERITIES.map(caseInsensitive).join('|')})$`;
 
+/**
+ * Exactly the addresses both stores hold, in the JSON Schema formats every OpenAPI tool knows (there is
+ * no standard `ip` format): IPv4 dotted quads without leading zeros, IPv6 text forms without a zone id.
+ */
+export const IpAddress = (description: string) => Type.Union([Type.String({ format: 'ipv4' }), Type.String({ format: 'ipv6' })], { description });
+
 const JsonObject = Type.Object({}, { additionalProperties: true, description: `A JSON object, at most ${LIMITS.objectBytes} bytes serialised.` });
 
 /** What a client may send for one event (api.md, "A log event"). Unknown fields are rejected. */
@@ -29,7 +35,7 @@ export const LogEventInputSchema = Type.Object(
     resource: Type.Optional(Type.String({ maxLength: LIMITS.resourceLength })),
     resource_id: Type.Optional(Type.String({ maxLength: LIMITS.idLength })),
     message: Type.Optional(Type.String({ maxLength: LIMITS.messageBytes, description: `At most ${LIMITS.messageBytes} bytes of UTF-8.` })),
-    ip_address: Type.Optional(Type.String({ format: 'ip', description: 'An IPv4 or IPv6 address.' })),
+    ip_address: Type.Optional(IpAddress('An IPv4 or IPv6 address.')),
     user_agent: Type.Optional(Type.String({ maxLength: LIMITS.userAgentLength })),
     before_state: Type.Optional(JsonObject),
     after_state: Type.Optional(JsonObject),

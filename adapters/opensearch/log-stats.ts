@@ -55,6 +55,8 @@ export function createLogStats(client: OpenSearchClient, index: string) {
       const { filter, interval, groupBy } = request;
       const startMs = Date.parse(filter.start_time);
       const endMs = Date.parse(filter.end_time);
+      // end_time is exclusive: an empty range holds no event and no bucket.
+      if (startMs >= endMs) return { total: 0, buckets: [], top: [] };
       const starts = bucketStarts(startMs, endMs, interval);
       const response = await client.search({
         index,

@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
 import type { TokenVerifier } from '../../platform/auth/token-verifier';
 import { domainProblem } from '../domain-problems';
+import { tokenErrorDetail } from '../../platform/auth/token-error-detail';
 import type { Role } from '../../domain/auth';
 import { admitOrRefuse, type CallerAccess } from '../admit-caller';
 import { ProblemError, problems } from '../problem';
@@ -18,7 +19,7 @@ function toProblem(error: unknown): unknown {
     const message = (error as Error).message;
     if (/token not found/i.test(message)) return problems.unauthorized('A bearer token is required (Authorization: Bearer <JWT>).');
     if (/bad authorization header format/i.test(message)) return problems.unauthorized('The Authorization header must be "Bearer <JWT>".');
-    return problems.unauthorized(`The bearer token is invalid: ${message}.`);
+    return problems.unauthorized(tokenErrorDetail(cause));
   }
   return error;
 }

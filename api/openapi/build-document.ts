@@ -22,7 +22,8 @@ const integerHeader = (description: string) => ({ description, schema: { type: '
 
 /** Responses every authenticated or body-taking route can give, added where the route doc is silent. */
 function implicitResponses(doc: RouteDoc): RouteDoc['responses'] {
-  const implicit: RouteDoc['responses'] = {};
+  // Node itself refuses a request line and headers over its limit (16 KiB) before any route runs.
+  const implicit: RouteDoc['responses'] = { 431: { description: 'The request line and headers exceed the server limit.' } };
   if (doc.body) {
     implicit[400] = { description: 'The body is not valid JSON, or the query string is malformed.' };
     implicit[413] = { description: `The body exceeds ${doc.body.maxBytes} bytes.` };
@@ -83,13 +84,14 @@ function responses(doc: RouteDoc, schemas: SchemaComponents): Record<string, unk
     Object.entries(all).map(([status, response]) => {
       const isError = Number(status) >= 400;
       const schema = response.schema ? schemas.toJsonSchema(response.schema) : isError ? { $ref: '#/components/schemas/Problem' } : undefined;
-      const contentType = response.contentType ?? (isError ? 'application/problem+json' : 'application/json');
+      const contentTypes = [response.contentType ?? (isError ? 'application/problem+json' : 'application/json')].flat();
       const headers = {
         ...COMMON_HEADERS,
         ...(doc.roles && status !== '401' ? RATE_LIMIT_HEADERS : {}),
         ...Object.fromEntries(Object.entries(response.headers ?? {}).map(([name, description]) => [name, stringHeader(description)])),
       };
-      return [status, { description: response.description, headers, ...(schema ? { content: { [contentType]: { schema } } } : {}) }];
+      const content = Object.fromEntries(contentTypes.map((type) => [type, { schema }]));
+      return [status, { description: response.description, headers, ...(schema ? { content } : {}) }];
     }),
   );
 }

@@ -18,5 +18,6 @@ export interface RouteDoc {
   pathParams?: TSchema;
   query?: TSchema;
   body?: { schema: TSchema; maxBytes: number; contentType?: string };
-  responses: Record<number, { description: string; schema?: TSchema; contentType?: string; headers?: Record<string, string> }>;
+  /** `contentType` lists several types when the response is one of them (e.g. static files). */
+  responses: Record<number, { description: string; schema?: TSchema; contentType?: string | readonly string[]; headers?: Record<string, string> }>;
 }

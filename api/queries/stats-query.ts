@@ -23,8 +23,8 @@ export function resolveStats(query: Static<typeof StatsQuerySchema>, now: Date):
   const end = filter.end_time ?? now.toISOString();
   const start = filter.start_time ?? new Date(Date.parse(end) - DEFAULT_STATS_RANGE_MS).toISOString();
   const interval = query.interval ?? 'hour';
-  if (start >= end) {
-    throw problems.validationFailed([{ path: filter.start_time ? '/start_time' : '/end_time', message: 'the range must end after it starts (end_time defaults to now)' }]);
+  if (start > end) {
+    throw problems.validationFailed([{ path: filter.start_time ? '/start_time' : '/end_time', message: 'the range must not end before it starts (end_time defaults to now)' }]);
   }
   if (bucketCount(Date.parse(start), Date.parse(end), interval) > MAX_STATS_BUCKETS) {
     const message = `the range holds more than ${MAX_STATS_BUCKETS} ${interval} buckets; shorten it or use a larger interval`;

@@ -31,9 +31,9 @@ const PAGE = `<!doctype html>
 /** The only files served under /docs/: swagger-ui-dist's own (no CDN: the machines may be offline) and the initializer. */
 const ASSETS: Record<string, { type: string; file?: string; text?: string }> = {
   'swagger-ui.css': { type: 'text/css', file: 'swagger-ui.css' },
-  'swagger-ui-bundle.js': { type: 'application/javascript', file: 'swagger-ui-bundle.js' },
+  'swagger-ui-bundle.js': { type: 'text/javascript', file: 'swagger-ui-bundle.js' },
   'favicon-32x32.png': { type: 'image/png', file: 'favicon-32x32.png' },
-  'docs-initializer.js': { type: 'application/javascript', text: INITIALIZER },
+  'docs-initializer.js': { type: 'text/javascript', text: INITIALIZER },
 };
 
 // Swagger UI needs inline styles; scripts come only from this origin (the initializer is a file, not inline).
@@ -88,7 +88,7 @@ export const docsRouteDocs: RouteDoc[] = [
     tags: ['operations'],
     pathParams: Type.Object({ asset: Type.Union(Object.keys(ASSETS).map((name) => Type.Literal(name))) }),
     responses: {
-      200: { description: 'The file.', contentType: 'application/octet-stream', schema: Type.String() },
+      200: { description: 'The file, typed by its kind: stylesheet, script or image.', contentType: [...new Set(Object.values(ASSETS).map((asset) => asset.type))], schema: Type.String() },
       404: { description: 'No such asset.' },
     },
   },

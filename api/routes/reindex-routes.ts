@@ -40,8 +40,8 @@ export function reindexRoutes(deps: ReindexRouteDeps): Router {
     const query = parseQuery(ctx.query);
     const startTime = bound(query.start_time, 'down');
     const endTime = bound(query.end_time, 'up');
-    if (startTime && endTime && startTime >= endTime) {
-      const errors: FieldError[] = [{ path: '/start_time', message: 'must be before end_time' }, { path: '/end_time', message: 'must be after start_time' }];
+    if (startTime && endTime && startTime > endTime) {
+      const errors: FieldError[] = [{ path: '/start_time', message: 'must not be after end_time' }, { path: '/end_time', message: 'must not be before start_time' }];
       throw problems.validationFailed(errors);
     }
     const { taskId } = await deps.reindex.request({ tenantId, userId: ctx.state.principal?.sub as string, startTime, endTime });

@@ -42,4 +42,6 @@ export \
   TEMPORAL_TASK_QUEUE="${TEMPORAL_TASK_QUEUE:-audit-log$dash_sandbox}" \
   TEMPORAL_UI_URL="${TEMPORAL_UI_URL:-http://127.0.0.1:$TEMPORAL_UI_PORT}" \
   JWT_SECRET="${JWT_SECRET:-$(<"$jwt_secret_file")}" \
+  JWT_ISSUER="${JWT_ISSUER:?the profile sets JWT_ISSUER}" \
+  JWT_AUDIENCE="${JWT_AUDIENCE:?the profile sets JWT_AUDIENCE}" \
   CURSOR_SECRET="${CURSOR_SECRET:-$(<"$cursor_secret_file")}"

@@ -5,6 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { Config } from '../config/config';
 import { ROLES, type Principal, type Role } from '../../domain/auth';
 import { compileBody } from '../validation/ajv';
+import { tokenErrorDetail } from './token-error-detail';
 
 /** The token is missing, malformed, forged, expired or carries invalid claims: the caller is unauthenticated. */
 export class TokenRejectedError extends Error {
@@ -114,7 +115,7 @@ export function createTokenVerifier(config: Config['jwt']): TokenVerifier {
       try {
         payload = jwt.verify(token, key, verifyOptions);
       } catch (error) {
-        throw new TokenRejectedError(`The bearer token is invalid: ${(error as Error).message}.`);
+        throw new TokenRejectedError(tokenErrorDetail(error));
       }
       return principalFrom(payload);
     },

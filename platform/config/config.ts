@@ -112,6 +112,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.JWT_ALGORITHM === 'RS256' && env.JWT_PUBLIC_KEY && env.JWKS_URI) {
     throw new ConfigError('invalid configuration: set either JWT_PUBLIC_KEY or JWKS_URI, not both');
   }
+  // Without them a token minted for any other service that shares the key or IdP would be accepted here.
+  if (env.NODE_ENV === 'production' && (!env.JWT_ISSUER || !env.JWT_AUDIENCE)) {
+    throw new ConfigError('invalid configuration: JWT_ISSUER and JWT_AUDIENCE are required when NODE_ENV=production');
+  }
   if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) throw new ConfigError('invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   if (env.RATE_LIMIT_BURST < env.RATE_LIMIT_PER_SECOND) throw new ConfigError('invalid configuration: RATE_LIMIT_BURST must be at least RATE_LIMIT_PER_SECOND');
   const allowedOrigins = parseAllowedOrigins(env.WS_ALLOWED_ORIGINS);

@@ -1,7 +1,6 @@
 import type { FieldError } from './field-error';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { isIP } from 'node:net';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { nulCharacterErrors } from './nul-characters';
 
@@ -11,9 +10,8 @@ import { nulCharacterErrors } from './nul-characters';
  */
 function createAjv(coerceTypes: boolean | 'array'): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes, useDefaults: true });
-  addFormats(ajv, ['date-time', 'uuid', 'email', 'uri']);
-  // PostgreSQL's inet refuses IPv6 zone ids (fe80::1%eth0), which node:net accepts.
-  ajv.addFormat('ip', { type: 'string', validate: (value: string) => isIP(value) !== 0 && !value.includes('%') });
+  // ipv4/ipv6 accept exactly what node:net accepts minus IPv6 zone ids (fe80::1%eth0), which PostgreSQL's inet refuses.
+  addFormats(ajv, ['date-time', 'uuid', 'email', 'uri', 'ipv4', 'ipv6']);
   return ajv;
 }
 
@@ -33,6 +31,22 @@ function describe(error: ErrorObject): FieldError {
   }
 }
 
+/**
+ * A value that matches no alternative of an anyOf is reported once, by the anyOf's description, not
+ * once more per alternative ("must match format ipv4", "must match format ipv6"); errors deeper
+ * inside an alternative (`/rate_limit/burst`) still name their own field.
+ */
+function withoutAlternatives(errors: ErrorObject[]): ErrorObject[] {
+  const alternativeOf = (error: ErrorObject, anyOf: ErrorObject) => error.instancePath === anyOf.instancePath && error.schemaPath.startsWith(`${anyOf.schemaPath}/`);
+  return errors.flatMap((error) => {
+    if (error.keyword !== 'anyOf') return errors.some((anyOf) => anyOf.keyword === 'anyOf' && alternativeOf(error, anyOf)) ? [] : [error];
+    const alternatives = errors.filter((other) => alternativeOf(other, error));
+    // Alternatives that are formats (ipv4 or ipv6) say more together than "must match a schema in anyOf".
+    const formats = alternatives.every((other) => other.keyword === 'format') ? alternatives.map((other) => `"${String(other.params.format)}"`) : [];
+    return [formats.length > 0 ? { ...error, message: `must match format ${formats.join(' or ')}` } : error];
+  });
+}
+
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 export type Validator<S extends TSchema> = (input: unknown) => ValidationResult<Static<S>>;
 
@@ -42,7 +56,7 @@ function wrap<S extends TSchema>(validate: ValidateFunction): Validator<S> {
     const unstorable = nulCharacterErrors(input);
     if (valid && unstorable.length === 0) return { ok: true, value: input as Static<S> };
     const seen = new Set<string>();
-    const errors = [...(valid ? [] : (validate.errors ?? []).map(describe)), ...unstorable].filter((e) => {
+    const errors = [...(valid ? [] : withoutAlternatives(validate.errors ?? []).map(describe)), ...unstorable].filter((e) => {
       const key = `${e.path} ${e.message}`;
       return seen.has(key) ? false : (seen.add(key), true);
     });

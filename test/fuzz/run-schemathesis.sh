@@ -4,16 +4,16 @@
 # Installs Schemathesis (PyPI) into a virtualenv cached outside the clone, starts the API as a child
 # process (node --import tsx api/server.ts) on a free port with the service environment, creates a
 # tenant and mints tokens for it, runs Schemathesis against /openapi.json with bounded examples and
-# the checks not_a_server_error, response_schema_conformance and negative_data_rejection, and ends
-# with a `FUZZ-SUMMARY {json}` line (requests sent, statuses, server errors, failed checks).
+# every check (`--checks all`, as a user's own fuzzing would run it: server errors, response schemas,
+# status codes, content types, headers, Allow, invalid data refused and valid data accepted), and
+# ends with a `FUZZ-SUMMARY {json}` line (requests sent, statuses, server errors, failed checks).
 #
 # The API runs in a sandbox of its own, `<SERVICE_SANDBOX>fuzz`, on the servers of the caller's
 # environment (as `npm test` exports it) or of the test profile when run alone:
 #   SERVICE_SANDBOX=me bash test/fuzz/run-schemathesis.sh
 # test/integration/fuzz-openapi.test.ts runs it inside `npm test` with a bounded budget.
 # Knobs: FUZZ_MAX_EXAMPLES (per operation, default 20), FUZZ_WORKERS (default 2), FUZZ_PHASES
-# (default examples,coverage,fuzzing,stateful), FUZZ_CHECKS (default the three above; `all` adds
-# status-code, content-type, header and positive-data conformance), FUZZ_SEED, FUZZ_REPORT_DIR (kept;
+# (default examples,coverage,fuzzing,stateful), FUZZ_CHECKS (default all), FUZZ_SEED, FUZZ_REPORT_DIR (kept;
 # default a temp dir, removed after a clean run). Exit status: Schemathesis's (non-zero when a check failed).
 set -euo pipefail
 
@@ -116,7 +116,7 @@ seed_args=()
 [[ -n ${FUZZ_SEED:-} ]] && seed_args=(--seed "$FUZZ_SEED")
 set +e
 (cd "$work" && "$VENV/bin/schemathesis" --config-file "$ROOT/test/fuzz/schemathesis.toml" run "$api/openapi.json" \
-  --checks "${FUZZ_CHECKS:-not_a_server_error,response_schema_conformance,negative_data_rejection}" \
+  --checks "${FUZZ_CHECKS:-all}" \
   --phases "${FUZZ_PHASES:-examples,coverage,fuzzing,stateful}" \
   --max-examples "${FUZZ_MAX_EXAMPLES:-20}" \
   --workers "${FUZZ_WORKERS:-2}" \

@@ -7,13 +7,16 @@ import type { HttpResponse } from '../support/http-client';
 import { openStream, refusedStream, type Refusal } from '../support/stream-client';
 import { startApi, testSystem, type RunningApi, type TestSystem } from '../support/system';
 
-/** The status and whether the answer was a problem+json document. */
-type Answer = { status: number; problem: boolean };
+/** The status, whether the answer was a problem+json document, and its body as text. */
+type Answer = { status: number; problem: boolean; text: string };
 type Probe = (api: RunningApi, token: string) => Promise<Answer>;
 
 const PROBLEM = /^application\/problem\+json/;
-const http = (response: Promise<HttpResponse>) => response.then((r) => ({ status: r.status, problem: PROBLEM.test(r.headers.get('content-type') ?? '') }));
-const upgrade = (refusal: Promise<Refusal>) => refusal.then((r) => ({ status: r.status, problem: PROBLEM.test(String(r.headers['content-type'])) }));
+const http = (response: Promise<HttpResponse>) => response.then((r) => ({ status: r.status, problem: PROBLEM.test(r.headers.get('content-type') ?? ''), text: r.text }));
+const upgrade = (refusal: Promise<Refusal>) =>
+  refusal.then((r) => ({ status: r.status, problem: PROBLEM.test(String(r.headers['content-type'])), text: JSON.stringify(r.body) }));
+/** A refusal that names what the deployment expects tells a forger what to claim. */
+const revealsExpectedClaims = (text: string) => text.includes(ISSUER) || text.includes(AUDIENCE);
 
 /** Each authenticated surface a stolen or forged token could be tried on: REST reads, writes, admin routes and the live tail. */
 function probes(tenantId: string): Record<string, Probe> {
@@ -29,7 +32,7 @@ function probes(tenantId: string): Record<string, Probe> {
   };
 }
 
-describe('attack corpus: forged, tampered, expired and malformed JWTs are refused with 401', function () {
+describe('attack corpus: forged, tampered, expired and malformed JWTs are refused with 401 that names no expected issuer or audience', function () {
   this.timeout(180_000);
   let system: TestSystem;
   let tenantId: string;
@@ -67,19 +70,33 @@ describe('attack corpus: forged, tampered, expired and malformed JWTs are refuse
         await stream.close();
       });
 
-      it('refuses every attack token on every probe with 401 problem+json, never 5xx', async () => {
+      it('refuses every attack token on every probe with 401 problem+json revealing neither issuer nor audience, never 5xx', async () => {
         const { api, target } = deployment();
         const failures: string[] = [];
         for (const [attack, token] of Object.entries(attackTokens(target))) {
           for (const [probeName, probe] of Object.entries(probes(tenantId))) {
             const answered = await probe(api, token);
             tally.tried += 1;
-            if (answered.status === 401 && answered.problem) tally.rejected += 1;
-            else failures.push(`${attack} on ${probeName}: ${answered.status}${answered.problem ? '' : ' (not problem+json)'}`);
+            if (answered.status === 401 && answered.problem && !revealsExpectedClaims(answered.text)) tally.rejected += 1;
+            else failures.push(`${attack} on ${probeName}: ${answered.status}${answered.problem ? '' : ' (not problem+json)'} ${answered.text}`);
             if (answered.status >= 500) tally.serverErrors += 1;
           }
         }
         expect(failures).to.deep.equal([]);
+      });
+
+      it('answers a wrong or missing issuer or audience with one generic detail, on REST and on the live tail', async () => {
+        const { api, target } = deployment();
+        const tokens = attackTokens(target);
+        const details = new Set<string>();
+        for (const attack of ['wrong issuer', 'wrong audience', 'audience list without ours', 'no issuer', 'no audience']) {
+          const rest = await api.http.get('/api/v1/logs', { token: tokens[attack] });
+          const stream = await refusedStream(api.url, { token: tokens[attack] });
+          expect([rest.status, stream.status], attack).to.deep.equal([401, 401]);
+          details.add(rest.body.detail as string).add(stream.body.detail as string);
+        }
+        expect([...details]).to.have.length(1);
+        expect(revealsExpectedClaims([...details].join())).to.equal(false);
       });
 
       it('does not take a valid token from the query string of a REST request', async () => {

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import jwt from 'jsonwebtoken';
 import { CLOSE_CODES } from '../../features/live-tail/stream-connection';
 import { MAX_INBOUND_FRAME_BYTES } from '../../api/stream/attach-log-stream';
-import { createTenant, tokenFor } from '../support/fixtures';
+import { createTenant, signClaims, tokenFor } from '../support/fixtures';
 import { openStream, refusedStream, type Closed, type StreamClient } from '../support/stream-client';
 import { startApi, testSystem, type RunningApi, type TestSystem } from '../support/system';
 
@@ -78,15 +77,14 @@ describe('attack corpus: the live tail refuses foreign origins and expired token
   });
 
   it('refuses an expired token with 401, and closes a socket whose token expires with 4001', async () => {
-    const signKey = system.config.jwt.signKey as string;
     const claims = { role: 'auditor', tenant_id: tenantId, sub: 'late' };
-    const expired = jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 30 }, signKey, { algorithm: system.config.jwt.algorithm });
+    const expired = signClaims(system, { ...claims, exp: Math.floor(Date.now() / 1000) - 30 });
     for (const via of VIAS) {
       const refusal = await refusedStream(api.url, { token: expired, via, protocols: via === 'protocol' ? ['audit-log.v1'] : [] });
       count(refusal.status === 401);
       expect(refusal.status, via).to.equal(401);
     }
-    const shortLived = jwt.sign(claims, signKey, { algorithm: system.config.jwt.algorithm, expiresIn: 2 });
+    const shortLived = signClaims(system, claims, { expiresIn: 2 });
     const client = await openStream(api.url, { token: shortLived });
     const closed = await closedWithin(client, 15_000);
     count(closed.code === CLOSE_CODES.tokenExpired);

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import jwt from 'jsonwebtoken';
-import { createTenant, forgedToken, tokenFor, validEvent } from '../support/fixtures';
+import { createTenant, forgedToken, signClaims, tokenFor, validEvent } from '../support/fixtures';
 import type { HttpResponse } from '../support/http-client';
 import { testSystem, type TestSystem } from '../support/system';
 
@@ -67,15 +66,14 @@ describe('POST /logs and GET /logs/{id} reject what api.md says they reject', fu
   it('answers 401 for a missing, forged, expired, unsigned or tenantless token', async () => {
     const claims = { role: 'user', tenant_id: tenantId, sub: 'x' };
     const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url')}.`;
-    const secret = system.config.jwt.verifyKey as string;
     const tokens: Record<string, string | undefined> = {
       missing: undefined,
       forged: forgedToken(tenantId),
-      expired: jwt.sign({ ...claims, exp: Math.floor(Date.now() / 1000) - 10 }, secret, { algorithm: 'HS256' }),
+      expired: signClaims(system, { ...claims, exp: Math.floor(Date.now() / 1000) - 10 }),
       unsigned,
-      'without exp': jwt.sign(claims, secret, { algorithm: 'HS256' }),
+      'without exp': signClaims(system, claims),
       'unknown tenant': tokenFor(system, 'user', randomUUID()),
-      'unknown role': jwt.sign({ ...claims, role: 'root' }, secret, { algorithm: 'HS256', expiresIn: 600 }),
+      'unknown role': signClaims(system, { ...claims, role: 'root' }, { expiresIn: 600 }),
     };
     for (const [name, bad] of Object.entries(tokens)) {
       const response = await system.api.http.post('/api/v1/logs', { token: bad, body: validEvent() });

@@ -123,11 +123,11 @@ describe('platform: authentication options (HS256 default, RS256 by public key o
     let jwks: Awaited<ReturnType<typeof serveJwks>>;
     let api: RunningApi;
     const sign = (kid: string | undefined, key: string) =>
-      jwt.sign({ role: 'user', tenant_id: tenantId, sub: 'svc' }, key, { algorithm: 'RS256', expiresIn: 600, ...(kid ? { keyid: kid } : {}) });
+      jwt.sign({ role: 'user', tenant_id: tenantId, sub: 'svc' }, key, { algorithm: 'RS256', expiresIn: 600, issuer: ISSUER, audience: AUDIENCE, ...(kid ? { keyid: kid } : {}) });
 
     before(async () => {
       jwks = await serveJwks([jwk(first.publicKey, 'key-1'), jwk(second.publicKey, 'key-2')]);
-      const config = loadConfig({ ...process.env, JWT_ALGORITHM: 'RS256', JWKS_URI: jwks.url, JWT_PRIVATE_KEY: first.privateKey, JWT_KEY_ID: 'key-1' });
+      const config = loadConfig({ ...process.env, JWT_ALGORITHM: 'RS256', JWKS_URI: jwks.url, JWT_PRIVATE_KEY: first.privateKey, JWT_KEY_ID: 'key-1', JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
       api = await startApi(config, system.logger);
     });
     after(async () => {
@@ -150,7 +150,7 @@ describe('platform: authentication options (HS256 default, RS256 by public key o
     });
 
     it('mints tokens carrying its kid, which verify through the JWKS', async () => {
-      const admin = jwt.sign({ role: 'admin', sub: 'ops' }, first.privateKey, { algorithm: 'RS256', expiresIn: 600, keyid: 'key-1' });
+      const admin = jwt.sign({ role: 'admin', sub: 'ops' }, first.privateKey, { algorithm: 'RS256', expiresIn: 600, keyid: 'key-1', issuer: ISSUER, audience: AUDIENCE });
       const minted = await api.http.post(`/api/v1/tenants/${tenantId}/tokens`, { token: admin, body: { sub: 'svc-jwks', role: 'user' } });
       expect(minted.status, minted.text).to.equal(201);
       expect(jwt.decode(minted.body.token, { complete: true })?.header.kid).to.equal('key-1');

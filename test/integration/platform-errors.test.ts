@@ -65,6 +65,17 @@ describe('platform: errors and limits', function () {
     expect(options.headers.get('allow')?.split(', ')).to.include.members(['GET', 'POST', 'OPTIONS']);
   });
 
+  it('lists exactly the methods of a concrete path in Allow, not those of a templated path that also matches it', async () => {
+    const user = tokenFor(system, 'user', tenantId);
+    const allowOf = async (method: string, path: string) => (await system.api.http.request(method, path, { token: user })).headers.get('allow');
+    expect(await allowOf('OPTIONS', '/api/v1/logs/bulk')).to.equal('POST, OPTIONS');
+    expect(await allowOf('OPTIONS', '/api/v1/logs/cleanup')).to.equal('DELETE, OPTIONS');
+    const readBulk = await system.api.http.get('/api/v1/logs/bulk', { token: user });
+    expectProblem(readBulk, 405);
+    expect(readBulk.headers.get('allow')).to.equal('POST');
+    expect(await allowOf('OPTIONS', `/api/v1/logs/${randomUUID()}`)).to.equal('HEAD, GET, OPTIONS');
+  });
+
   it('answers 413 past the body limit, 415 for another media type and 400 for malformed JSON or query strings', async () => {
     const admin = tokenFor(system, 'admin');
     const big = await system.api.http.post('/api/v1/tenants', { token: admin, body: { name: 'x'.repeat(20_000) } });

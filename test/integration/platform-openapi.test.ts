@@ -72,6 +72,13 @@ describe('platform: OpenAPI document and docs page', function () {
       expect(asset.status, reference).to.equal(200);
       expect(asset.text.length, reference).to.be.greaterThan(0);
     }
+    const documented = Object.keys(document.paths['/docs/{asset}'].get.responses[200].content);
+    const expectedType: Record<string, string> = { css: 'text/css', js: 'text/javascript', png: 'image/png' };
+    for (const reference of references) {
+      const type = (await system.api.http.get(reference)).headers.get('content-type')?.split(';')[0];
+      expect(type, reference).to.equal(expectedType[reference.split('.').pop() as string]);
+      expect(documented, reference).to.include(type);
+    }
     const initializer = await system.api.http.get('/docs/docs-initializer.js');
     expect(initializer.text).to.contain("url: '/openapi.json'");
     expect((await system.api.http.get('/docs/..%2Fpackage.json')).status).to.equal(404);

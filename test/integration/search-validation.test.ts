@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { createTenant, tokenFor } from '../support/fixtures';
+import { createTenant, tokenFor, validEvent } from '../support/fixtures';
+import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';
 
 const ROUTES = ['/api/v1/logs', '/api/v1/logs/stats', '/api/v1/logs/export'];
@@ -73,6 +74,19 @@ describe('search, stats and export: query validation and roles', function () {
       expect(response.status, path).to.equal(422);
       expect(paths(response.body)).to.deep.equal(['/end_time', '/start_time']);
     }
+  });
+
+  it('answers a range whose ends are equal as empty (end_time is exclusive): no results, no buckets, no rows', async () => {
+    const at = '2026-01-03T10:00:00.000Z';
+    await seedLogs(system, tenantId, [validEvent({ event_timestamp: at })]);
+    const justAfter = '2026-01-03T10:00:00.001Z';
+    expect((await get('/api/v1/logs', { start_time: at, end_time: justAfter })).body.total, 'the control: the event is in [at, at + 1 ms)').to.equal(1);
+    const search = await get('/api/v1/logs', { start_time: at, end_time: at });
+    expect([search.status, search.body.total, search.body.items]).to.deep.equal([200, 0, []]);
+    const stats = await get('/api/v1/logs/stats', { start_time: at, end_time: at });
+    expect([stats.status, stats.body.total, stats.body.buckets, stats.body.top]).to.deep.equal([200, 0, [], []]);
+    const exported = await get('/api/v1/logs/export', { start_time: at, end_time: at });
+    expect([exported.status, exported.text]).to.deep.equal([200, '']);
   });
 
   it('validates sort, page and page_size of search', async () => {

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import jwt from 'jsonwebtoken';
 import { WebSocket } from 'ws';
 import { startApi, testSystem, type RunningApi, type TestSystem } from '../support/system';
-import { createTenant, forgedToken, tokenFor } from '../support/fixtures';
+import { createTenant, forgedToken, signClaims, tokenFor } from '../support/fixtures';
 import { openStream, refusedStream, type Refusal } from '../support/stream-client';
 
 function expectProblem(refusal: Refusal, status: number): void {
@@ -65,9 +64,7 @@ describe('live tail: authentication and refusals before the upgrade', function (
   });
 
   it('refuses expired, forged and unknown-tenant tokens with 401', async () => {
-    const expired = jwt.sign({ role: 'user', tenant_id: tenantId, sub: 'late', exp: Math.floor(Date.now() / 1000) - 60 }, system.config.jwt.signKey as string, {
-      algorithm: system.config.jwt.algorithm,
-    });
+    const expired = signClaims(system, { role: 'user', tenant_id: tenantId, sub: 'late', exp: Math.floor(Date.now() / 1000) - 60 });
     for (const [name, bad] of [
       ['expired', expired],
       ['forged', forgedToken(tenantId)],

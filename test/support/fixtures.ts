@@ -14,9 +14,23 @@ export function tokenFor(system: TestSystem, role: Role, tenantId?: string, sub 
   return signToken(system.config.jwt, { sub, role, tenantId, ttlSeconds: 600 }).token;
 }
 
+/**
+ * Any claims signed with the service's own key, algorithm, issuer and audience: for tokens
+ * signToken will not make (expired, no exp, an unknown role), so each is refused for that reason alone.
+ */
+export function signClaims(system: TestSystem, claims: Record<string, unknown>, options: jwt.SignOptions = {}): string {
+  const { signKey, algorithm, issuer, audience } = system.config.jwt;
+  return jwt.sign(claims, signKey as string, { algorithm, ...(issuer ? { issuer } : {}), ...(audience ? { audience } : {}), ...options });
+}
+
 /** A token signed with a key the service does not know. */
 export function forgedToken(tenantId: string): string {
-  return jwt.sign({ role: 'user', tenant_id: tenantId, sub: 'mallory' }, 'not-the-configured-secret-not-the-configured', { algorithm: 'HS256', expiresIn: 600 });
+  return jwt.sign({ role: 'user', tenant_id: tenantId, sub: 'mallory' }, 'not-the-configured-secret-not-the-configured', {
+    algorithm: 'HS256',
+    expiresIn: 600,
+    ...(process.env.JWT_ISSUER ? { issuer: process.env.JWT_ISSUER } : {}),
+    ...(process.env.JWT_AUDIENCE ? { audience: process.env.JWT_AUDIENCE } : {}),
+  });
 }
 
 export function validEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {

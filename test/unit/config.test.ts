@@ -34,6 +34,13 @@ describe('configuration', () => {
     expect(errorOf({ ...complete, JWT_ALGORITHM: 'RS256' })).to.contain('JWT_PUBLIC_KEY');
   });
 
+  it('requires the token issuer and audience in production', () => {
+    expect(errorOf({ ...complete, NODE_ENV: 'production' })).to.contain('JWT_ISSUER and JWT_AUDIENCE');
+    expect(errorOf({ ...complete, NODE_ENV: 'production', JWT_ISSUER: 'https://idp.example' })).to.contain('JWT_AUDIENCE');
+    const config = loadConfig({ ...complete, NODE_ENV: 'production', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'audit-log-api' });
+    expect(config.jwt).to.include({ issuer: 'https://idp.example', audience: 'audit-log-api' });
+  });
+
   it('rejects an algorithm it does not support', () => {
     expect(errorOf({ ...complete, JWT_ALGORITHM: 'none' })).to.contain('JWT_ALGORITHM');
   });

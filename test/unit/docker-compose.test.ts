@@ -60,6 +60,12 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('sets the token issuer and audience, which production requires', () => {
+    expect(env(compose, 'NODE_ENV')).to.equal('production');
+    expect(env(compose, 'JWT_ISSUER')).to.be.a('string').and.not.equal('');
+    expect(env(compose, 'JWT_AUDIENCE')).to.be.a('string').and.not.equal('');
+  });
+
   it('declares the task queues and their dead-letter queues like the native ElasticMQ', () => {
     const conf = readFileSync(path.join(root, 'ops', 'deploy', 'elasticmq.conf'), 'utf8');
     for (const queue of ['index', 'archive', 'cleanup']) {

@@ -42,15 +42,15 @@ describe('unit: OpenAPI document from RouteDocs', () => {
     expect(document.paths['/status/{part}'].get.parameters).to.deep.equal([{ name: 'part', in: 'path', required: true, schema: { type: 'string' } }]);
   });
 
-  it('adds the responses authentication, rate limiting and bodies imply, as problem+json, with rate-limit headers', () => {
+  it('adds the responses authentication, rate limiting, bodies and the header limit of Node imply, as problem+json, with rate-limit headers', () => {
     const responses = document.paths['/api/v1/things/{id}'].post.responses;
-    expect(Object.keys(responses).sort()).to.deep.equal(['201', '400', '401', '403', '409', '413', '415', '429']);
+    expect(Object.keys(responses).sort()).to.deep.equal(['201', '400', '401', '403', '409', '413', '415', '429', '431']);
     expect(responses['409'].content).to.deep.equal({ 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } });
     expect(responses['429'].headers).to.include.keys('Retry-After', 'RateLimit-Reset');
     expect(responses['401'].headers).not.to.have.key('RateLimit-Limit');
     const status = document.paths['/status/{part}'].get;
     expect(status.security).to.deep.equal([]);
-    expect(Object.keys(status.responses)).to.deep.equal(['200']);
+    expect(Object.keys(status.responses)).to.deep.equal(['200', '431']);
     expect(status.responses['200'].headers).to.have.keys('X-Request-Id');
   });
 

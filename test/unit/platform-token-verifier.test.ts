@@ -41,8 +41,8 @@ describe('unit: token verifier', () => {
   it('checks issuer and audience only when configured', async () => {
     const token = jwt.sign({ role: 'admin', sub: 'x' }, SECRET, { expiresIn: 60, issuer: 'a', audience: 'b' });
     expect((await createTokenVerifier(hs256).verify(token)).principal.role).to.equal('admin');
-    expect(await rejection(createTokenVerifier({ ...hs256, issuer: 'other' }).verify(token))).to.contain('issuer');
-    expect(await rejection(createTokenVerifier({ ...hs256, audience: 'other' }).verify(token))).to.contain('audience');
+    expect(await rejection(createTokenVerifier({ ...hs256, issuer: 'other-issuer' }).verify(token))).to.contain('issuer').and.not.contain('other-issuer');
+    expect(await rejection(createTokenVerifier({ ...hs256, audience: 'other-audience' }).verify(token))).to.contain('audience').and.not.contain('other-audience');
   });
 
   it('with RS256 accepts only RS256 tokens signed by the private key of the configured public key', async () => {
