@@ -26,19 +26,22 @@ if [[ -z ${SKIP_CHECKS:-} ]]; then
 fi
 
 set -a
+# TEST_PROFILE names another profile with ports and state of its own (e.g. a second stack beside a
+# running one); the default is `test`.
+profile=${TEST_PROFILE:-test}
 # shellcheck source=ops/stack/profiles/test.env
-source "$here/profiles/test.env"
+source "$here/profiles/$profile.env"
 set +a
 # A fresh run starts from empty state; with KEEP_STACK the running servers (perhaps serving other
 # runs in their own sandboxes) are kept, and only those that are down are started.
 if [[ -z ${KEEP_STACK:-} ]]; then
-  bash "$here/stack.sh" test stop >/dev/null 2>&1 || true
+  bash "$here/stack.sh" "$profile" stop >/dev/null 2>&1 || true
   rm -rf "$STACK_STATE_DIR"
 fi
 if [[ -z ${KEEP_STACK:-} ]]; then
-  trap 'bash "$here/stack.sh" test stop >/dev/null 2>&1 || true' EXIT
+  trap 'bash "$here/stack.sh" "$profile" stop >/dev/null 2>&1 || true' EXIT
 fi
-bash "$here/stack.sh" test start
+bash "$here/stack.sh" "$profile" start
 # shellcheck source=ops/stack/service-env.sh
 source "$here/service-env.sh"
 export LOG_LEVEL=${LOG_LEVEL:-warn} OUTBOX_RELAY_MIN_AGE_MS=${OUTBOX_RELAY_MIN_AGE_MS:-2000}
