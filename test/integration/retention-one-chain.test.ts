@@ -89,7 +89,10 @@ describe('retention: one archive/cleanup chain per tenant at a time', function (
     console.log(`      ${manifests.size} manifests of the tenant in the bucket, ${seen.size} events archived, ${inTwo} in more than one manifest`);
     expect(chains, 'archive tasks of the tenant from the concurrent requests').to.have.length(1);
     const holder = chains[0]?.task_id as string;
-    expect(accepted.length + sweep.requested, 'one chain started').to.equal(1);
+    // The sweep walks every tenant of the database (other test files' too), so its own count is not
+    // this tenant's: the one archive task above is, and at most one request may have started it.
+    expect(accepted.length, 'requests that started a chain').to.be.at.most(1);
+    if (accepted.length === 0) expect(sweep.requested, 'the sweep started the chain').to.be.at.least(1);
     expect(accepted.length + refused.length).to.equal(CONCURRENT_REQUESTS);
     for (const response of refused) {
       expect(response.headers.get('content-type')).to.match(/^application\/problem\+json/);
