@@ -13,6 +13,11 @@ cursor_secret_file="$STACK_STATE_DIR/cursor-secret"
 if [[ -z ${CURSOR_SECRET:-} && ! -s $cursor_secret_file ]]; then
   (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$cursor_secret_file")
 fi
+# The tamper-evident log's Ed25519 signing key, as a private JWK on one line (see INTEGRITY_SIGNING_KEYS).
+integrity_key_file="$STACK_STATE_DIR/integrity-signing-key.jwk"
+if [[ -z ${INTEGRITY_SIGNING_KEYS:-} && ! -s $integrity_key_file ]]; then
+  (umask 077; node -e 'process.stdout.write(JSON.stringify(require("node:crypto").generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" })))' >"$integrity_key_file")
+fi
 
 # SERVICE_SANDBOX=name gives a run its own database, index, queues, bucket and task queue on the
 # shared servers, so several test runs (or developers) can share one stack without meeting.
@@ -43,4 +48,6 @@ export \
   TEMPORAL_UI_URL="${TEMPORAL_UI_URL:-http://127.0.0.1:$TEMPORAL_UI_PORT}" \
   JWT_SECRET="${JWT_SECRET:-$(<"$jwt_secret_file")}" \
   CURSOR_SECRET="${CURSOR_SECRET:-$(<"$cursor_secret_file")}" \
+  INTEGRITY_SIGNING_KEYS="${INTEGRITY_SIGNING_KEYS:-$(<"$integrity_key_file")}" \
+  INTEGRITY_ORIGIN="${INTEGRITY_ORIGIN:-audit-log.localhost/$STACK_PROFILE$dash_sandbox}" \
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}"
