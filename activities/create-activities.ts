@@ -8,12 +8,16 @@ import { createIndexBatchActivities } from './index-batch-activities';
 import { createReindexTenantActivities } from './reindex-tenant-activities';
 import { createRetentionSweepActivities } from './retention-sweep-activities';
 import { createTaskStatusActivities } from './task-status-activities';
+import { createIntegrityActivities } from './integrity-activities';
+import type { LogSealer } from '../features/integrity/log-sealer';
 
 export interface ActivityDeps extends RetentionActivityDeps {
   pool: Pool;
   indexer: LogIndexer;
   /** Starts an archive → cleanup chain; the scheduled retention sweep calls it per tenant. */
   cleanupRequester: CleanupRequester;
+  /** Appends committed events to each tenant's Merkle log and signs its checkpoints. */
+  sealer: LogSealer;
 }
 
 /** Every activity the worker registers, built once per worker over explicit clients. */
@@ -24,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIndexBatchActivities(deps),
     ...createRetentionActivities(deps),
     ...createReindexTenantActivities(deps),
+    ...createIntegrityActivities({ sealer: deps.sealer }),
     ...createRetentionSweepActivities({ pool: deps.pool, requester: deps.cleanupRequester, logger: deps.logger }),
   };
 }

@@ -11,6 +11,8 @@ import { createCleanupRequester } from '../features/retention/request-cleanup';
 import { createLogDeleter } from '../adapters/opensearch/log-deleter';
 import { createLogIndexer } from '../adapters/opensearch/log-indexer';
 import { installTemporalRuntime } from './temporal-runtime';
+import { createLogSealer } from '../features/integrity/log-sealer';
+import { createCheckpointStore } from '../adapters/s3/checkpoint-store';
 
 export interface ComposedWorker {
   worker: Worker;
@@ -50,6 +52,7 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
     cleanupRequester: createCleanupRequester({ pool, taskPublisher, logger, partMaxRows: config.archive.partMaxRows }),
     logDeleter: createLogDeleter(opensearch, config.opensearch.index),
     logger,
+    sealer: createLogSealer({ pool, origin: config.integrity.origin, keys: config.integrity.keys, checkpoints: createCheckpointStore(s3, config.s3.bucket) }),
   });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({

@@ -66,3 +66,14 @@ export const retentionSweep: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: PERMANENT },
 };
+
+/**
+ * Sealing a tenant's waiting events: steps of one transaction each, heartbeated, so a dead worker is
+ * noticed soon and the next attempt continues from the log as committed. Retried for a long while:
+ * an unsealed event waits, it is never lost.
+ */
+export const sealing: ActivityOptions = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 50, nonRetryableErrorTypes: PERMANENT },
+};

@@ -4,3 +4,4 @@ export { reindexTenantWorkflow } from './reindex-tenant-workflow';
 export { retentionSweepWorkflow } from './retention-sweep-workflow';
 export { archiveWorkflow } from './archive-workflow';
 export { cleanupWorkflow } from './cleanup-workflow';
+export { sealWorkflow } from './seal-workflow';

@@ -10,6 +10,7 @@ import { tasksRepository } from '../../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { Logger } from '../../platform/observability/logger';
 import { createIndexBatchStarter, groupByTenant } from './index-batch-starter';
+import { createSealRequester } from './seal-requester';
 import { decodeTaskMessage } from '../../adapters/sqs/task-messages';
 import { TASK_TYPE_ATTRIBUTE, TENANT_ID_ATTRIBUTE, workflowTypeFor } from '../../adapters/temporal/workflow-routing';
 
@@ -51,6 +52,7 @@ interface Routed {
 export function createTaskBridge(deps: TaskBridgeDeps) {
   const { temporal, taskQueue, pool, logger } = deps;
   const startIndexBatch = createIndexBatchStarter(deps);
+  const requestSeals = createSealRequester(deps);
   const indexRunSlots = withTimeout(new Semaphore(deps.maxIndexRunsInFlight ?? 4), INDEX_SLOT_WAIT_MS);
 
   /**
@@ -72,6 +74,15 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
       release();
       throw error;
     }
+  }
+
+  /**
+   * Reindex tasks are ingest's committed transactions: each tenant's sealer is asked to seal them as
+   * they go to search. A failed request leaves the message for redelivery like a failed start.
+   */
+  async function startIndexingAndSealing(refs: readonly TaskRef[]): Promise<StartOutcome> {
+    const [outcome] = await Promise.all([startIndexBatchInTurn(refs), requestSeals(refs.map((ref) => ref.tenantId))]);
+    return outcome;
   }
 
   async function startRun(ref: TaskRef): Promise<StartOutcome> {
@@ -150,7 +161,7 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
       }
     }
     const unhandled = await Promise.all([
-      ...(reindex.length > 0 ? [attempt(reindex, () => startIndexBatchInTurn(reindex.map((routed) => routed.ref)))] : []),
+      ...(reindex.length > 0 ? [attempt(reindex, () => startIndexingAndSealing(reindex.map((routed) => routed.ref)))] : []),
       ...singles.map((routed) => attempt([routed], () => startRun(routed.ref))),
     ]);
     const keep = new Set([...undecodable, ...unhandled.flat()]);

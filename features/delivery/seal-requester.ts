@@ -1,0 +1,30 @@
+import type { Client } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { TASK_TYPE_ATTRIBUTE, TENANT_ID_ATTRIBUTE } from '../../adapters/temporal/workflow-routing';
+
+/** The one sealer run of a tenant at a time is whichever holds this id. */
+export const sealWorkflowId = (tenantId: string) => `seal-${tenantId}`;
+
+/**
+ * Asks each tenant's sealer to seal what was committed: signals its running sealWorkflow, or starts
+ * one. Called after ingest's transactions committed (from the task bridge), never inside them.
+ */
+export function createSealRequester(deps: { temporal: Client; taskQueue: string }) {
+  return async function requestSeals(tenantIds: Iterable<string>): Promise<void> {
+    await Promise.all(
+      [...new Set(tenantIds)].map((tenantId) =>
+        deps.temporal.workflow.signalWithStart('sealWorkflow', {
+          taskQueue: deps.taskQueue,
+          workflowId: sealWorkflowId(tenantId),
+          args: [{ tenantId }],
+          signal: 'sealRequested',
+          signalArgs: [],
+          typedSearchAttributes: new TypedSearchAttributes([
+            { key: TENANT_ID_ATTRIBUTE, value: tenantId },
+            { key: TASK_TYPE_ATTRIBUTE, value: 'seal' },
+          ]),
+        }),
+      ),
+    );
+  };
+}
