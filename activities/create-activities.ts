@@ -10,6 +10,8 @@ import { createRetentionSweepActivities } from './retention-sweep-activities';
 import { createTaskStatusActivities } from './task-status-activities';
 import { createIntegrityActivities } from './integrity-activities';
 import type { LogSealer } from '../features/integrity/log-sealer';
+import type { LogVerifier } from '../features/integrity/verify-log';
+import { createIntegrityVerifyActivities } from './integrity-verify-activities';
 
 export interface ActivityDeps extends RetentionActivityDeps {
   pool: Pool;
@@ -18,6 +20,7 @@ export interface ActivityDeps extends RetentionActivityDeps {
   cleanupRequester: CleanupRequester;
   /** Appends committed events to each tenant's Merkle log and signs its checkpoints. */
   sealer: LogSealer;
+  verifier: LogVerifier;
 }
 
 /** Every activity the worker registers, built once per worker over explicit clients. */
@@ -29,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps),
     ...createReindexTenantActivities(deps),
     ...createIntegrityActivities({ sealer: deps.sealer }),
+    ...createIntegrityVerifyActivities({ pool: deps.pool, verifier: deps.verifier }),
     ...createRetentionSweepActivities({ pool: deps.pool, requester: deps.cleanupRequester, logger: deps.logger }),
   };
 }

@@ -31,6 +31,9 @@ import { docsRouteDocs, docsRoutes } from './routes/docs-routes';
 import { exportRouteDocs, exportRoutes } from './routes/export-routes';
 import { healthRouteDocs, healthRoutes } from './routes/health-routes';
 import { logsRouteDocs, logsRoutes } from './routes/logs-routes';
+import { integrityRouteDocs, integrityRoutes, wellKnownKeysRouteDocs, wellKnownKeysRoutes } from './routes/integrity-routes';
+import { createIntegrityReader } from '../features/integrity/integrity-reader';
+import { createVerifyRequester } from '../features/integrity/request-verify';
 import { metricsRouteDocs, metricsRoutes } from './routes/metrics-routes';
 import { reindexRouteDocs, reindexRoutes } from './routes/reindex-routes';
 import { retentionRouteDocs, retentionRoutes } from './routes/retention-routes';
@@ -43,7 +46,7 @@ import type { LogQueryServices } from './log-query-services';
 import type { TenantDirectory } from './tenant-directory';
 
 export interface ApiDeps {
-  config: Pick<Config, 'jwt' | 'temporal' | 'rateLimit' | 'archive'>;
+  config: Pick<Config, 'jwt' | 'temporal' | 'rateLimit' | 'archive' | 'integrity'>;
   pool: Pool;
   ingest: IngestService;
   taskPublisher: TaskPublisher;
@@ -83,6 +86,7 @@ export function createApp(deps: ApiDeps): Koa {
     else deps.logger.error(fields, 'request failed');
   });
 
+  const integrity = createIntegrityReader({ pool: deps.pool, keys: deps.config.integrity.keys.verifying });
   // Every routes module's router goes here with its docs: a route without a RouteDoc fails the OpenAPI test.
   const areas: ApiArea[] = [
     // Before logs: a plain GET /logs/stream must not be taken for GET /logs/{id}.
@@ -91,7 +95,12 @@ export function createApp(deps: ApiDeps): Koa {
     { router: searchRoutes({ search: deps.logQueries.search, cursors: deps.logQueries.cursors, tenants: deps.tenants }), docs: searchRouteDocs },
     { router: statsRoutes({ stats: deps.logQueries.stats, tenants: deps.tenants }), docs: statsRouteDocs },
     { router: exportRoutes({ exports: deps.logQueries.exports, tenants: deps.tenants }), docs: exportRouteDocs },
-    { router: logsRoutes({ pool: deps.pool, ingest: deps.ingest, tenants: deps.tenants }), docs: logsRouteDocs },
+    // Before logs: /logs/{id}/proof.
+    {
+      router: integrityRoutes({ tenants: deps.tenants, reader: integrity, verify: createVerifyRequester({ pool: deps.pool, publisher: deps.taskPublisher, logger: deps.logger }) }),
+      docs: integrityRouteDocs,
+    },
+    { router: logsRoutes({ pool: deps.pool, ingest: deps.ingest, tenants: deps.tenants, integrity }), docs: logsRouteDocs },
     { router: bulkLogsRoutes({ ingest: deps.ingest, tenants: deps.tenants }), docs: bulkLogsRouteDocs },
     {
       router: retentionRoutes({
@@ -132,8 +141,8 @@ export function createApp(deps: ApiDeps): Koa {
   api.use(rateLimit({ limiter: deps.rateLimiter, tenants: deps.tenants, defaults: deps.config.rateLimit, onLimited: () => deps.metrics.rateLimited.inc() }));
   for (const area of areas) api.use(area.router.routes());
 
-  const document = buildOpenApiDocument([...areas.flatMap((area) => area.docs), ...healthRouteDocs, ...docsRouteDocs, ...metricsRouteDocs], DOCUMENT_INFO);
-  const operations = [healthRoutes(deps.readinessChecks), docsRoutes(() => document), metricsRoutes(deps.metrics.registry)];
+  const document = buildOpenApiDocument([...areas.flatMap((area) => area.docs), ...healthRouteDocs, ...docsRouteDocs, ...metricsRouteDocs, ...wellKnownKeysRouteDocs], DOCUMENT_INFO);
+  const operations = [healthRoutes(deps.readinessChecks), docsRoutes(() => document), metricsRoutes(deps.metrics.registry), wellKnownKeysRoutes(integrity)];
   recordRouters(app, [...operations, api]);
 
   app.use(requestId());

@@ -1,5 +1,8 @@
-/** `reindex` carries one ingest's log ids; `reindex_tenant` rebuilds a tenant's documents over a time range. */
-export const TASK_TYPES = ['reindex', 'archive', 'log_cleanup', 'reindex_tenant'] as const;
+/**
+ * `reindex` carries one ingest's log ids; `reindex_tenant` rebuilds a tenant's documents over a time
+ * range; `integrity_verify` recomputes a tenant's Merkle log and checks its checkpoints.
+ */
+export const TASK_TYPES = ['reindex', 'archive', 'log_cleanup', 'reindex_tenant', 'integrity_verify'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
 export const TASK_STATUSES = ['pending', 'running', 'succeeded', 'failed'] as const;

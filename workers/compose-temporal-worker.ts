@@ -13,6 +13,7 @@ import { createLogIndexer } from '../adapters/opensearch/log-indexer';
 import { installTemporalRuntime } from './temporal-runtime';
 import { createLogSealer } from '../features/integrity/log-sealer';
 import { createCheckpointStore } from '../adapters/s3/checkpoint-store';
+import { createLogVerifier } from '../features/integrity/verify-log';
 
 export interface ComposedWorker {
   worker: Worker;
@@ -53,6 +54,7 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
     logDeleter: createLogDeleter(opensearch, config.opensearch.index),
     logger,
     sealer: createLogSealer({ pool, origin: config.integrity.origin, keys: config.integrity.keys, checkpoints: createCheckpointStore(s3, config.s3.bucket) }),
+    verifier: createLogVerifier({ pool, keys: config.integrity.keys.verifying }),
   });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({

@@ -77,3 +77,10 @@ export const sealing: ActivityOptions = {
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 50, nonRetryableErrorTypes: PERMANENT },
 };
+
+/** Verifying a tenant's log: one long activity that heartbeats per page of leaves. */
+export const verifying: ActivityOptions = {
+  startToCloseTimeout: '6 hours',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT },
+};

@@ -5,3 +5,4 @@ export { retentionSweepWorkflow } from './retention-sweep-workflow';
 export { archiveWorkflow } from './archive-workflow';
 export { cleanupWorkflow } from './cleanup-workflow';
 export { sealWorkflow } from './seal-workflow';
+export { integrityVerifyWorkflow } from './integrity-verify-workflow';

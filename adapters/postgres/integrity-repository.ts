@@ -107,6 +107,17 @@ export function integrityRepository(tx: TenantTx) {
       return new Set(rows.map((row) => row.log_id));
     },
 
+    /** Stored events of the tenant that no leaf covers. */
+    async unsealedEventIds(tenantId: string): Promise<string[]> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<{ id: string }>(
+        `SELECT l.id FROM logs l
+          WHERE l.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM integrity_leaves i WHERE i.tenant_id = $1 AND i.log_id = l.id)`,
+        [tenantId],
+      );
+      return rows.map((row) => row.id);
+    },
+
     async sealedLogIds(tenantId: string, logIds: readonly string[]): Promise<Set<string>> {
       assertTenant(tx, tenantId);
       const { rows } = await query<{ log_id: string }>('SELECT log_id FROM integrity_leaves WHERE tenant_id = $1 AND log_id = ANY($2::uuid[])', [tenantId, logIds]);

@@ -25,6 +25,7 @@ const QUEUE_OF: Record<TaskType, keyof Config['sqs']['queueUrls']> = {
   archive: 'archive',
   log_cleanup: 'cleanup',
   reindex_tenant: 'index',
+  integrity_verify: 'index',
 };
 
 /** SQS's limit on entries in one SendMessageBatch. */

@@ -10,6 +10,7 @@ const WORKFLOW_OF: Partial<Record<TaskType, string>> = {
   archive: 'archiveWorkflow',
   log_cleanup: 'cleanupWorkflow',
   reindex_tenant: 'reindexTenantWorkflow',
+  integrity_verify: 'integrityVerifyWorkflow',
 };
 
 /** The workflow type that runs a task, or undefined while this build has none for it. */

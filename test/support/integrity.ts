@@ -1,3 +1,6 @@
+import { expect } from 'chai';
+import { tokenFor, validEvent } from './fixtures';
+import { waitForTask } from './retention';
 import type { TestSystem } from './system';
 import { waitFor } from './wait-for';
 
@@ -36,4 +39,26 @@ export async function waitForSealed(system: TestSystem, tenantId: string, expect
     },
     { timeoutMs, intervalMs: 250 },
   );
+}
+
+/** Ingests `count` events through the API in bulk requests of at most 50, returns their ids in order. */
+export async function ingestEvents(system: TestSystem, tenantId: string, count: number, tag = 'e'): Promise<string[]> {
+  const token = tokenFor(system, 'user', tenantId);
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += 50) {
+    const logs = Array.from({ length: Math.min(50, count - start) }, (_, i) => validEvent({ message: `${tag} ${start + i}`, metadata: { n: start + i, tag } }));
+    const response = await system.api.http.post('/api/v1/logs/bulk', { token, body: { logs } });
+    if (response.status !== 201) throw new Error(`bulk ingest answered ${response.status}: ${response.text}`);
+    ids.push(...(response.body.ids as string[]));
+  }
+  return ids;
+}
+
+/** Runs POST /integrity/verify for the tenant and returns the finished task's result. */
+export async function verifyOverHttp(system: TestSystem, tenantId: string, body: Record<string, unknown> = {}): Promise<any> {
+  const response = await system.api.http.post('/api/v1/integrity/verify', { token: tokenFor(system, 'auditor', tenantId), body });
+  if (response.status !== 202) throw new Error(`verify answered ${response.status}: ${response.text}`);
+  const task = await waitForTask(system, response.body.task_id as string, 'succeeded');
+  expect(task.task_type).to.equal('integrity_verify');
+  return task.result;
 }
