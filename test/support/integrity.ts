@@ -41,12 +41,12 @@ export async function waitForSealed(system: TestSystem, tenantId: string, expect
   );
 }
 
-/** Ingests `count` events through the API in bulk requests of at most 50, returns their ids in order. */
-export async function ingestEvents(system: TestSystem, tenantId: string, count: number, tag = 'e'): Promise<string[]> {
+/** Ingests `count` events through the API in bulk requests of at most `perRequest`, returns their ids in order. */
+export async function ingestEvents(system: TestSystem, tenantId: string, count: number, tag = 'e', perRequest = 50): Promise<string[]> {
   const token = tokenFor(system, 'user', tenantId);
   const ids: string[] = [];
-  for (let start = 0; start < count; start += 50) {
-    const logs = Array.from({ length: Math.min(50, count - start) }, (_, i) => validEvent({ message: `${tag} ${start + i}`, metadata: { n: start + i, tag } }));
+  for (let start = 0; start < count; start += perRequest) {
+    const logs = Array.from({ length: Math.min(perRequest, count - start) }, (_, i) => validEvent({ message: `${tag} ${start + i}`, metadata: { n: start + i, tag } }));
     const response = await system.api.http.post('/api/v1/logs/bulk', { token, body: { logs } });
     if (response.status !== 201) throw new Error(`bulk ingest answered ${response.status}: ${response.text}`);
     ids.push(...(response.body.ids as string[]));
