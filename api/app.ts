@@ -92,7 +92,7 @@ export function createApp(deps: ApiDeps): Koa {
     // Before logs: a plain GET /logs/stream must not be taken for GET /logs/{id}.
     { router: streamRoutes(), docs: streamRouteDocs },
     // Before logs too: /logs/stats and /logs/export must not be taken for GET /logs/{id}.
-    { router: searchRoutes({ search: deps.logQueries.search, cursors: deps.logQueries.cursors, tenants: deps.tenants }), docs: searchRouteDocs },
+    { router: searchRoutes({ search: deps.logQueries.search, cursors: deps.logQueries.cursors, tenants: deps.tenants, seqsOf: integrity.seqsOf }), docs: searchRouteDocs },
     { router: statsRoutes({ stats: deps.logQueries.stats, tenants: deps.tenants }), docs: statsRouteDocs },
     { router: exportRoutes({ exports: deps.logQueries.exports, tenants: deps.tenants }), docs: exportRouteDocs },
     // Before logs: /logs/{id}/proof.

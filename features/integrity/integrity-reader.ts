@@ -43,6 +43,10 @@ export function createIntegrityReader(deps: { pool: Pool; keys: readonly Verifyi
       return { items: items.map((item) => withNote(item, deps.keys)), total };
     },
 
+    async seqsOf(tenantId: string, logIds: readonly string[]): Promise<Map<string, number>> {
+      return logIds.length === 0 ? new Map() : inTenant(tenantId, (repo) => repo.seqsOf(tenantId, logIds));
+    },
+
     /** The event as GET /logs/{id} shows it, with its seq (null while unsealed); undefined when there is no such event. */
     async event(tenantId: string, logId: string): Promise<(LogEvent & { seq: number | null }) | undefined> {
       return inTenant(tenantId, async (repo, tx) => {

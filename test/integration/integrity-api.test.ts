@@ -4,6 +4,7 @@ import { checkSignedCheckpoint, consistencyHolds, inclusionHolds, leafHashOf } f
 import { ingestEvents, logCount, verifyOverHttp, waitForSealed } from '../support/integrity';
 import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';
+import { waitFor } from '../support/wait-for';
 
 const b64 = (text: string) => Buffer.from(text, 'base64');
 
@@ -63,6 +64,24 @@ describe('integrity: keys, checkpoints and proofs over HTTP, checked by an indep
       expect(inclusionHolds(leafHashOf(tamperedEvent), inclusion.leaf_index, inclusion.tree_size, inclusion.hashes.map(b64), signed?.root as Buffer)).to.equal(false);
     }
     expect([...seqs].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: ids.length }, (_, i) => i + 1));
+  });
+
+  it('shows seq in search results and in NDJSON and CSV exports', async () => {
+    await system.opensearch.indices.refresh({ index: system.config.opensearch.index });
+    const seqOf = new Map<string, number>();
+    for (const id of ids.slice(0, 5)) seqOf.set(id, (await system.api.http.get(`/api/v1/logs/${id}`, { token: auditor })).body.seq);
+    const found = await waitFor('the events in search', async () => {
+      const page = await system.api.http.get('/api/v1/logs?page_size=100', { token: auditor });
+      return page.body.items?.length === 100 && page.body.items;
+    });
+    for (const item of found) expect(item.seq).to.be.a('number');
+    const exported = await system.api.http.get('/api/v1/logs/export?format=ndjson', { token: auditor });
+    const lines = exported.text.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).to.have.length(ids.length);
+    for (const line of lines) if (seqOf.has(line.id)) expect(line.seq).to.equal(seqOf.get(line.id));
+    expect(new Set(lines.map((line) => line.seq)).size).to.equal(ids.length);
+    const csv = await system.api.http.get('/api/v1/logs/export?format=csv', { token: auditor });
+    expect(csv.text.split('\n')[0]?.trim().endsWith(',seq')).to.equal(true);
   });
 
   it('proves each signed checkpoint consistent with every later one', async () => {
