@@ -14,6 +14,7 @@ import { installTemporalRuntime } from './temporal-runtime';
 import { createLogSealer } from '../features/integrity/log-sealer';
 import { createCheckpointStore } from '../adapters/s3/checkpoint-store';
 import { createLogVerifier } from '../features/integrity/verify-log';
+import { createArchivedRows } from '../features/integrity/archived-rows';
 
 export interface ComposedWorker {
   worker: Worker;
@@ -54,7 +55,7 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
     logDeleter: createLogDeleter(opensearch, config.opensearch.index),
     logger,
     sealer: createLogSealer({ pool, origin: config.integrity.origin, keys: config.integrity.keys, checkpoints: createCheckpointStore(s3, config.s3.bucket) }),
-    verifier: createLogVerifier({ pool, keys: config.integrity.keys.verifying }),
+    verifier: createLogVerifier({ pool, keys: config.integrity.keys.verifying, archive: createArchivedRows({ pool, s3, bucket: config.s3.bucket }) }),
   });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({

@@ -118,6 +118,13 @@ export function integrityRepository(tx: TenantTx) {
       return rows.map((row) => row.id);
     },
 
+    /** Object keys of every archive part the tenant's archives recorded, in archive order. */
+    async archivePartKeys(tenantId: string): Promise<string[]> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<{ object_key: string }>('SELECT object_key FROM archive_parts WHERE tenant_id = $1 ORDER BY recorded_at, task_id, part_number', [tenantId]);
+      return rows.map((row) => row.object_key);
+    },
+
     async sealedLogIds(tenantId: string, logIds: readonly string[]): Promise<Set<string>> {
       assertTenant(tx, tenantId);
       const { rows } = await query<{ log_id: string }>('SELECT log_id FROM integrity_leaves WHERE tenant_id = $1 AND log_id = ANY($2::uuid[])', [tenantId, logIds]);

@@ -79,7 +79,7 @@ export function verifyOffline(events: readonly Record<string, unknown>[], notes:
       problems.push({ kind: 'missing', seq, id: null, detail: 'the export has no event with this seq' });
       tree.append(Buffer.alloc(32));
     } else {
-      tree.append(eventLeafHash(event as { seq: number } & Record<string, unknown>));
+      tree.append(eventLeafHash(event as { seq: number }));
     }
     for (const checkpoint of sizes.get(seq) ?? []) {
       if (!tree.root().equals(checkpoint.rootHash)) {

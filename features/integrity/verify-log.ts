@@ -7,6 +7,7 @@ import { CompactRange } from '../../domain/integrity/merkle-hash';
 import { checkpointFault } from '../../domain/integrity/signed-checkpoint';
 import type { VerifyingKey } from '../../domain/integrity/signing-keys';
 import type { LogEvent } from '../../domain/log-event';
+import type { ArchivedRows } from './archived-rows';
 
 export const PROBLEM_KINDS = ['modified', 'missing', 'inserted', 'reordered', 'bad_signature', 'inconsistent_checkpoint'] as const;
 
@@ -75,7 +76,7 @@ function classify(mismatches: readonly Mismatch[]): VerifyProblem[] {
  * checkpoint's signature against the configured keys and its root against the tree; and every
  * stored event that no leaf covers and no unsealed ingest transaction lists (a forged insert).
  */
-export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKey[] }) {
+export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKey[]; archive?: ArchivedRows }) {
   const inTenant = <T>(tenantId: string, work: (tx: Parameters<typeof integrityRepository>[0]) => Promise<T>) => withTenantTx(deps.pool, tenantId, work);
 
   async function checkpointsOf(tenantId: string): Promise<StoredCheckpoint[]> {
@@ -90,6 +91,8 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
     const wanted = new Set(checkpoints.map((checkpoint) => checkpoint.tree_size));
     const tree = new CompactRange();
     const mismatches: Mismatch[] = [];
+    /** Sealed events not in PostgreSQL: looked for in the archive parts after the pass. */
+    const gone = new Map<string, StoredLeaf>();
     let eventsChecked = 0;
     let after = 0;
     for (;;) {
@@ -107,7 +110,7 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
         }
         const event = events.get(leaf.logId);
         if (!event) {
-          problems.push({ kind: 'missing', seq: leaf.seq, id: leaf.logId, detail: 'the sealed event is not stored' });
+          gone.set(leaf.logId, leaf);
         } else if (within(event, range)) {
           eventsChecked += 1;
           if (!eventLeafHash({ ...event, seq: leaf.seq }).equals(leaf.leafHash)) mismatches.push({ seq: leaf.seq, event, stored: leaf.leafHash });
@@ -118,6 +121,20 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
       after = (leaves.at(-1) as StoredLeaf).seq;
       await onPage(after, total);
     }
+    if (gone.size > 0 && deps.archive) {
+      const archived = await deps.archive.find(tenantId, new Set(gone.keys()));
+      for (const [id, row] of archived.rows) {
+        const leaf = gone.get(id) as StoredLeaf;
+        gone.delete(id);
+        if (!within(row, range)) continue;
+        eventsChecked += 1;
+        // Archives written before sealing existed carry no seq; the leaf's seq is the one sealed.
+        const asSealed = { ...row, seq: row.seq === undefined ? leaf.seq : row.seq };
+        if (!eventLeafHash(asSealed).equals(leaf.leafHash)) mismatches.push({ seq: leaf.seq, event: row, stored: leaf.leafHash });
+      }
+      for (const key of archived.unreadable) problems.push({ kind: 'missing', seq: null, id: null, detail: `archive part ${key} cannot be read` });
+    }
+    for (const leaf of gone.values()) problems.push({ kind: 'missing', seq: leaf.seq, id: leaf.logId, detail: 'the sealed event is neither stored nor archived' });
     problems.push(...classify(mismatches));
 
     for (const checkpoint of checkpoints) {
