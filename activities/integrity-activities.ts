@@ -21,13 +21,15 @@ export function createIntegrityActivities(deps: { sealer: LogSealer }) {
     async sealPendingEvents(input: SealInput): Promise<SealProgress> {
       const context = Context.current();
       let sealed = 0;
+      let treeSize = 0;
       for (let steps = 0; steps < STEPS_PER_ACTIVITY; steps += 1) {
         const step = await deps.sealer.sealStep(input.tenantId);
         sealed += step.sealed;
-        context.heartbeat(step.treeSize);
-        if (!step.more) return { sealed, treeSize: step.treeSize, more: false };
+        treeSize = step.treeSize;
+        context.heartbeat(treeSize);
+        if (!step.more) return { sealed, treeSize, more: false };
       }
-      return { sealed, treeSize: -1, more: true };
+      return { sealed, treeSize, more: true };
     },
 
     /** Signs and stores a checkpoint of the tree's current size (nothing when the latest covers it). */

@@ -15,11 +15,11 @@ export interface StoredLeaf {
   leafHash: Buffer;
 }
 
-/** An ingest transaction not sealed yet: its reindex task and the log ids it wrote, in order. */
+/** An ingest transaction not sealed yet: its reindex task and how many events it wrote. */
 export interface UnsealedBatch {
   taskId: string;
   createdAt: Date;
-  logIds: string[];
+  events: number;
 }
 
 export interface CheckpointRow {
@@ -81,8 +81,8 @@ export function integrityRepository(tx: TenantTx) {
     /** Ingest transactions of the tenant not sealed yet, oldest first, up to `limit` of them. */
     async unsealedBatches(tenantId: string, limit: number): Promise<UnsealedBatch[]> {
       assertTenant(tx, tenantId);
-      const { rows } = await query<{ task_id: string; created_at: Date; log_ids: string[] | null }>(
-        `SELECT t.task_id, t.created_at, ARRAY(SELECT jsonb_array_elements_text(t.payload->'log_ids')) AS log_ids
+      const { rows } = await query<{ task_id: string; created_at: Date; events: number | null }>(
+        `SELECT t.task_id, t.created_at, jsonb_array_length(t.payload->'log_ids') AS events
            FROM async_task t
           WHERE t.tenant_id = $1 AND t.task_type = 'reindex'
             AND t.created_at >= COALESCE((SELECT max(task_created_at) FROM integrity_sealed_tasks WHERE tenant_id = $1), '-infinity') - interval '${LATE_COMMIT_MARGIN}'
@@ -91,7 +91,21 @@ export function integrityRepository(tx: TenantTx) {
           LIMIT $2`,
         [tenantId, limit],
       );
-      return rows.map((row) => ({ taskId: row.task_id, createdAt: row.created_at, logIds: row.log_ids ?? [] }));
+      return rows.map((row) => ({ taskId: row.task_id, createdAt: row.created_at, events: row.events ?? 0 }));
+    },
+
+    /** The log ids the given ingest transactions wrote, transaction by transaction in the given order, each in its own order. */
+    async logIdsOf(tenantId: string, taskIds: readonly string[]): Promise<string[]> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<{ log_id: string }>(
+        `SELECT e.log_id
+           FROM unnest($2::uuid[]) WITH ORDINALITY AS wanted(task_id, position)
+           JOIN async_task t ON t.tenant_id = $1 AND t.task_id = wanted.task_id
+           CROSS JOIN LATERAL jsonb_array_elements_text(t.payload->'log_ids') WITH ORDINALITY AS e(log_id, n)
+          ORDER BY wanted.position, e.n`,
+        [tenantId, taskIds],
+      );
+      return rows.map((row) => row.log_id);
     },
 
     /** Log ids of every ingest transaction never sealed (any age): events legitimately waiting, not forged ones. */

@@ -11,7 +11,8 @@ export const sealWorkflowId = (tenantId: string) => `seal-${tenantId}`;
  */
 export function createSealRequester(deps: { temporal: Client; taskQueue: string }) {
   return async function requestSeals(tenantIds: Iterable<string>): Promise<void> {
-    await Promise.all(
+    // Settled, not raced: no request is left retrying in the background when one fails.
+    const results = await Promise.allSettled(
       [...new Set(tenantIds)].map((tenantId) =>
         deps.temporal.workflow.signalWithStart('sealWorkflow', {
           taskQueue: deps.taskQueue,
@@ -26,5 +27,7 @@ export function createSealRequester(deps: { temporal: Client; taskQueue: string 
         }),
       ),
     );
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   };
 }

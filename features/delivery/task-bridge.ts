@@ -77,11 +77,14 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
   }
 
   /**
-   * Reindex tasks are ingest's committed transactions: each tenant's sealer is asked to seal them as
-   * they go to search. A failed request leaves the message for redelivery like a failed start.
+   * Reindex tasks are ingest's committed transactions: once their index run is started, each
+   * tenant's sealer is asked to seal them. A failed request leaves the message for redelivery like a
+   * failed start (the index start is then found already made). One call at a time, so an outage
+   * leaves no request retrying in the background.
    */
   async function startIndexingAndSealing(refs: readonly TaskRef[]): Promise<StartOutcome> {
-    const [outcome] = await Promise.all([startIndexBatchInTurn(refs), requestSeals(refs.map((ref) => ref.tenantId))]);
+    const outcome = await startIndexBatchInTurn(refs);
+    await requestSeals(refs.map((ref) => ref.tenantId));
     return outcome;
   }
 

@@ -31,9 +31,9 @@ function takeBatches(batches: readonly UnsealedBatch[]): UnsealedBatch[] {
   const taken: UnsealedBatch[] = [];
   let events = 0;
   for (const batch of batches) {
-    if (taken.length > 0 && events + batch.logIds.length > EVENTS_PER_STEP) break;
+    if (taken.length > 0 && events + batch.events > EVENTS_PER_STEP) break;
     taken.push(batch);
-    events += batch.logIds.length;
+    events += batch.events;
   }
   return taken;
 }
@@ -51,7 +51,7 @@ export function createLogSealer(deps: LogSealerDeps) {
       const size = await repo.treeSize(tenantId);
       const waiting = await repo.unsealedBatches(tenantId, BATCHES_PER_STEP);
       const batches = takeBatches(waiting);
-      const ids = [...new Set(batches.flatMap((batch) => batch.logIds))];
+      const ids = [...new Set(await repo.logIdsOf(tenantId, batches.map((batch) => batch.taskId)))];
       const sealedBefore = await repo.sealedLogIds(tenantId, ids);
       const unsealed = ids.filter((id) => !sealedBefore.has(id));
       // Rows deleted before they were sealed (retention of very old events) have nothing left to seal.
@@ -66,7 +66,7 @@ export function createLogSealer(deps: LogSealerDeps) {
       await repo.insertLeaves(tenantId, leaves);
       await repo.markSealed(tenantId, batches);
       await extendSubtrees(repo, tenantId, size, size + leaves.length, leaves.map((leaf) => leaf.leafHash));
-      return { sealed: leaves.length, treeSize: size + leaves.length, more: waiting.length > batches.length };
+      return { sealed: leaves.length, treeSize: size + leaves.length, more: waiting.length > batches.length || waiting.length === BATCHES_PER_STEP };
     });
   }
 
