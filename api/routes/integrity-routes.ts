@@ -35,8 +35,8 @@ const CheckpointListQuerySchema = Type.Object(
 const ConsistencyQuerySchema = Type.Object(
   {
     ...TenantOnly,
-    first: Type.Integer({ minimum: 1, description: 'The smaller tree size: that of a signed checkpoint.' }),
-    second: Type.Integer({ minimum: 1, description: 'The larger tree size: that of a signed checkpoint.' }),
+    first: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'The smaller tree size: that of a signed checkpoint.' }),
+    second: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'The larger tree size: that of a signed checkpoint.' }),
   },
   { additionalProperties: false },
 );

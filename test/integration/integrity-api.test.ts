@@ -106,6 +106,10 @@ describe('integrity: keys, checkpoints and proofs over HTTP, checked by an indep
     expect(sizes.includes(1) ? 200 : 404).to.equal(unknown.status);
     const backwards = await system.api.http.get(`/api/v1/integrity/consistency?first=${sizes[0]}&second=1`, { token: auditor });
     expect(backwards.status).to.equal(422);
+    for (const query of ['first=1e20&second=1e21', 'first=0&second=1', 'first=a&second=2', 'second=2']) {
+      const refused = await system.api.http.get(`/api/v1/integrity/consistency?${query}`, { token: auditor });
+      expect([400, 422], `${query}: ${refused.text}`).to.include(refused.status);
+    }
     expect(backwards.headers.get('content-type')).to.contain('application/problem+json');
   });
 
