@@ -84,3 +84,9 @@ export const verifying: ActivityOptions = {
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT },
 };
+
+/** Signing a checkpoint: short; a tree missing stored hashes is damaged storage, which no retry repairs. */
+export const checkpointing: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20, nonRetryableErrorTypes: [...PERMANENT, 'MissingStoredHashError'] },
+};

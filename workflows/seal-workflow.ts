@@ -1,10 +1,10 @@
 import { continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities';
 import type { SealInput } from '../activities/integrity-activities';
-import { sealing, statusUpdate } from './activity-presets';
+import { checkpointing, sealing } from './activity-presets';
 
 const { sealPendingEvents } = proxyActivities<Pick<Activities, 'sealPendingEvents'>>(sealing);
-const { publishCheckpoint } = proxyActivities<Pick<Activities, 'publishCheckpoint'>>(statusUpdate);
+const { publishCheckpoint } = proxyActivities<Pick<Activities, 'publishCheckpoint'>>(checkpointing);
 
 /** Sent (with signalWithStart) after events of the tenant were committed. */
 export const sealRequested = defineSignal('sealRequested');
