@@ -13,6 +13,10 @@ import { createLogPartitionActivities } from './log-partition-activities';
 import { createReindexTenantActivities } from './reindex-tenant-activities';
 import { createRetentionSweepActivities } from './retention-sweep-activities';
 import { createTaskStatusActivities } from './task-status-activities';
+import { createIntegrityActivities } from './integrity-activities';
+import type { LogSealer } from '../features/integrity/log-sealer';
+import type { LogVerifier } from '../features/integrity/verify-log';
+import { createIntegrityVerifyActivities } from './integrity-verify-activities';
 
 export interface ActivityDeps extends RetentionActivityDeps {
   pool: Pool;
@@ -23,6 +27,9 @@ export interface ActivityDeps extends RetentionActivityDeps {
   logPartitions: LogPartitionSettings;
   /** Per-day document counts and ids, which reconciliation compares with PostgreSQL. */
   documents: DocumentDayCounts;
+  /** Appends committed events to each tenant's Merkle log and signs its checkpoints. */
+  sealer: LogSealer;
+  verifier: LogVerifier;
 }
 
 /** Every activity the worker registers, built once per worker over explicit clients. */
@@ -32,6 +39,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createIndexBatchActivities(deps),
     ...createRetentionActivities(deps),
     ...createReindexTenantActivities(deps),
+    ...createIntegrityActivities({ sealer: deps.sealer }),
+    ...createIntegrityVerifyActivities({ pool: deps.pool, verifier: deps.verifier }),
     ...createRetentionSweepActivities({ pool: deps.pool, requester: deps.cleanupRequester, logger: deps.logger }),
     ...createLogPartitionActivities({ pool: deps.pool, settings: deps.logPartitions }),
     ...createReconcileActivities(deps),

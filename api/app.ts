@@ -37,6 +37,9 @@ import { docsRouteDocs, docsRoutes } from './routes/docs-routes';
 import { exportRouteDocs, exportRoutes } from './routes/export-routes';
 import { healthRouteDocs, healthRoutes } from './routes/health-routes';
 import { logsRouteDocs, logsRoutes } from './routes/logs-routes';
+import { integrityRouteDocs, integrityRoutes, wellKnownKeysRouteDocs, wellKnownKeysRoutes } from './routes/integrity-routes';
+import { createIntegrityReader } from '../features/integrity/integrity-reader';
+import { createVerifyRequester } from '../features/integrity/request-verify';
 import { metricsRouteDocs, metricsRoutes } from './routes/metrics-routes';
 import { reconcileRouteDocs, reconcileRoutes } from './routes/reconcile-routes';
 import { reindexRouteDocs, reindexRoutes } from './routes/reindex-routes';
@@ -51,7 +54,7 @@ import type { LogQueryServices } from './log-query-services';
 import type { TenantDirectory } from './tenant-directory';
 
 export interface ApiDeps {
-  config: Pick<Config, 'jwt' | 'temporal' | 'rateLimit' | 'archive' | 'events'>;
+  config: Pick<Config, 'jwt' | 'temporal' | 'rateLimit' | 'archive' | 'events' | 'integrity'>;
   pool: Pool;
   ingest: IngestService;
   outbox: TaskOutbox;
@@ -97,15 +100,21 @@ export function createApp(deps: ApiDeps): Koa {
     else deps.logger.error(fields, 'request failed');
   });
 
+  const integrity = createIntegrityReader({ pool: deps.pool, keys: deps.config.integrity.keys.verifying });
   // Every routes module's router goes here with its docs: a route without a RouteDoc fails the OpenAPI test.
   const areas: ApiArea[] = [
     // Before logs: a plain GET /logs/stream must not be taken for GET /logs/{id}.
     { router: streamRoutes(), docs: streamRouteDocs },
     // Before logs too: /logs/stats and /logs/export must not be taken for GET /logs/{id}.
-    { router: searchRoutes({ search: deps.logQueries.search, cursors: deps.logQueries.cursors, tenants: deps.tenants }), docs: searchRouteDocs },
+    { router: searchRoutes({ search: deps.logQueries.search, cursors: deps.logQueries.cursors, tenants: deps.tenants, seqsOf: integrity.seqsOf }), docs: searchRouteDocs },
     { router: statsRoutes({ stats: deps.logQueries.stats, tenants: deps.tenants }), docs: statsRouteDocs },
     { router: exportRoutes({ exports: deps.logQueries.exports, tenants: deps.tenants }), docs: exportRouteDocs },
-    { router: logsRoutes({ pool: deps.pool, ingest: deps.ingest, tenants: deps.tenants, horizonYears: deps.config.events.horizonYears }), docs: logsRouteDocs },
+    // Before logs: /logs/{id}/proof.
+    {
+      router: integrityRoutes({ tenants: deps.tenants, reader: integrity, verify: createVerifyRequester({ outbox: deps.outbox }) }),
+      docs: integrityRouteDocs,
+    },
+    { router: logsRoutes({ pool: deps.pool, ingest: deps.ingest, tenants: deps.tenants, horizonYears: deps.config.events.horizonYears, integrity }), docs: logsRouteDocs },
     { router: bulkLogsRoutes({ ingest: deps.ingest, tenants: deps.tenants, horizonYears: deps.config.events.horizonYears }), docs: bulkLogsRouteDocs },
     {
       router: retentionRoutes({
@@ -155,8 +164,8 @@ export function createApp(deps: ApiDeps): Koa {
   api.use(rateLimit({ limiter: deps.rateLimiter, tenants: deps.tenants, defaults: deps.config.rateLimit, onLimited: () => deps.metrics.rateLimited.inc() }));
   for (const area of areas) api.use(area.router.routes());
 
-  const document = buildOpenApiDocument([...areas.flatMap((area) => area.docs), ...healthRouteDocs, ...docsRouteDocs, ...metricsRouteDocs], DOCUMENT_INFO);
-  const operations = [healthRoutes(deps.readinessChecks), docsRoutes(() => document), metricsRoutes(deps.metrics.registry)];
+  const document = buildOpenApiDocument([...areas.flatMap((area) => area.docs), ...healthRouteDocs, ...docsRouteDocs, ...metricsRouteDocs, ...wellKnownKeysRouteDocs], DOCUMENT_INFO);
+  const operations = [healthRoutes(deps.readinessChecks), docsRoutes(() => document), metricsRoutes(deps.metrics.registry), wellKnownKeysRoutes(integrity)];
   recordRouters(app, [...operations, api]);
 
   app.use(drainUnreadBody());

@@ -5,7 +5,7 @@ import type { LogEvent } from './log-event';
  * an event, except that timestamps keep every fractional digit PostgreSQL stores (the API's
  * millisecond form when there are no more), so an archived key names its stored row exactly.
  */
-export type ArchiveRow = LogEvent;
+export type ArchiveRow = LogEvent & { seq?: number | null };
 
 /** The position of a row in archive order, `(event_timestamp, id)`: what parts, resumes and deletes name. */
 export interface RowKey {

@@ -24,6 +24,7 @@ export const TASK_TYPE_TABLE = {
   reindex: { queue: 'index', workflow: 'indexTaskBatchWorkflow', payload: '{log_ids}: the events one ingest wrote', batched: true },
   reindex_tenant: { queue: 'index', workflow: 'reindexTenantWorkflow', payload: '{start_time?, end_time?}: the range of the tenant to rebuild in search' },
   archive: { queue: 'archive', workflow: 'archiveWorkflow', payload: '{before_date, ...}: the cutoff of a cleanup request' },
+  integrity_verify: { queue: 'index', workflow: 'integrityVerifyWorkflow', payload: '{start_time?, end_time?}: the range whose leaves are recomputed; the tree and every checkpoint are always checked' },
   log_cleanup: { queue: 'cleanup', workflow: 'cleanupWorkflow', payload: '{archive_task_id, ...}: the verified archive whose rows it deletes' },
   reconcile: { queue: 'index', workflow: 'reconcileWorkflow', payload: '{start_time?, end_time?}: the range of the tenant whose search documents are compared with PostgreSQL and repaired' },
 } as const satisfies Record<string, TaskTypeRow>;

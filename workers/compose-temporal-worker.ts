@@ -13,6 +13,10 @@ import { createDocumentDayCounts } from '../adapters/opensearch/document-day-cou
 import { createLogDeleter } from '../adapters/opensearch/log-deleter';
 import { createLogIndexer } from '../adapters/opensearch/log-indexer';
 import { installTemporalRuntime } from './temporal-runtime';
+import { createLogSealer } from '../features/integrity/log-sealer';
+import { createCheckpointStore } from '../adapters/s3/checkpoint-store';
+import { createLogVerifier } from '../features/integrity/verify-log';
+import { createArchivedRows } from '../features/integrity/archived-rows';
 
 export interface ComposedWorker {
   worker: Worker;
@@ -54,6 +58,8 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
     logPartitions: { horizonYears: config.events.horizonYears, monthsAhead: config.events.partitionMonthsAhead },
     documents: createDocumentDayCounts(opensearch, config.opensearch.index),
     logger,
+    sealer: createLogSealer({ pool, origin: config.integrity.origin, keys: config.integrity.keys, checkpoints: createCheckpointStore(s3, config.s3.bucket) }),
+    verifier: createLogVerifier({ pool, keys: config.integrity.keys.verifying, archive: createArchivedRows({ pool, s3, bucket: config.s3.bucket }) }),
   });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({

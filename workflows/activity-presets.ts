@@ -79,3 +79,27 @@ export const reconciling: ActivityOptions = reindexing;
 
 /** The daily reconcile sweep: one page of tenants per activity, a task row written per tenant. */
 export const reconcileSweep: ActivityOptions = retentionSweep;
+
+/**
+ * Sealing a tenant's waiting events: steps of one transaction each, heartbeated, so a dead worker is
+ * noticed soon and the next attempt continues from the log as committed. Retried for a long while:
+ * an unsealed event waits, it is never lost.
+ */
+export const sealing: ActivityOptions = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 50, nonRetryableErrorTypes: PERMANENT },
+};
+
+/** Verifying a tenant's log: one long activity that heartbeats per page of leaves. */
+export const verifying: ActivityOptions = {
+  startToCloseTimeout: '6 hours',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT },
+};
+
+/** Signing a checkpoint: short; a tree missing stored hashes is damaged storage, which no retry repairs. */
+export const checkpointing: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20, nonRetryableErrorTypes: [...PERMANENT, 'MissingStoredHashError'] },
+};

@@ -6,3 +6,5 @@ export { cleanupWorkflow } from './cleanup-workflow';
 export { logPartitionWorkflow } from './log-partition-workflow';
 export { reconcileWorkflow } from './reconcile-workflow';
 export { reconcileSweepWorkflow } from './reconcile-sweep-workflow';
+export { sealWorkflow } from './seal-workflow';
+export { integrityVerifyWorkflow } from './integrity-verify-workflow';

@@ -17,12 +17,13 @@ const RFC3339 = (column: string) =>
         THEN to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
         ELSE to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END`;
 
-// One archived line per row, built by PostgreSQL: every column in table order, as the API
-// returns an event. Node only moves the text, so the stream allocates little per row.
+// One archived line per row, built by PostgreSQL: every column in table order, then seq (the
+// event's place in the tamper-evident log, so archives stay verifiable), as the API returns an event. Node only moves the text, so the stream allocates little per row.
 const ARCHIVE_LINE = `row_to_json(j)::text`;
 const ARCHIVE_RECORD = `SELECT l.id, l.tenant_id, ${RFC3339('l.received_at')} AS received_at, l.action, l.severity, l.user_id, l.session_id,
   l.resource, l.resource_id, l.message, host(l.ip_address) AS ip_address, l.user_agent, l.before_state, l.after_state, l.metadata,
-  ${RFC3339('l.event_timestamp')} AS event_timestamp, l.event_id`;
+  ${RFC3339('l.event_timestamp')} AS event_timestamp, l.event_id,
+  (SELECT i.seq FROM integrity_leaves i WHERE i.tenant_id = l.tenant_id AND i.log_id = l.id) AS seq`;
 
 const IN_SCOPE = 'tenant_id = $1 AND event_timestamp < $2::timestamptz AND received_at <= $3::timestamptz';
 const IN_SCOPE_L = 'l.tenant_id = $1 AND l.event_timestamp < $2::timestamptz AND l.received_at <= $3::timestamptz';

@@ -24,6 +24,9 @@ export const LogEventSchema = Type.Object(
     metadata: JsonObjectOrNull,
     event_timestamp: Type.String({ format: 'date-time' }),
     event_id: Nullable(Type.String()),
+    seq: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: "The event's position in the tenant's tamper-evident log (leaf index seq - 1); null until it is sealed." }),
+    ),
   },
   { additionalProperties: false, $id: 'LogEvent' },
 );

@@ -2,8 +2,7 @@ import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
 import type { Pool } from 'pg';
 import { LogEventInputSchema } from '../../domain/log-event';
-import { logsRepository } from '../../adapters/postgres/logs-repository';
-import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
+import type { IntegrityReader } from '../../features/integrity/integrity-reader';
 import type { IngestService } from '../../features/ingest/ingest-service';
 import { checkEventRules, toNewLogRow } from '../../features/ingest/normalize-event';
 import { compileBody } from '../../platform/validation/ajv';
@@ -22,6 +21,8 @@ export interface LogsRouteDeps {
   tenants: TenantLookup;
   /** EVENT_TIMESTAMP_HORIZON_YEARS: how old an event may be. */
   horizonYears: number;
+  /** Reads the event with its seq in the tamper-evident log. */
+  integrity: Pick<IntegrityReader, 'event'>;
 }
 
 const validateEvent = compileBody(LogEventInputSchema);
@@ -47,7 +48,7 @@ export function logsRoutes(deps: LogsRouteDeps): Router {
     const tenantId = await resolveTenant(ctx, deps.tenants);
     const id = ctx.params.id as string;
     if (!isUuid(id)) throw problems.notFound('No such log event.');
-    const event = await withTenantTx(deps.pool, tenantId, (tx) => logsRepository(tx).findById(tenantId, id));
+    const event = await deps.integrity.event(tenantId, id.toLowerCase());
     if (!event) throw problems.notFound('No such log event.');
     ctx.body = event;
   });

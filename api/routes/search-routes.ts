@@ -12,6 +12,8 @@ export interface SearchRouteDeps {
   search: LogSearch;
   cursors: CursorCodec;
   tenants: TenantLookup;
+  /** Each sealed event's seq, read from PostgreSQL (search documents are written before sealing). */
+  seqsOf: (tenantId: string, logIds: readonly string[]) => Promise<Map<string, number>>;
 }
 
 const SearchResponseSchema = Type.Object({
@@ -32,10 +34,11 @@ export function searchRoutes(deps: SearchRouteDeps): Router {
     const { request, page } = resolveSearch(tenantId, query, ctx.query, deps.cursors);
     const result = await deps.search.search(tenantId, request);
     const { filter, sort, pageSize } = request;
+    const seqs = await deps.seqsOf(tenantId, result.items.map((item) => item.id));
     ctx.body = {
       total: result.total,
       total_relation: result.totalRelation,
-      items: result.items,
+      items: result.items.map((item) => ({ ...item, seq: seqs.get(item.id) ?? null })),
       page,
       page_size: pageSize,
       next_cursor: result.next ? deps.cursors.encode({ tenantId, filter, sort, pageSize, page: page + 1, after: result.next }) : null,

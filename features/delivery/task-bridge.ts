@@ -11,6 +11,7 @@ import { tasksRepository } from '../../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { Logger } from '../../platform/observability/logger';
 import { createIndexBatchStarter, groupByTenant } from './index-batch-starter';
+import { createSealRequester } from './seal-requester';
 import { decodeTaskMessage } from '../../adapters/sqs/task-messages';
 import { startTaskWorkflow } from '../../adapters/temporal/start-task-workflow';
 
@@ -49,6 +50,7 @@ interface Routed {
 export function createTaskBridge(deps: TaskBridgeDeps) {
   const { temporal, taskQueue, pool, logger } = deps;
   const startIndexBatch = createIndexBatchStarter(deps);
+  const requestSeals = createSealRequester(deps);
   const indexRunSlots = withTimeout(new Semaphore(deps.maxIndexRunsInFlight ?? 4), INDEX_SLOT_WAIT_MS);
 
   /**
@@ -70,6 +72,18 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
       release();
       throw error;
     }
+  }
+
+  /**
+   * Reindex tasks are ingest's committed transactions: once their index run is started, each
+   * tenant's sealer is asked to seal them. A failed request leaves the message for redelivery like a
+   * failed start (the index start is then found already made). One call at a time, so an outage
+   * leaves no request retrying in the background.
+   */
+  async function startIndexingAndSealing(refs: readonly TaskRef[]): Promise<StartOutcome> {
+    const outcome = await startIndexBatchInTurn(refs);
+    await requestSeals(refs.map((ref) => ref.tenantId));
+    return outcome;
   }
 
   async function startRun(ref: TaskRef): Promise<StartOutcome> {
@@ -137,7 +151,7 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
       }
     }
     const unhandled = await Promise.all([
-      ...(reindex.length > 0 ? [attempt(reindex, () => startIndexBatchInTurn(reindex.map((routed) => routed.ref)))] : []),
+      ...(reindex.length > 0 ? [attempt(reindex, () => startIndexingAndSealing(reindex.map((routed) => routed.ref)))] : []),
       ...singles.map((routed) => attempt([routed], () => startRun(routed.ref))),
     ]);
     const keep = new Set([...undecodable, ...unhandled.flat()]);

@@ -2,6 +2,9 @@ import type { Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { LOG_COLUMNS } from '../../domain/log-event';
 
+/** The table's columns, then `seq` (the event's place in the tamper-evident log; empty while unsealed). */
+export const EXPORT_COLUMNS = [...LOG_COLUMNS, 'seq'] as const;
+
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -23,7 +26,7 @@ export function neutraliseFormula(cell: string): string {
 export function csvFormatter(): Transform {
   return stringify({
     header: true,
-    columns: [...LOG_COLUMNS],
+    columns: [...EXPORT_COLUMNS],
     cast: { string: (value) => neutraliseFormula(value) },
   });
 }

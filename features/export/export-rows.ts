@@ -21,8 +21,11 @@ const JSON_VALUE: Record<keyof LogEvent, string> = {
   ip_address: 'host(ip_address)',
 };
 
-const NDJSON_LINE = `json_build_object(${LOG_COLUMNS.map((column) => `'${column}', ${JSON_VALUE[column]}`).join(', ')})::text`;
-const CSV_CELLS = LOG_COLUMNS.map((column) => `${JSON_VALUE[column]}::text`).join(', ');
+/** The event's place in the tenant's tamper-evident log, null while unsealed (an index-only lookup per row). */
+const SEQ = '(SELECT i.seq FROM integrity_leaves i WHERE i.tenant_id = logs.tenant_id AND i.log_id = logs.id)';
+
+const NDJSON_LINE = `json_build_object(${LOG_COLUMNS.map((column) => `'${column}', ${JSON_VALUE[column]}`).join(', ')}, 'seq', ${SEQ})::text`;
+const CSV_CELLS = [...LOG_COLUMNS.map((column) => `${JSON_VALUE[column]}::text`), `${SEQ}::text`].join(', ');
 
 /**
  * PostgreSQL renders each row as text (the NDJSON line, or the CSV cells), so Node neither parses

@@ -13,6 +13,11 @@ cursor_secret_file="$STACK_STATE_DIR/cursor-secret"
 if [[ -z ${CURSOR_SECRET:-} && ! -s $cursor_secret_file ]]; then
   (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$cursor_secret_file")
 fi
+# The tamper-evident log's Ed25519 signing key, as a private JWK on one line (see INTEGRITY_SIGNING_KEYS).
+integrity_key_file="$STACK_STATE_DIR/integrity-signing-key.jwk"
+if [[ -z ${INTEGRITY_SIGNING_KEYS:-} && ! -s $integrity_key_file ]]; then
+  (umask 077; node -e 'process.stdout.write(JSON.stringify(require("node:crypto").generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" })))' >"$integrity_key_file")
+fi
 
 # SERVICE_SANDBOX=name gives a run its own database, index, queues, bucket and task queue on the
 # shared servers, so several test runs (or developers) can share one stack without meeting.
@@ -44,4 +49,6 @@ export \
   JWT_SECRET="${JWT_SECRET:-$(<"$jwt_secret_file")}" \
   JWT_ISSUER="${JWT_ISSUER:?the profile sets JWT_ISSUER}" \
   JWT_AUDIENCE="${JWT_AUDIENCE:?the profile sets JWT_AUDIENCE}" \
-  CURSOR_SECRET="${CURSOR_SECRET:-$(<"$cursor_secret_file")}"
+  CURSOR_SECRET="${CURSOR_SECRET:-$(<"$cursor_secret_file")}" \
+  INTEGRITY_SIGNING_KEYS="${INTEGRITY_SIGNING_KEYS:-$(<"$integrity_key_file")}" \
+  INTEGRITY_ORIGIN="${INTEGRITY_ORIGIN:-audit-log.localhost/$STACK_PROFILE$dash_sandbox}"

@@ -2,6 +2,7 @@ import Ajv from 'ajv';
 import { parseAllowedOrigins } from './allowed-origins';
 import { EnvSchema, type Env } from './env-schema';
 import type { TaskQueueName } from '../../domain/task-types';
+import { parseIntegrityKeys, type IntegrityKeys } from '../../domain/integrity/key-list';
 
 export interface Config {
   readonly env: Env['NODE_ENV'];
@@ -70,6 +71,11 @@ export interface Config {
     readonly maxConnections: number;
   };
   readonly cursor: { readonly secret: string };
+  readonly integrity: {
+    /** The service part of every tenant's checkpoint origin. */
+    readonly origin: string;
+    readonly keys: IntegrityKeys;
+  };
   /** Defaults for tenants without limits of their own. */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
 }
@@ -87,6 +93,20 @@ function pickKnown(source: NodeJS.ProcessEnv): Record<string, string> {
     if (value !== undefined && value !== '') known[name] = value;
   }
   return known;
+}
+
+/** A checkpoint origin is a schema-less URL (C2SP tlog-checkpoint): PUBLIC_URL without its scheme, else the service's name. */
+function integrityOrigin(env: Env): string {
+  if (env.INTEGRITY_ORIGIN) return env.INTEGRITY_ORIGIN;
+  return env.PUBLIC_URL ? env.PUBLIC_URL.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/\/+$/, '') : 'audit-log-service';
+}
+
+function integrityKeys(text: string): IntegrityKeys {
+  try {
+    return parseIntegrityKeys(text);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: INTEGRITY_SIGNING_KEYS ${(error as Error).message}`);
+  }
 }
 
 function credentials(accessKeyId: string | undefined, secretAccessKey: string | undefined) {
@@ -180,5 +200,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
     cursor: { secret: env.CURSOR_SECRET },
+    integrity: { origin: integrityOrigin(env), keys: integrityKeys(env.INTEGRITY_SIGNING_KEYS) },
   });
 }

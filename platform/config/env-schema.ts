@@ -95,6 +95,15 @@ export const EnvSchema = Type.Object({
   /** Rows per archive part (gzip NDJSON object); recorded on each archive task when it is requested. */
   ARCHIVE_PART_MAX_ROWS: Type.Integer({ minimum: 100, maximum: 10_000_000, default: 100_000 }),
 
+  /**
+   * Ed25519 keys of the tamper-evident log: PEM blocks one after another, or JWKs (one, an array or
+   * a JWKS). The first (private) signs checkpoints; the rest only verify, so keys rotate without
+   * breaking old checkpoints. Read from configuration only, never from the database.
+   */
+  INTEGRITY_SIGNING_KEYS: Type.String({ minLength: 1 }),
+  /** The service part of checkpoint origins (`<origin>/tenants/<id>`), a schema-less URL; defaults to PUBLIC_URL's host and path. */
+  INTEGRITY_ORIGIN: Type.Optional(Type.String({ minLength: 1, pattern: '^[^\\s+]+$' })),
+
   OUTBOX_RELAY_MIN_AGE_MS: PositiveInt(5000),
   OUTBOX_RELAY_INTERVAL_MS: PositiveInt(1000),
   SHUTDOWN_GRACE_MS: PositiveInt(10000),

@@ -8,6 +8,7 @@ import { buildMatrixWorld, type MatrixWorld } from '../support/isolation-world';
 import { stream } from '../support/isolation-stream';
 import { operational, platformOnly } from '../support/isolation-untenanted';
 import { write } from '../support/isolation-writes';
+import { anyToken, proofById, tenantScopedRead } from '../support/isolation-integrity';
 import { testSystem } from '../support/system';
 
 const TENANTS = 3;
@@ -25,6 +26,11 @@ const MATRIX: MatrixEntry[] = [
   byId('GET /api/v1/logs/{id}', { role: 'user', ids: (t) => t.logIds }),
   byId('GET /api/v1/tasks/{id}', { role: 'auditor', ids: (t) => t.taskIds }),
   byId('POST /api/v1/tasks/{id}/retry', { role: 'admin', ids: (t) => t.taskIds, ownStatus: 409 }),
+  proofById('GET /api/v1/logs/{id}/proof'),
+  tenantScopedRead('GET /api/v1/integrity/checkpoints/latest'),
+  tenantScopedRead('GET /api/v1/integrity/consistency', { first: '1', second: '2' }),
+  listing('GET /api/v1/integrity/checkpoints', { role: 'auditor' }),
+  anyToken('GET /api/v1/integrity/keys'),
   listing('GET /api/v1/logs', { role: 'user', query: sharedSearch, ownRows: ownEvents, cursor: true }),
   listing('GET /api/v1/logs/export', { role: 'auditor', query: (w) => ({ q: w.sharedWord, format: 'ndjson' }), ownRows: ownEvents }),
   listing('GET /api/v1/logs/export', { role: 'auditor', query: (w) => ({ q: w.sharedWord, format: 'csv' }), ownRows: ownEvents }),
@@ -41,6 +47,7 @@ const MATRIX: MatrixEntry[] = [
   write('POST /api/v1/logs/bulk', { role: 'user', status: 201, body: () => ({ logs: [fresh('bulk')(), fresh('bulk')()] }), created: (r) => ({ logIds: r.body.ids, taskIds: [r.body.task_id] }) }),
   // A tenant's second cleanup while its first chain runs is a 409 naming that chain's task: the task must be the caller's own.
   write('DELETE /api/v1/logs/cleanup', { role: 'admin', status: [202, 409], query: () => ({ before_date: '2000-01-01T00:00:00Z' }), created: (r) => ({ taskIds: [r.body.task_id] }) }),
+  write('POST /api/v1/integrity/verify', { role: 'auditor', status: 202, body: () => ({}), created: (r) => ({ taskIds: [r.body.task_id] }) }),
   write('POST /api/v1/reindex', { role: 'admin', status: 202, query: (w) => w.range, created: (r) => ({ taskIds: [r.body.task_id] }) }),
   write('POST /api/v1/reconcile', { role: 'admin', status: 202, query: (w) => w.range, created: (r) => ({ taskIds: [r.body.task_id] }) }),
   stream('GET /api/v1/logs/stream'),
@@ -58,6 +65,7 @@ const MATRIX: MatrixEntry[] = [
   operational('GET /metrics'),
   operational('GET /openapi.json'),
   operational('GET /docs'),
+  operational('GET /.well-known/audit-log-keys.json'),
   operational('GET /docs/{asset}', { params: { asset: 'docs-initializer.js' } }),
 ];
 

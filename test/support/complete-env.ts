@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from 'node:crypto';
+
 /** Every variable the service requires, with valid values: tests of configuration start from it. */
 export const complete = {
   DATABASE_URL: 'postgres://app@localhost/db',
@@ -10,4 +12,5 @@ export const complete = {
   TEMPORAL_ADDRESS: 'localhost:7233',
   JWT_SECRET: 's'.repeat(32),
   CURSOR_SECRET: 'c'.repeat(32),
+  INTEGRITY_SIGNING_KEYS: JSON.stringify(generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' })),
 };

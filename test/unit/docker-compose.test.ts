@@ -23,7 +23,7 @@ describe('docker-compose.yml', () => {
   it('is valid Compose syntax (docker-compose config)', function () {
     this.timeout(30_000);
     const output = execFileSync('docker-compose', ['-f', composeFile, 'config', '--quiet'], {
-      env: { ...process.env, JWT_SECRET: 'x'.repeat(32), CURSOR_SECRET: 'y'.repeat(32) },
+      env: { ...process.env, JWT_SECRET: 'x'.repeat(32), CURSOR_SECRET: 'y'.repeat(32), INTEGRITY_SIGNING_KEYS: '{"kty":"OKP"}' },
       encoding: 'utf8',
     });
     expect(output.trim()).to.equal('');

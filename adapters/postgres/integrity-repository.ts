@@ -1,0 +1,266 @@
+import type { SignedCheckpoint } from '../../domain/integrity/signed-checkpoint';
+import { formatSignedNote, noteKeyHash } from '../../domain/integrity/signed-note';
+import type { VerifyingKey } from '../../domain/integrity/signing-keys';
+import { assertTenant, type TenantTx } from './tenant-transaction';
+
+export interface NewLeaf {
+  seq: number;
+  logId: string;
+  leafHash: Buffer;
+}
+
+export interface StoredLeaf {
+  seq: number;
+  logId: string;
+  leafHash: Buffer;
+}
+
+/** An ingest transaction not sealed yet: its reindex task and how many events it wrote. */
+export interface UnsealedBatch {
+  taskId: string;
+  createdAt: Date;
+  events: number;
+}
+
+export interface CheckpointRow {
+  tree_size: string;
+  root_hash: Buffer;
+  origin: string;
+  body: string;
+  signature: Buffer;
+  key_id: string;
+  created_at: Date;
+}
+
+export type StoredCheckpoint = Omit<SignedCheckpoint, 'note'> & { created_at: string };
+
+/**
+ * How far back the sealer looks for ingest transactions it has not sealed: a transaction's task
+ * carries its start time, and one that committed after later ones were sealed is still found as
+ * long as it committed within this margin.
+ */
+const LATE_COMMIT_MARGIN = '5 minutes';
+
+const CHECKPOINT_COLUMNS = 'tree_size, root_hash, origin, body, signature, key_id, created_at';
+
+export function toStoredCheckpoint(row: CheckpointRow): StoredCheckpoint {
+  return {
+    origin: row.origin,
+    tree_size: Number(row.tree_size),
+    root_hash: row.root_hash.toString('base64'),
+    body: row.body,
+    signature: row.signature.toString('base64'),
+    key_id: row.key_id,
+    created_at: row.created_at.toISOString(),
+  };
+}
+
+/** The checkpoint with its C2SP signed note, when its key is one this deployment knows (else the note cannot name the key hash). */
+export function withNote(checkpoint: StoredCheckpoint, keys: readonly VerifyingKey[]): SignedCheckpoint & { created_at: string } {
+  const key = keys.find((candidate) => candidate.kid === checkpoint.key_id);
+  const keyHash = key ? noteKeyHash(checkpoint.origin, key.publicKey) : Buffer.alloc(4);
+  return { ...checkpoint, note: formatSignedNote(checkpoint.body, [{ keyName: checkpoint.origin, keyHash, signature: Buffer.from(checkpoint.signature, 'base64') }]) };
+}
+
+export function integrityRepository(tx: TenantTx) {
+  const query = tx.client.query.bind(tx.client);
+
+  return {
+    /** Serialises sealing per tenant for the rest of the transaction, whatever process runs it. */
+    async lockLog(tenantId: string): Promise<void> {
+      assertTenant(tx, tenantId);
+      await query(`SELECT pg_advisory_xact_lock(hashtextextended('integrity-seal:' || $1, 0))`, [tenantId]);
+    },
+
+    async treeSize(tenantId: string): Promise<number> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<{ size: string }>('SELECT COALESCE(max(seq), 0) AS size FROM integrity_leaves WHERE tenant_id = $1', [tenantId]);
+      return Number(rows[0]?.size ?? 0);
+    },
+
+    /** Ingest transactions of the tenant not sealed yet, oldest first, up to `limit` of them. */
+    async unsealedBatches(tenantId: string, limit: number): Promise<UnsealedBatch[]> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<{ task_id: string; created_at: Date; events: number | null }>(
+        `SELECT t.task_id, t.created_at, jsonb_array_length(t.payload->'log_ids') AS events
+           FROM async_task t
+          WHERE t.tenant_id = $1 AND t.task_type = 'reindex'
+            AND t.created_at >= COALESCE((SELECT max(task_created_at) FROM integrity_sealed_tasks WHERE tenant_id = $1), '-infinity') - interval '${LATE_COMMIT_MARGIN}'
+            AND NOT EXISTS (SELECT 1 FROM integrity_sealed_tasks s WHERE s.tenant_id = $1 AND s.task_id = t.task_id)
+          ORDER BY t.created_at, t.task_id
+          LIMIT $2`,
+        [tenantId, limit],
+      );
+      return rows.map((row) => ({ taskId: row.task_id, createdAt: row.created_at, events: row.events ?? 0 }));
+    },
+
+    /** The log ids the given ingest transactions wrote, transaction by transaction in the given order, each in its own order. */
+    async logIdsOf(tenantId: string, taskIds: readonly string[]): Promise<string[]> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<{ log_id: string }>(
+        `SELECT e.log_id
+           FROM unnest($2::uuid[]) WITH ORDINALITY AS wanted(task_id, position)
+           JOIN async_task t ON t.tenant_id = $1 AND t.task_id = wanted.task_id
+           CROSS JOIN LATERAL jsonb_array_elements_text(t.payload->'log_ids') WITH ORDINALITY AS e(log_id, n)
+          ORDER BY wanted.position, e.n`,
+        [tenantId, taskIds],
+      );
+      return rows.map((row) => row.log_id);
+    },
+
+    /** Log ids of every ingest transaction never sealed (any age): events legitimately waiting, not forged ones. */
+    async pendingLogIds(tenantId: string): Promise<Set<string>> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<{ log_id: string }>(
+        `SELECT jsonb_array_elements_text(t.payload->'log_ids') AS log_id
+           FROM async_task t
+          WHERE t.tenant_id = $1 AND t.task_type = 'reindex'
+            AND NOT EXISTS (SELECT 1 FROM integrity_sealed_tasks s WHERE s.tenant_id = $1 AND s.task_id = t.task_id)`,
+        [tenantId],
+      );
+      return new Set(rows.map((row) => row.log_id));
+    },
+
+    /** Stored events of the tenant that no leaf covers. */
+    async unsealedEventIds(tenantId: string): Promise<string[]> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<{ id: string }>(
+        `SELECT l.id FROM logs l
+          WHERE l.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM integrity_leaves i WHERE i.tenant_id = $1 AND i.log_id = l.id)`,
+        [tenantId],
+      );
+      return rows.map((row) => row.id);
+    },
+
+    /** Object keys of every archive part the tenant's archives recorded, in archive order. */
+    async archivePartKeys(tenantId: string): Promise<string[]> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<{ object_key: string }>('SELECT object_key FROM archive_parts WHERE tenant_id = $1 ORDER BY recorded_at, task_id, part_number', [tenantId]);
+      return rows.map((row) => row.object_key);
+    },
+
+    async sealedLogIds(tenantId: string, logIds: readonly string[]): Promise<Set<string>> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<{ log_id: string }>('SELECT log_id FROM integrity_leaves WHERE tenant_id = $1 AND log_id = ANY($2::uuid[])', [tenantId, logIds]);
+      return new Set(rows.map((row) => row.log_id));
+    },
+
+    async insertLeaves(tenantId: string, leaves: readonly NewLeaf[]): Promise<void> {
+      assertTenant(tx, tenantId);
+      if (leaves.length === 0) return;
+      // Consecutive seqs from the first, and the hashes as one bytea cut in 32-byte slices: an
+      // array of bytea parameters costs more to encode than the whole insert.
+      const first = (leaves[0] as NewLeaf).seq;
+      if (leaves.some((leaf, offset) => leaf.seq !== first + offset)) throw new RangeError('leaves are appended with consecutive seqs');
+      await query(
+        `INSERT INTO integrity_leaves (tenant_id, seq, log_id, leaf_hash)
+         SELECT $1, $2::bigint + l.n - 1, l.log_id, substring($4::bytea FROM ((l.n - 1) * 32 + 1)::int FOR 32)
+           FROM unnest($3::uuid[]) WITH ORDINALITY AS l(log_id, n)`,
+        [tenantId, first, leaves.map((leaf) => leaf.logId), Buffer.concat(leaves.map((leaf) => leaf.leafHash))],
+      );
+    },
+
+    async markSealed(tenantId: string, batches: readonly UnsealedBatch[]): Promise<void> {
+      assertTenant(tx, tenantId);
+      if (batches.length === 0) return;
+      await query(
+        `INSERT INTO integrity_sealed_tasks (tenant_id, task_id, task_created_at)
+         SELECT $1, task_id, created_at FROM unnest($2::uuid[], $3::timestamptz[]) AS b(task_id, created_at)`,
+        [tenantId, batches.map((batch) => batch.taskId), batches.map((batch) => batch.createdAt)],
+      );
+    },
+
+    /** Stored hashes at one level by index: leaf hashes at level 0 (index seq - 1), complete subtrees above. */
+    async storedHashes(tenantId: string, level: number, indexes: readonly number[]): Promise<Map<number, Buffer>> {
+      assertTenant(tx, tenantId);
+      if (indexes.length === 0) return new Map();
+      const { rows } =
+        level === 0
+          ? await query<{ idx: string; hash: Buffer }>('SELECT seq - 1 AS idx, leaf_hash AS hash FROM integrity_leaves WHERE tenant_id = $1 AND seq = ANY($2::bigint[])', [
+              tenantId,
+              indexes.map((index) => index + 1),
+            ])
+          : await query<{ idx: string; hash: Buffer }>('SELECT idx, hash FROM integrity_subtrees WHERE tenant_id = $1 AND level = $2 AND idx = ANY($3::bigint[])', [
+              tenantId,
+              level,
+              indexes,
+            ]);
+      return new Map(rows.map((row) => [Number(row.idx), row.hash]));
+    },
+
+    async insertSubtrees(tenantId: string, level: number, subtrees: readonly { index: number; hash: Buffer }[]): Promise<void> {
+      assertTenant(tx, tenantId);
+      if (subtrees.length === 0) return;
+      await query(
+        `INSERT INTO integrity_subtrees (tenant_id, level, idx, hash)
+         SELECT $1, $2, idx, hash FROM unnest($3::bigint[], $4::bytea[]) AS s(idx, hash)`,
+        [tenantId, level, subtrees.map((subtree) => subtree.index), subtrees.map((subtree) => subtree.hash)],
+      );
+    },
+
+    /** Leaves in seq order after `afterSeq`, a page at a time. */
+    async leavesAfter(tenantId: string, afterSeq: number, limit: number): Promise<StoredLeaf[]> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<{ seq: string; log_id: string; leaf_hash: Buffer }>(
+        'SELECT seq, log_id, leaf_hash FROM integrity_leaves WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+        [tenantId, afterSeq, limit],
+      );
+      return rows.map((row) => ({ seq: Number(row.seq), logId: row.log_id, leafHash: row.leaf_hash }));
+    },
+
+    async leafOf(tenantId: string, logId: string): Promise<StoredLeaf | undefined> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<{ seq: string; leaf_hash: Buffer }>('SELECT seq, leaf_hash FROM integrity_leaves WHERE tenant_id = $1 AND log_id = $2', [tenantId, logId]);
+      const row = rows[0];
+      return row && { seq: Number(row.seq), logId, leafHash: row.leaf_hash };
+    },
+
+    /** seq of each given event that is sealed. */
+    async seqsOf(tenantId: string, logIds: readonly string[]): Promise<Map<string, number>> {
+      assertTenant(tx, tenantId);
+      if (logIds.length === 0) return new Map();
+      const { rows } = await query<{ log_id: string; seq: string }>('SELECT log_id, seq FROM integrity_leaves WHERE tenant_id = $1 AND log_id = ANY($2::uuid[])', [tenantId, logIds]);
+      return new Map(rows.map((row) => [row.log_id, Number(row.seq)]));
+    },
+
+    async insertCheckpoint(tenantId: string, checkpoint: SignedCheckpoint): Promise<void> {
+      assertTenant(tx, tenantId);
+      await query(
+        `INSERT INTO integrity_checkpoints (tenant_id, tree_size, root_hash, origin, body, signature, key_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, tree_size) DO NOTHING`,
+        [tenantId, checkpoint.tree_size, Buffer.from(checkpoint.root_hash, 'base64'), checkpoint.origin, checkpoint.body, Buffer.from(checkpoint.signature, 'base64'), checkpoint.key_id],
+      );
+    },
+
+    async latestCheckpoint(tenantId: string): Promise<StoredCheckpoint | undefined> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE tenant_id = $1 ORDER BY tree_size DESC LIMIT 1`, [tenantId]);
+      return rows[0] && toStoredCheckpoint(rows[0]);
+    },
+
+    async checkpointOfSize(tenantId: string, treeSize: number): Promise<StoredCheckpoint | undefined> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE tenant_id = $1 AND tree_size = $2`, [tenantId, treeSize]);
+      return rows[0] && toStoredCheckpoint(rows[0]);
+    },
+
+    /** Newest first. */
+    async listCheckpoints(tenantId: string, limit: number, offset: number): Promise<{ items: StoredCheckpoint[]; total: number }> {
+      assertTenant(tx, tenantId);
+      const [page, count] = await Promise.all([
+        query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE tenant_id = $1 ORDER BY tree_size DESC LIMIT $2 OFFSET $3`, [tenantId, limit, offset]),
+        query<{ total: string }>('SELECT count(*) AS total FROM integrity_checkpoints WHERE tenant_id = $1', [tenantId]),
+      ]);
+      return { items: page.rows.map(toStoredCheckpoint), total: Number(count.rows[0]?.total ?? 0) };
+    },
+
+    /** Every checkpoint in size order, for verification. */
+    async allCheckpoints(tenantId: string): Promise<StoredCheckpoint[]> {
+      assertTenant(tx, tenantId);
+      const { rows } = await query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE tenant_id = $1 ORDER BY tree_size`, [tenantId]);
+      return rows.map(toStoredCheckpoint);
+    },
+  };
+}
+
+export type IntegrityRepository = ReturnType<typeof integrityRepository>;

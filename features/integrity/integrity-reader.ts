@@ -1,0 +1,93 @@
+import type { Pool } from 'pg';
+import { integrityRepository, withNote } from '../../adapters/postgres/integrity-repository';
+import { logsRepository } from '../../adapters/postgres/logs-repository';
+import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
+import type { LogEvent } from '../../domain/log-event';
+import { consistencyRanges, inclusionRanges } from '../../domain/integrity/merkle-proofs';
+import { publicJwk, type PublicJwk, type VerifyingKey } from '../../domain/integrity/signing-keys';
+import { rangeHashes } from './stored-tree';
+
+export type CheckpointView = ReturnType<typeof withNote>;
+
+export interface InclusionProofView {
+  event: LogEvent & { seq: number };
+  seq: number;
+  leaf_hash: string;
+  checkpoint: CheckpointView;
+  inclusion: { leaf_index: number; tree_size: number; hashes: string[] };
+}
+
+export type ProofOutcome = { kind: 'found'; proof: InclusionProofView } | { kind: 'no-event' } | { kind: 'not-sealed-yet' };
+export type ConsistencyOutcome = { kind: 'found'; proof: { first: number; second: number; hashes: string[] } } | { kind: 'no-checkpoint'; size: number };
+
+const base64 = (hashes: readonly Buffer[]) => hashes.map((hash) => hash.toString('base64'));
+
+/** The read side of the tamper-evident log: keys, checkpoints and proofs, all from stored hashes. */
+export function createIntegrityReader(deps: { pool: Pool; keys: readonly VerifyingKey[] }) {
+  const inTenant = <T>(tenantId: string, work: (repo: ReturnType<typeof integrityRepository>, tx: Parameters<typeof integrityRepository>[0]) => Promise<T>) =>
+    withTenantTx(deps.pool, tenantId, (tx) => work(integrityRepository(tx), tx));
+
+  return {
+    /** Every key whose checkpoints verify, retired ones included. */
+    jwks(): { keys: PublicJwk[] } {
+      return { keys: deps.keys.map(publicJwk) };
+    },
+
+    async latestCheckpoint(tenantId: string): Promise<CheckpointView | undefined> {
+      const latest = await inTenant(tenantId, (repo) => repo.latestCheckpoint(tenantId));
+      return latest && withNote(latest, deps.keys);
+    },
+
+    async checkpoints(tenantId: string, page: number, pageSize: number): Promise<{ items: CheckpointView[]; total: number }> {
+      const { items, total } = await inTenant(tenantId, (repo) => repo.listCheckpoints(tenantId, pageSize, (page - 1) * pageSize));
+      return { items: items.map((item) => withNote(item, deps.keys)), total };
+    },
+
+    async seqsOf(tenantId: string, logIds: readonly string[]): Promise<Map<string, number>> {
+      return logIds.length === 0 ? new Map() : inTenant(tenantId, (repo) => repo.seqsOf(tenantId, logIds));
+    },
+
+    /** The event as GET /logs/{id} shows it, with its seq (null while unsealed); undefined when there is no such event. */
+    async event(tenantId: string, logId: string): Promise<(LogEvent & { seq: number | null }) | undefined> {
+      return inTenant(tenantId, async (repo, tx) => {
+        const event = await logsRepository(tx).findById(tenantId, logId);
+        if (!event) return undefined;
+        const leaf = await repo.leafOf(tenantId, logId);
+        return { ...event, seq: leaf?.seq ?? null };
+      });
+    },
+
+    /** RFC 9162 inclusion proof of the event against the latest checkpoint (which must cover it). */
+    async inclusionProof(tenantId: string, logId: string): Promise<ProofOutcome> {
+      return inTenant(tenantId, async (repo, tx) => {
+        const event = await logsRepository(tx).findById(tenantId, logId);
+        if (!event) return { kind: 'no-event' };
+        const [leaf, checkpoint] = await Promise.all([repo.leafOf(tenantId, logId), repo.latestCheckpoint(tenantId)]);
+        if (!leaf || !checkpoint || checkpoint.tree_size < leaf.seq) return { kind: 'not-sealed-yet' };
+        const index = leaf.seq - 1;
+        const hashes = await rangeHashes(repo, tenantId, inclusionRanges(index, checkpoint.tree_size));
+        return {
+          kind: 'found',
+          proof: {
+            event: { ...event, seq: leaf.seq },
+            seq: leaf.seq,
+            leaf_hash: leaf.leafHash.toString('base64'),
+            checkpoint: withNote(checkpoint, deps.keys),
+            inclusion: { leaf_index: index, tree_size: checkpoint.tree_size, hashes: base64(hashes) },
+          },
+        };
+      });
+    },
+
+    /** RFC 9162 consistency proof between two sizes that both have signed checkpoints. */
+    async consistencyProof(tenantId: string, first: number, second: number): Promise<ConsistencyOutcome> {
+      return inTenant(tenantId, async (repo) => {
+        for (const size of [first, second]) if (!(await repo.checkpointOfSize(tenantId, size))) return { kind: 'no-checkpoint', size };
+        const hashes = await rangeHashes(repo, tenantId, consistencyRanges(first, second));
+        return { kind: 'found', proof: { first, second, hashes: base64(hashes) } };
+      });
+    },
+  };
+}
+
+export type IntegrityReader = ReturnType<typeof createIntegrityReader>;

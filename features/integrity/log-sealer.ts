@@ -1,0 +1,95 @@
+import type { Pool } from 'pg';
+import { integrityRepository, type StoredCheckpoint, type UnsealedBatch } from '../../adapters/postgres/integrity-repository';
+import { logsRepository } from '../../adapters/postgres/logs-repository';
+import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
+import type { CheckpointStore } from '../../adapters/s3/checkpoint-store';
+import { eventLeafHash } from '../../domain/integrity/event-leaf';
+import type { IntegrityKeys } from '../../domain/integrity/key-list';
+import { signCheckpoint } from '../../domain/integrity/signed-checkpoint';
+import { extendSubtrees } from './extend-subtrees';
+import { rangeHashes } from './stored-tree';
+
+export interface LogSealerDeps {
+  pool: Pool;
+  origin: string;
+  keys: IntegrityKeys;
+  checkpoints: CheckpointStore;
+}
+
+export interface SealStep {
+  sealed: number;
+  treeSize: number;
+  /** More ingest transactions are waiting than this step took. */
+  more: boolean;
+}
+
+const BATCHES_PER_STEP = 500;
+const EVENTS_PER_STEP = 5000;
+
+/** The first batches whose events add up to the step's size (always at least one batch). */
+function takeBatches(batches: readonly UnsealedBatch[]): UnsealedBatch[] {
+  const taken: UnsealedBatch[] = [];
+  let events = 0;
+  for (const batch of batches) {
+    if (taken.length > 0 && events + batch.events > EVENTS_PER_STEP) break;
+    taken.push(batch);
+    events += batch.events;
+  }
+  return taken;
+}
+
+/**
+ * Appends a tenant's committed, unsealed events to its Merkle log. One step is one transaction under
+ * the tenant's lock: seq numbers, leaves, the batches' sealed marks and completed subtrees commit
+ * together or not at all, so a crash mid-step leaves no gap and a retry reuses no seq.
+ */
+export function createLogSealer(deps: LogSealerDeps) {
+  async function sealStep(tenantId: string): Promise<SealStep> {
+    return withTenantTx(deps.pool, tenantId, async (tx) => {
+      const repo = integrityRepository(tx);
+      await repo.lockLog(tenantId);
+      const size = await repo.treeSize(tenantId);
+      const waiting = await repo.unsealedBatches(tenantId, BATCHES_PER_STEP);
+      const batches = takeBatches(waiting);
+      const ids = [...new Set(await repo.logIdsOf(tenantId, batches.map((batch) => batch.taskId)))];
+      const sealedBefore = await repo.sealedLogIds(tenantId, ids);
+      const unsealed = ids.filter((id) => !sealedBefore.has(id));
+      // Rows deleted before they were sealed (retention of very old events) have nothing left to seal.
+      const events = new Map((await logsRepository(tx).findByIds(tenantId, unsealed)).map((event) => [event.id, event]));
+      const leaves = unsealed.flatMap((id) => {
+        const event = events.get(id);
+        return event ? [{ logId: id, event }] : [];
+      }).map(({ logId, event }, offset) => {
+        const seq = size + offset + 1;
+        return { seq, logId, leafHash: eventLeafHash({ ...event, seq }) };
+      });
+      await repo.insertLeaves(tenantId, leaves);
+      await repo.markSealed(tenantId, batches);
+      await extendSubtrees(repo, tenantId, size, size + leaves.length, leaves.map((leaf) => leaf.leafHash));
+      return { sealed: leaves.length, treeSize: size + leaves.length, more: waiting.length > batches.length || waiting.length === BATCHES_PER_STEP };
+    });
+  }
+
+  /**
+   * Signs a checkpoint of the tree as it is now, unless the latest one already covers it; stores it
+   * in PostgreSQL and writes its note to the archive bucket. Signing is deterministic (Ed25519 over
+   * the same body), so a retry writes the same bytes.
+   */
+  async function checkpoint(tenantId: string): Promise<StoredCheckpoint | undefined> {
+    return withTenantTx(deps.pool, tenantId, async (tx) => {
+      const repo = integrityRepository(tx);
+      const size = await repo.treeSize(tenantId);
+      const latest = await repo.latestCheckpoint(tenantId);
+      if (size === 0 || (latest && latest.tree_size >= size)) return latest;
+      const [root] = await rangeHashes(repo, tenantId, [{ start: 0, end: size }]);
+      const signed = signCheckpoint(deps.origin, tenantId, size, root as Buffer, deps.keys.signing);
+      await deps.checkpoints.put(tenantId, size, signed.note);
+      await repo.insertCheckpoint(tenantId, signed);
+      return repo.latestCheckpoint(tenantId);
+    });
+  }
+
+  return { sealStep, checkpoint };
+}
+
+export type LogSealer = ReturnType<typeof createLogSealer>;

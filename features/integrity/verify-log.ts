@@ -1,0 +1,169 @@
+import type { Pool } from 'pg';
+import { integrityRepository, type StoredCheckpoint, type StoredLeaf } from '../../adapters/postgres/integrity-repository';
+import { logsRepository } from '../../adapters/postgres/logs-repository';
+import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
+import { eventLeafHash } from '../../domain/integrity/event-leaf';
+import { CompactRange } from '../../domain/integrity/merkle-hash';
+import { checkpointFault } from '../../domain/integrity/signed-checkpoint';
+import type { VerifyingKey } from '../../domain/integrity/signing-keys';
+import type { LogEvent } from '../../domain/log-event';
+import type { ArchivedRows } from './archived-rows';
+
+export const PROBLEM_KINDS = ['modified', 'missing', 'inserted', 'reordered', 'bad_signature', 'inconsistent_checkpoint'] as const;
+
+export interface VerifyProblem {
+  kind: (typeof PROBLEM_KINDS)[number];
+  seq: number | null;
+  id: string | null;
+  detail: string;
+}
+
+export interface VerifyResult {
+  events_checked: number;
+  checkpoints_checked: number;
+  tree_size: number;
+  ok: boolean;
+  problems: VerifyProblem[];
+}
+
+export interface VerifyRange {
+  from?: Date;
+  to?: Date;
+}
+
+const PAGE = 2000;
+/** Problems listed in full; past this many the result says how many more there were. */
+const MAX_PROBLEMS = 1000;
+/** Mismatched leaves compared pairwise to tell a swap (reordered) from a modification. */
+const MAX_PAIRED = 200;
+
+interface Mismatch {
+  seq: number;
+  event: LogEvent;
+  stored: Buffer;
+}
+
+const within = (event: LogEvent, range: VerifyRange) => {
+  const at = Date.parse(event.event_timestamp);
+  return (!range.from || at >= range.from.getTime()) && (!range.to || at < range.to.getTime());
+};
+
+/** Two mismatched leaves whose events fit each other's stored leaves were swapped: in position, or in content with their ids left in place. */
+function swapped(a: Mismatch, b: Mismatch): boolean {
+  const fits = (event: LogEvent, at: Mismatch) => eventLeafHash({ ...event, seq: at.seq }).equals(at.stored) || eventLeafHash({ ...event, id: at.event.id, seq: at.seq }).equals(at.stored);
+  return fits(a.event, b) && fits(b.event, a);
+}
+
+function classify(mismatches: readonly Mismatch[]): VerifyProblem[] {
+  const reordered = new Set<number>();
+  const paired = mismatches.slice(0, MAX_PAIRED);
+  for (let i = 0; i < paired.length; i += 1) {
+    for (let j = i + 1; j < paired.length; j += 1) {
+      const [a, b] = [paired[i] as Mismatch, paired[j] as Mismatch];
+      if (!reordered.has(a.seq) && !reordered.has(b.seq) && swapped(a, b)) [a.seq, b.seq].forEach((seq) => reordered.add(seq));
+    }
+  }
+  return mismatches.map(({ seq, event }) =>
+    reordered.has(seq)
+      ? { kind: 'reordered', seq, id: event.id, detail: 'the event fits the leaf of another position: two events were swapped' }
+      : { kind: 'modified', seq, id: event.id, detail: 'the stored event no longer hashes to its sealed leaf' },
+  );
+}
+
+/**
+ * Recomputes a tenant's log from PostgreSQL without trusting any hash it did not recompute: every
+ * leaf of an event in range from the event itself, the tree from the stored leaves, every
+ * checkpoint's signature against the configured keys and its root against the tree; and every
+ * stored event that no leaf covers and no unsealed ingest transaction lists (a forged insert).
+ */
+export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKey[]; archive?: ArchivedRows }) {
+  const inTenant = <T>(tenantId: string, work: (tx: Parameters<typeof integrityRepository>[0]) => Promise<T>) => withTenantTx(deps.pool, tenantId, work);
+
+  async function checkpointsOf(tenantId: string): Promise<StoredCheckpoint[]> {
+    return inTenant(tenantId, (tx) => integrityRepository(tx).allCheckpoints(tenantId));
+  }
+
+  return async function verify(tenantId: string, range: VerifyRange, onPage: (done: number, total: number) => Promise<void>): Promise<VerifyResult> {
+    const problems: VerifyProblem[] = [];
+    const checkpoints = await checkpointsOf(tenantId);
+    const total = await inTenant(tenantId, (tx) => integrityRepository(tx).treeSize(tenantId));
+    const rootsAt = new Map<number, Buffer>();
+    const wanted = new Set(checkpoints.map((checkpoint) => checkpoint.tree_size));
+    const tree = new CompactRange();
+    const mismatches: Mismatch[] = [];
+    /** Sealed events not in PostgreSQL: looked for in the archive parts after the pass. */
+    const gone = new Map<string, StoredLeaf>();
+    let eventsChecked = 0;
+    let after = 0;
+    for (;;) {
+      const { leaves, events } = await inTenant(tenantId, async (tx) => {
+        const page: StoredLeaf[] = await integrityRepository(tx).leavesAfter(tenantId, after, PAGE);
+        const found = await logsRepository(tx).findByIds(tenantId, page.map((leaf) => leaf.logId));
+        return { leaves: page, events: new Map(found.map((event) => [event.id, event])) };
+      });
+      if (leaves.length === 0) break;
+      for (const leaf of leaves) {
+        for (let gap = tree.size + 1; gap < leaf.seq; gap += 1) {
+          problems.push({ kind: 'missing', seq: gap, id: null, detail: 'no leaf is stored at this seq' });
+          tree.append(Buffer.alloc(32));
+          if (wanted.has(tree.size)) rootsAt.set(tree.size, tree.root());
+        }
+        const event = events.get(leaf.logId);
+        if (!event) {
+          gone.set(leaf.logId, leaf);
+        } else if (within(event, range)) {
+          eventsChecked += 1;
+          if (!eventLeafHash({ ...event, seq: leaf.seq }).equals(leaf.leafHash)) mismatches.push({ seq: leaf.seq, event, stored: leaf.leafHash });
+        }
+        tree.append(leaf.leafHash);
+        if (wanted.has(tree.size)) rootsAt.set(tree.size, tree.root());
+      }
+      after = (leaves.at(-1) as StoredLeaf).seq;
+      await onPage(after, total);
+    }
+    if (gone.size > 0 && deps.archive) {
+      const archived = await deps.archive.find(tenantId, new Set(gone.keys()));
+      for (const [id, row] of archived.rows) {
+        const leaf = gone.get(id) as StoredLeaf;
+        gone.delete(id);
+        if (!within(row, range)) continue;
+        eventsChecked += 1;
+        // Archives written before sealing existed carry no seq; the leaf's seq is the one sealed.
+        const asSealed = { ...row, seq: row.seq === undefined ? leaf.seq : row.seq };
+        if (!eventLeafHash(asSealed).equals(leaf.leafHash)) mismatches.push({ seq: leaf.seq, event: row, stored: leaf.leafHash });
+      }
+      for (const key of archived.unreadable) problems.push({ kind: 'missing', seq: null, id: null, detail: `archive part ${key} cannot be read` });
+    }
+    for (const leaf of gone.values()) problems.push({ kind: 'missing', seq: leaf.seq, id: leaf.logId, detail: 'the sealed event is neither stored nor archived' });
+    problems.push(...classify(mismatches));
+
+    for (const checkpoint of checkpoints) {
+      const fault = checkpointFault(checkpoint, deps.keys);
+      const root = rootsAt.get(checkpoint.tree_size);
+      if (fault) problems.push({ kind: fault.kind, seq: checkpoint.tree_size, id: null, detail: `checkpoint of size ${checkpoint.tree_size}: ${fault.detail}` });
+      else if (!root) problems.push({ kind: 'inconsistent_checkpoint', seq: checkpoint.tree_size, id: null, detail: `checkpoint of size ${checkpoint.tree_size} is larger than the log (${tree.size})` });
+      else if (root.toString('base64') !== checkpoint.root_hash) {
+        problems.push({ kind: 'inconsistent_checkpoint', seq: checkpoint.tree_size, id: null, detail: `checkpoint of size ${checkpoint.tree_size} signs a root the stored leaves do not give` });
+      }
+    }
+
+    const unsealed = await inTenant(tenantId, async (tx) => {
+      const repo = integrityRepository(tx);
+      const ids = await repo.unsealedEventIds(tenantId);
+      const pending = ids.length > 0 ? await repo.pendingLogIds(tenantId) : new Set<string>();
+      return ids.filter((id) => !pending.has(id));
+    });
+    for (const id of unsealed) problems.push({ kind: 'inserted', seq: null, id, detail: 'a stored event that no leaf covers and no ingest recorded' });
+
+    problems.sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER));
+    return {
+      events_checked: eventsChecked,
+      checkpoints_checked: checkpoints.length,
+      tree_size: tree.size,
+      ok: problems.length === 0,
+      problems: problems.slice(0, MAX_PROBLEMS),
+    };
+  };
+}
+
+export type LogVerifier = ReturnType<typeof createLogVerifier>;
