@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import type { CleanupRequester } from '../features/retention/request-cleanup';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
+import type { ExportJob } from '../features/export/export-job';
+import { createExportActivities } from './export-activities';
 import type { RetentionActivityDeps } from './retention-deps';
 import { createRetentionActivities } from './retention-activities';
 import { createIndexBatchActivities } from './index-batch-activities';
@@ -13,6 +15,7 @@ export interface ActivityDeps extends RetentionActivityDeps {
   indexer: LogIndexer;
   /** Starts an archive → cleanup chain; the scheduled retention sweep calls it per tenant. */
   cleanupRequester: CleanupRequester;
+  exportJob: ExportJob;
 }
 
 /** Every activity the worker registers, built once per worker over explicit clients. */
@@ -22,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIndexBatchActivities(deps),
     ...createRetentionActivities(deps),
     ...createReindexTenantActivities(deps),
+    ...createExportActivities(deps),
     ...createRetentionSweepActivities({ pool: deps.pool, requester: deps.cleanupRequester, logger: deps.logger }),
   };
 }

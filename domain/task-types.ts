@@ -25,6 +25,7 @@ export const TASK_TYPE_TABLE = {
   reindex_tenant: { queue: 'index', workflow: 'reindexTenantWorkflow', payload: '{start_time?, end_time?}: the range of the tenant to rebuild in search' },
   archive: { queue: 'archive', workflow: 'archiveWorkflow', payload: '{before_date, ...}: the cutoff of a cleanup request' },
   log_cleanup: { queue: 'cleanup', workflow: 'cleanupWorkflow', payload: '{archive_task_id, ...}: the verified archive whose rows it deletes' },
+  export: { queue: 'archive', workflow: 'exportWorkflow', payload: '{format, filter}: an export job\'s format and search filters' },
 } as const satisfies Record<string, TaskTypeRow>;
 
 export type TaskType = keyof typeof TASK_TYPE_TABLE;

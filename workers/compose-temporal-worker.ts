@@ -11,6 +11,8 @@ import { createSqsTaskPublisher } from '../adapters/sqs/task-publisher';
 import { createCleanupRequester } from '../features/retention/request-cleanup';
 import { createLogDeleter } from '../adapters/opensearch/log-deleter';
 import { createLogIndexer } from '../adapters/opensearch/log-indexer';
+import { createTextMatcher } from '../adapters/opensearch/text-match';
+import { createExportJob } from '../features/export/export-job';
 import { installTemporalRuntime } from './temporal-runtime';
 
 export interface ComposedWorker {
@@ -50,6 +52,13 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
     outbox,
     cleanupRequester: createCleanupRequester({ outbox, partMaxRows: config.archive.partMaxRows }),
     logDeleter: createLogDeleter(opensearch, config.opensearch.index),
+    exportJob: createExportJob({
+      pool,
+      text: createTextMatcher(opensearch, config.opensearch.index),
+      s3,
+      bucket: config.s3.bucket,
+      retentionDays: config.exports.retentionDays,
+    }),
     logger,
   });
   const connection = await NativeConnection.connect({ address: config.temporal.address });

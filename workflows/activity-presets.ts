@@ -61,3 +61,14 @@ export const retentionSweep: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: PERMANENT },
 };
+
+/**
+ * An export job: one long activity that heartbeats its row count. A worker that dies is noticed
+ * within the heartbeat timeout; the next attempt aborts the unfinished upload and writes the object
+ * again under the same key.
+ */
+export const exportStreaming: ActivityOptions = {
+  startToCloseTimeout: '12 hours',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT },
+};

@@ -6,7 +6,7 @@ const NullableString = (description?: string) => Type.Union([Type.String(), Type
 export const TaskTypeSchema = Type.Unsafe<TaskType>({
   type: 'string',
   enum: [...TASK_TYPES],
-  description: 'reindex (one ingest), reindex_tenant (an operator rebuild over a time range), archive or log_cleanup.',
+  description: 'reindex (one ingest), reindex_tenant (an operator rebuild over a time range), archive, log_cleanup or export (an export job).',
 });
 
 export const TaskStatusSchema = Type.Unsafe<TaskStatus>({ type: 'string', enum: [...TASK_STATUSES], description: 'pending, running, succeeded or failed.' });

@@ -1,7 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'pg';
-import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
+import { withTenantTx, type TenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { LogFilter } from '../../domain/log-filter';
 import type { Logger } from '../../platform/observability/logger';
 import type { TextMatcher } from '../../adapters/opensearch/text-match';
@@ -42,6 +42,49 @@ function keepMatching(text: TextMatcher, tenantId: string, q: string) {
   };
 }
 
+type Stage = NodeJS.ReadWriteStream | NodeJS.WritableStream;
+
+export interface PipeExportOptions {
+  /** Runs once the cursor is declared. */
+  onOpen?: () => void;
+  /** Runs after each row that matched, with the count so far (before encoding, so CSV newlines in cells do not count). */
+  onRow?: (rows: number) => void;
+}
+
+function counting(onRow: (rows: number) => void) {
+  return async function* (rows: AsyncIterable<ExportRow>): AsyncGenerator<ExportRow> {
+    let count = 0;
+    for await (const row of rows) {
+      onRow((count += 1));
+      yield row;
+    }
+  };
+}
+
+/**
+ * Streams the tenant's matching events, encoded in `format`, through `destination` (the last stage
+ * a writable, the ones before it transforms) under backpressure: what the download and an export
+ * job both write, so their bytes cannot differ.
+ */
+export async function pipeExport(
+  tx: TenantTx,
+  text: TextMatcher,
+  request: { tenantId: string; filter: LogFilter; format: ExportFormat },
+  destination: readonly Stage[],
+  options: PipeExportOptions = {},
+): Promise<void> {
+  const { tenantId, format } = request;
+  const { q, ...sqlFilter } = request.filter;
+  const rows = exportRowsRepository(tx).stream(tenantId, sqlFilter, format);
+  options.onOpen?.();
+  const same = (source: AsyncIterable<ExportRow>) => source;
+  const matching = q ? keepMatching(text, tenantId, q) : same;
+  const counted = options.onRow ? counting(options.onRow) : same;
+  const encoder = format === 'csv' ? csvFormatter() : ndjsonLines;
+  // Async generator functions are valid stages; the array overload's types only list streams.
+  await pipeline([rows, matching, counted, encoder, ...destination] as unknown as readonly NodeJS.ReadableStream[]);
+}
+
 const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
 const isClientGone = (error: unknown) => CLIENT_GONE.has((error as { code?: string })?.code ?? '');
 
@@ -58,7 +101,7 @@ export function createLogExport(deps: LogExportDeps) {
   return {
     /** Resolves once the transaction is open, so an unreachable database is an error, not a broken download. */
     async open(tenantId: string, filter: LogFilter, format: ExportFormat): Promise<Readable> {
-      const { q, ...sqlFilter } = filter;
+      const { q } = filter;
       // Before any byte is sent: an unavailable search engine is then a 503, not a download cut short.
       if (q) await deps.text.check(tenantId, q);
       if (running >= maxConcurrent) throw new ExportCapacityError(`${maxConcurrent} exports are already running`);
@@ -67,14 +110,14 @@ export function createLogExport(deps: LogExportDeps) {
       let started = false;
       let opened!: () => void;
       const ready = new Promise<void>((resolve) => (opened = resolve));
-      const finished = withTenantTx(deps.pool, tenantId, async (tx) => {
-        const rows = exportRowsRepository(tx).stream(tenantId, sqlFilter, format);
-        started = true;
-        opened();
-        const matching = q ? keepMatching(deps.text, tenantId, q) : (source: AsyncIterable<ExportRow>) => source;
-        if (format === 'csv') await pipeline(rows, matching, csvFormatter(), body);
-        else await pipeline(rows, matching, ndjsonLines, body);
-      }).finally(() => {
+      const finished = withTenantTx(deps.pool, tenantId, (tx) =>
+        pipeExport(tx, deps.text, { tenantId, filter, format }, [body], {
+          onOpen: () => {
+            started = true;
+            opened();
+          },
+        }),
+      ).finally(() => {
         running -= 1;
       });
       finished.catch((error: unknown) => {

@@ -58,6 +58,8 @@ export interface Config {
   readonly access: { readonly refreshMs: number; readonly lastUseFlushMs: number };
   readonly outbox: { readonly minAgeMs: number; readonly intervalMs: number };
   readonly archive: { readonly partMaxRows: number };
+  /** Export jobs' objects: how many days they stay downloadable. */
+  readonly exports: { readonly retentionDays: number };
   readonly stream: {
     /** Canonical origins (`https://app.example.com`) a browser may open the live tail from. */
     readonly allowedOrigins: readonly string[];
@@ -163,6 +165,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     access: { refreshMs: env.REVOCATION_REFRESH_MS, lastUseFlushMs: env.TOKEN_LAST_USE_FLUSH_MS },
     outbox: { minAgeMs: env.OUTBOX_RELAY_MIN_AGE_MS, intervalMs: env.OUTBOX_RELAY_INTERVAL_MS },
     archive: { partMaxRows: env.ARCHIVE_PART_MAX_ROWS },
+    exports: { retentionDays: env.EXPORT_RETENTION_DAYS },
     stream: {
       allowedOrigins: Object.freeze(allowedOrigins.origins),
       heartbeatIntervalMs: env.WS_HEARTBEAT_INTERVAL_MS,
