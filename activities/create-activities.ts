@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { CleanupRequester } from '../features/retention/request-cleanup';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
+import type { ExportExpiry } from '../features/export/export-expiry';
 import type { ExportJob } from '../features/export/export-job';
 import { createExportActivities } from './export-activities';
 import type { RetentionActivityDeps } from './retention-deps';
@@ -16,6 +17,7 @@ export interface ActivityDeps extends RetentionActivityDeps {
   /** Starts an archive → cleanup chain; the scheduled retention sweep calls it per tenant. */
   cleanupRequester: CleanupRequester;
   exportJob: ExportJob;
+  exportExpiry: ExportExpiry;
 }
 
 /** Every activity the worker registers, built once per worker over explicit clients. */

@@ -3,13 +3,14 @@ import type { Pool } from 'pg';
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import { InvalidTaskPayloadError, TaskNotFoundError } from '../domain/task-errors';
+import type { ExportExpiry } from '../features/export/export-expiry';
 import { exportRequestOf, InvalidExportRequestError, type ExportJob, type ExportJobRequest, type ExportJobResult } from '../features/export/export-job';
 import type { TaskInput } from './task-status-activities';
 
 /** How often the row count is heartbeated and mirrored into the task while rows stream. */
 const PROGRESS_EVERY_MS = 1000;
 
-export function createExportActivities(deps: { pool: Pool; exportJob: ExportJob }) {
+export function createExportActivities(deps: { pool: Pool; exportJob: ExportJob; exportExpiry: ExportExpiry }) {
   const inTenant = <T>(tenantId: string, work: (tasks: ReturnType<typeof tasksRepository>) => Promise<T>) =>
     withTenantTx(deps.pool, tenantId, (tx) => work(tasksRepository(tx)));
 
@@ -54,6 +55,11 @@ export function createExportActivities(deps: { pool: Pool; exportJob: ExportJob 
       await mirroring;
       await inTenant(tenantId, (tasks) => tasks.recordProgress(tenantId, taskId, result.rows, result.rows));
       return result;
+    },
+
+    /** The daily sweep's part for export jobs: deletes objects past EXPORT_RETENTION_DAYS as of `asOf`. */
+    async deleteExpiredExports(input: { asOf: string }): Promise<{ deleted: number }> {
+      return deps.exportExpiry.deleteExpired(new Date(input.asOf));
     },
   };
 }

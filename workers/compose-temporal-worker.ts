@@ -12,6 +12,7 @@ import { createCleanupRequester } from '../features/retention/request-cleanup';
 import { createLogDeleter } from '../adapters/opensearch/log-deleter';
 import { createLogIndexer } from '../adapters/opensearch/log-indexer';
 import { createTextMatcher } from '../adapters/opensearch/text-match';
+import { createExportExpiry } from '../features/export/export-expiry';
 import { createExportJob } from '../features/export/export-job';
 import { installTemporalRuntime } from './temporal-runtime';
 
@@ -59,6 +60,7 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
       bucket: config.s3.bucket,
       retentionDays: config.exports.retentionDays,
     }),
+    exportExpiry: createExportExpiry({ s3, bucket: config.s3.bucket, retentionDays: config.exports.retentionDays }),
     logger,
   });
   const connection = await NativeConnection.connect({ address: config.temporal.address });

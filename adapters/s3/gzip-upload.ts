@@ -7,7 +7,7 @@ import type { ObjectTarget } from './part-writer';
 
 // The uploader holds at most QUEUE_SIZE parts of PART_BYTES in memory, whatever the object's size.
 const PART_BYTES = 5 * 1024 * 1024;
-const QUEUE_SIZE = 2;
+const QUEUE_SIZE = 1;
 
 export interface GzipUpload {
   /** Write plain bytes here (as the last stage of a pipeline); they are compressed and uploaded. */

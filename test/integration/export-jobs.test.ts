@@ -3,8 +3,9 @@ import { parse } from 'csv-parse/sync';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../adapters/s3/s3-client';
+import { createExportExpiry } from '../../features/export/export-expiry';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { eventsBetween, taskRow, waitForTask } from '../support/retention';
 import { seedLogs } from '../support/seed-logs';
@@ -164,6 +165,33 @@ describe('export jobs: POST /exports, the object in the bucket, GET /exports/{id
     expect(task.status).to.equal('succeeded');
   });
 
+  it('the sweep deletes objects past EXPORT_RETENTION_DAYS, only under exports/, and the download then is a 404', async () => {
+    const taskId = await startExport({ ...FILTER, format: 'csv' });
+    const { result } = await waitForTask(system, taskId, 'succeeded');
+    const client = s3();
+    const bucket = system.config.s3.bucket;
+    const probe = `tenants/${tenantId}/archives/sweep-probe.txt`;
+    const exists = async (key: string) =>
+      client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
+        () => true,
+        (error: { name?: string }) => (error.name === 'NotFound' ? false : Promise.reject(error)),
+      );
+    try {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: probe, Body: 'not an export' }));
+      const expiry = createExportExpiry({ s3: client, bucket, retentionDays: 7 });
+      await expiry.deleteExpired(new Date());
+      expect(await exists(result.object_key), 'a fresh export survives the sweep').to.equal(true);
+      const swept = await expiry.deleteExpired(new Date(Date.now() + 8 * 24 * 3600_000));
+      expect(swept.deleted).to.be.at.least(1);
+      expect(await exists(result.object_key), 'an export past its retention is deleted').to.equal(false);
+      expect(await exists(probe), 'nothing outside exports/ is touched').to.equal(true);
+      const gone = await download(taskId, auditor);
+      expect(gone.status).to.equal(404);
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('names every bad field: format, filters, unknown fields; malformed JSON is a 400', async () => {
     const bad = await system.api.http.post('/api/v1/exports', {
       token: auditor,
@@ -209,9 +237,19 @@ describe('export jobs: POST /exports, the object in the bucket, GET /exports/{id
       await first.ready();
       const token = tokenFor(system, 'auditor', bigTenant);
       const taskId = await startExport({ format: 'ndjson', resource: 'document' }, token);
-      await waitFor('the export to stream some rows', async () => ((await taskRow(system, taskId))?.progress_done ?? 0) > 0, { timeoutMs: 120_000, intervalMs: 50 });
+      const key = `tenants/${bigTenant}/exports/${taskId}.ndjson.gz`;
+      const unfinishedUploads = async () => {
+        const client = s3();
+        try {
+          return (await client.send(new ListMultipartUploadsCommand({ Bucket: system.config.s3.bucket, Prefix: key }))).Uploads ?? [];
+        } finally {
+          client.destroy();
+        }
+      };
+      await waitFor('the export to stream a third of its rows', async () => ((await taskRow(system, taskId))?.progress_done ?? 0) >= BIG / 3, { timeoutMs: 120_000, intervalMs: 50 });
       expect(await first.kill('SIGKILL')).to.equal('SIGKILL');
       const atKill = await taskRow(system, taskId);
+      expect(await unfinishedUploads(), 'the killed attempt had a multipart upload under way').to.have.length(1);
       expect(atKill?.status, 'the export must still be running when the worker dies').to.equal('running');
       console.log(`      killed the worker at ${atKill?.progress_done} of ${BIG} rows`);
 
@@ -237,13 +275,7 @@ describe('export jobs: POST /exports, the object in the bucket, GET /exports/{id
       expect(ids, 'every row').to.have.length(BIG);
       expect(new Set(ids).size, 'no row twice').to.equal(BIG);
 
-      const client = s3();
-      try {
-        const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: system.config.s3.bucket, Prefix: task.result.object_key }));
-        expect(uploads.Uploads ?? [], 'the killed attempt’s multipart upload was aborted').to.deep.equal([]);
-      } finally {
-        client.destroy();
-      }
+      expect(await unfinishedUploads(), "the killed attempt's multipart upload was aborted").to.deep.equal([]);
     });
   });
 });
