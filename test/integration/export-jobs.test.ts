@@ -276,6 +276,18 @@ describe('export jobs: POST /exports, the object in the bucket, GET /exports/{id
       expect(new Set(ids).size, 'no row twice').to.equal(BIG);
 
       expect(await unfinishedUploads(), "the killed attempt's multipart upload was aborted").to.deep.equal([]);
+
+      // The same export again on the now warm worker: its growth is the export's own, not start-up's.
+      const warm = rssKiB(second.pid);
+      let warmPeak = warm;
+      const warmSampler = setInterval(() => (warmPeak = Math.max(warmPeak, rssKiB(second.pid))), 100);
+      try {
+        const again = await waitForTask(system, await startExport({ format: 'ndjson', resource: 'document' }, token), 'succeeded', 300_000);
+        expect(again.result.rows).to.equal(BIG);
+      } finally {
+        clearInterval(warmSampler);
+      }
+      console.log(`      warm worker RSS: ${(warm / 1024).toFixed(0)} MiB before, ${(warmPeak / 1024).toFixed(0)} MiB peak during a second ${BIG}-row export: growth ${((warmPeak - warm) / 1024).toFixed(0)} MiB`);
     });
   });
 });
