@@ -69,7 +69,7 @@ export function createExportJob(deps: ExportJobDeps) {
           rows = count;
           options.onRows?.(count);
         };
-        await withTenantTx(deps.pool, tenantId, (tx) => pipeExport(tx, deps.text, { tenantId, filter: request.filter, format: request.format }, [upload.input], { onRow }));
+        await withTenantTx(deps.pool, tenantId, (tx) => pipeExport(tx, deps.text, { tenantId, filter: request.filter, format: request.format }, [upload.input], onRow));
         const digest = await upload.done();
         const expiresAt = new Date(Date.now() + deps.retentionDays * 24 * 3600_000).toISOString();
         return { rows, bytes: digest.bytes, sha256: digest.sha256, object_key: key, expires_at: expiresAt };

@@ -44,13 +44,6 @@ function keepMatching(text: TextMatcher, tenantId: string, q: string) {
 
 type Stage = NodeJS.ReadWriteStream | NodeJS.WritableStream;
 
-export interface PipeExportOptions {
-  /** Runs once the cursor is declared. */
-  onOpen?: () => void;
-  /** Runs after each row that matched, with the count so far (before encoding, so CSV newlines in cells do not count). */
-  onRow?: (rows: number) => void;
-}
-
 function counting(onRow: (rows: number) => void) {
   return async function* (rows: AsyncIterable<ExportRow>): AsyncGenerator<ExportRow> {
     let count = 0;
@@ -62,27 +55,24 @@ function counting(onRow: (rows: number) => void) {
 }
 
 /**
- * Streams the tenant's matching events, encoded in `format`, through `destination` (the last stage
- * a writable, the ones before it transforms) under backpressure: what the download and an export
- * job both write, so their bytes cannot differ.
+ * For export jobs: the rows and encoding of the download below (the same row source, matching and
+ * encoders, so their bytes cannot differ) written through `destination` (transforms, then a
+ * writable) under backpressure. `onRow` gets the count of rows that matched so far (counted before
+ * encoding, so a CSV cell's newline is not a row).
  */
 export async function pipeExport(
   tx: TenantTx,
   text: TextMatcher,
   request: { tenantId: string; filter: LogFilter; format: ExportFormat },
   destination: readonly Stage[],
-  options: PipeExportOptions = {},
+  onRow: (rows: number) => void,
 ): Promise<void> {
   const { tenantId, format } = request;
   const { q, ...sqlFilter } = request.filter;
   const rows = exportRowsRepository(tx).stream(tenantId, sqlFilter, format);
-  options.onOpen?.();
-  const same = (source: AsyncIterable<ExportRow>) => source;
-  const matching = q ? keepMatching(text, tenantId, q) : same;
-  const counted = options.onRow ? counting(options.onRow) : same;
-  const encoder = format === 'csv' ? csvFormatter() : ndjsonLines;
+  const stages = [rows, ...(q ? [keepMatching(text, tenantId, q)] : []), counting(onRow), format === 'csv' ? csvFormatter() : ndjsonLines];
   // Async generator functions are valid stages; the array overload's types only list streams.
-  await pipeline([rows, matching, counted, encoder, ...destination] as unknown as readonly NodeJS.ReadableStream[]);
+  await pipeline([...stages, ...destination] as unknown as readonly NodeJS.ReadableStream[]);
 }
 
 const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
@@ -101,7 +91,7 @@ export function createLogExport(deps: LogExportDeps) {
   return {
     /** Resolves once the transaction is open, so an unreachable database is an error, not a broken download. */
     async open(tenantId: string, filter: LogFilter, format: ExportFormat): Promise<Readable> {
-      const { q } = filter;
+      const { q, ...sqlFilter } = filter;
       // Before any byte is sent: an unavailable search engine is then a 503, not a download cut short.
       if (q) await deps.text.check(tenantId, q);
       if (running >= maxConcurrent) throw new ExportCapacityError(`${maxConcurrent} exports are already running`);
@@ -110,14 +100,14 @@ export function createLogExport(deps: LogExportDeps) {
       let started = false;
       let opened!: () => void;
       const ready = new Promise<void>((resolve) => (opened = resolve));
-      const finished = withTenantTx(deps.pool, tenantId, (tx) =>
-        pipeExport(tx, deps.text, { tenantId, filter, format }, [body], {
-          onOpen: () => {
-            started = true;
-            opened();
-          },
-        }),
-      ).finally(() => {
+      const finished = withTenantTx(deps.pool, tenantId, async (tx) => {
+        const rows = exportRowsRepository(tx).stream(tenantId, sqlFilter, format);
+        started = true;
+        opened();
+        const matching = q ? keepMatching(deps.text, tenantId, q) : (source: AsyncIterable<ExportRow>) => source;
+        if (format === 'csv') await pipeline(rows, matching, csvFormatter(), body);
+        else await pipeline(rows, matching, ndjsonLines, body);
+      }).finally(() => {
         running -= 1;
       });
       finished.catch((error: unknown) => {
