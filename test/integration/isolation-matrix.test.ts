@@ -3,6 +3,7 @@ import { servedRoutes } from '../../api/openapi/served-routes';
 import { validEvent } from '../support/fixtures';
 import { IsolationTally, rowsOf } from '../support/isolation-checks';
 import type { MatrixContext, MatrixEntry } from '../support/isolation-matrix';
+import { exportDownload } from '../support/isolation-exports';
 import { byId, listing } from '../support/isolation-reads';
 import { buildMatrixWorld, type MatrixWorld } from '../support/isolation-world';
 import { stream } from '../support/isolation-stream';
@@ -41,6 +42,8 @@ const MATRIX: MatrixEntry[] = [
   write('POST /api/v1/logs/bulk', { role: 'user', status: 201, body: () => ({ logs: [fresh('bulk')(), fresh('bulk')()] }), created: (r) => ({ logIds: r.body.ids, taskIds: [r.body.task_id] }) }),
   write('DELETE /api/v1/logs/cleanup', { role: 'admin', status: 202, query: () => ({ before_date: '2000-01-01T00:00:00Z' }), created: (r) => ({ taskIds: [r.body.task_id] }) }),
   write('POST /api/v1/reindex', { role: 'admin', status: 202, query: (w) => w.range, created: (r) => ({ taskIds: [r.body.task_id] }) }),
+  write('POST /api/v1/exports', { role: 'auditor', status: 202, body: () => ({ format: 'csv' }), created: (r) => ({ taskIds: [r.body.task_id] }) }),
+  exportDownload('GET /api/v1/exports/{task_id}/download'),
   stream('GET /api/v1/logs/stream'),
   platformOnly('GET /api/v1/tenants'),
   platformOnly('POST /api/v1/tenants', { body: { name: 'never-created' } }),
