@@ -39,8 +39,10 @@ export function createExportActivities(deps: { pool: Pool; exportJob: ExportJob;
       let mirroring: Promise<unknown> = Promise.resolve();
       const report = (rows: number) => {
         context.heartbeat({ rows });
-        // One mirror write at a time, so a slow database never queues writes behind the stream.
-        mirroring = mirroring.then(() => inTenant(tenantId, (tasks) => tasks.recordProgress(tenantId, taskId, rows, null)));
+        // One mirror write at a time, so a slow database never queues writes behind the stream. The
+        // mirror is advisory (the heartbeat is what keeps the attempt alive): a failed write leaves
+        // the progress stale instead of failing the export or rejecting unobserved.
+        mirroring = mirroring.then(() => inTenant(tenantId, (tasks) => tasks.recordProgress(tenantId, taskId, rows, null))).catch(() => undefined);
       };
       report(0);
       const result = await deps.exportJob.run(tenantId, taskId, request, {
