@@ -6,6 +6,9 @@ import type { LogPartitionSettings } from '../features/log-partitions/ensure-log
 import { createReconcileRequester } from '../features/tasks/request-reconcile';
 import { createReconcileActivities } from './reconcile-activities';
 import { createReconcileSweepActivities } from './reconcile-sweep-activities';
+import type { ExportExpiry } from '../features/export/export-expiry';
+import type { ExportJob } from '../features/export/export-job';
+import { createExportActivities } from './export-activities';
 import type { RetentionActivityDeps } from './retention-deps';
 import { createRetentionActivities } from './retention-activities';
 import { createIndexBatchActivities } from './index-batch-activities';
@@ -30,6 +33,8 @@ export interface ActivityDeps extends RetentionActivityDeps {
   /** Appends committed events to each tenant's Merkle log and signs its checkpoints. */
   sealer: LogSealer;
   verifier: LogVerifier;
+  exportJob: ExportJob;
+  exportExpiry: ExportExpiry;
 }
 
 /** Every activity the worker registers, built once per worker over explicit clients. */
@@ -41,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReindexTenantActivities(deps),
     ...createIntegrityActivities({ sealer: deps.sealer }),
     ...createIntegrityVerifyActivities({ pool: deps.pool, verifier: deps.verifier }),
+    ...createExportActivities(deps),
     ...createRetentionSweepActivities({ pool: deps.pool, requester: deps.cleanupRequester, logger: deps.logger }),
     ...createLogPartitionActivities({ pool: deps.pool, settings: deps.logPartitions }),
     ...createReconcileActivities(deps),

@@ -35,6 +35,9 @@ import { recordRouters } from './openapi/served-routes';
 import { bulkLogsRouteDocs, bulkLogsRoutes } from './routes/bulk-logs-routes';
 import { docsRouteDocs, docsRoutes } from './routes/docs-routes';
 import { exportRouteDocs, exportRoutes } from './routes/export-routes';
+import { exportJobRouteDocs, exportJobRoutes } from './routes/export-jobs-routes';
+import { createExportRequester } from '../features/export/request-export';
+import type { ExportDownloads } from '../features/export/export-downloads';
 import { healthRouteDocs, healthRoutes } from './routes/health-routes';
 import { logsRouteDocs, logsRoutes } from './routes/logs-routes';
 import { integrityRouteDocs, integrityRoutes, wellKnownKeysRouteDocs, wellKnownKeysRoutes } from './routes/integrity-routes';
@@ -60,6 +63,8 @@ export interface ApiDeps {
   outbox: TaskOutbox;
   tenants: TenantDirectory;
   logQueries: LogQueryServices;
+  /** Export jobs' objects in the archive bucket. */
+  exportDownloads: ExportDownloads;
   verifier: TokenVerifier;
   /** Refuses revoked tokens and suspended tenants' from memory. */
   access: CallerAccess;
@@ -109,6 +114,10 @@ export function createApp(deps: ApiDeps): Koa {
     { router: searchRoutes({ search: deps.logQueries.search, cursors: deps.logQueries.cursors, tenants: deps.tenants, seqsOf: integrity.seqsOf }), docs: searchRouteDocs },
     { router: statsRoutes({ stats: deps.logQueries.stats, tenants: deps.tenants }), docs: statsRouteDocs },
     { router: exportRoutes({ exports: deps.logQueries.exports, tenants: deps.tenants }), docs: exportRouteDocs },
+    {
+      router: exportJobRoutes({ tenants: deps.tenants, requester: createExportRequester({ outbox: deps.outbox }), downloads: deps.exportDownloads }),
+      docs: exportJobRouteDocs,
+    },
     // Before logs: /logs/{id}/proof.
     {
       router: integrityRoutes({ tenants: deps.tenants, reader: integrity, verify: createVerifyRequester({ outbox: deps.outbox }) }),

@@ -24,6 +24,7 @@ import { publishAccessChange } from '../adapters/redis/access-change-channel';
 import { createAccessRevocations } from '../features/tenancy/access-revocations';
 import { createTokenUsage } from '../features/tenancy/token-usage';
 import type { CallerAccess } from './admit-caller';
+import { createExportDownloads } from '../features/export/export-downloads';
 import { createApp } from './app';
 import { createLogQueryServices } from './log-query-services';
 import { createTenantDirectory } from './tenant-directory';
@@ -90,6 +91,7 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
     ingest,
     outbox,
     tenants,
+    exportDownloads: createExportDownloads({ pool, s3, bucket: config.s3.bucket }),
     logQueries: createLogQueryServices({ pool, opensearch, index: config.opensearch.index, cursorSecret: config.cursor.secret, logger }),
     verifier,
     access,

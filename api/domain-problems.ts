@@ -2,6 +2,7 @@ import { EventIdConflictError } from '../domain/errors';
 import { DuplicateTenantNameError } from '../adapters/postgres/tenants-repository';
 import { InvalidCutoffError } from '../features/retention/cutoff-rules';
 import { ExportCapacityError } from '../features/export/log-export';
+import { ExportNotFoundError, ExportNotReadyError } from '../features/export/export-downloads';
 import { AccessRevokedError, RevocationsUnknownError } from '../features/tenancy/access-revocations';
 import { ConcurrentTenantChangeError, TokenMintingUnavailableError } from '../features/tenancy/tenant-admin';
 import { TokenRejectedError, VerificationKeysUnavailableError } from '../platform/auth/token-verifier';
@@ -21,6 +22,8 @@ const DOMAIN_PROBLEMS: ReadonlyArray<readonly [ErrorClass, (error: Error) => Pro
   [TokenMintingUnavailableError, () => new ProblemError({ status: 501, title: 'Not Implemented', detail: 'This deployment verifies tokens but cannot mint them; use your identity provider.' })],
   [InvalidCutoffError, (error) => problems.validationFailed([{ path: '/before_date', message: error.message }])],
   [ExportCapacityError, () => problems.serviceUnavailable('Too many exports are running; retry shortly.')],
+  [ExportNotFoundError, (error) => problems.notFound(error.message)],
+  [ExportNotReadyError, (error) => problems.conflict(error.message)],
   [TokenRejectedError, (error) => problems.unauthorized(error.message)],
   [VerificationKeysUnavailableError, (error) => problems.serviceUnavailable(error.message)],
   [AccessRevokedError, (error) => problems.unauthorized(error.message)],

@@ -12,6 +12,9 @@ import { createCleanupRequester } from '../features/retention/request-cleanup';
 import { createDocumentDayCounts } from '../adapters/opensearch/document-day-counts';
 import { createLogDeleter } from '../adapters/opensearch/log-deleter';
 import { createLogIndexer } from '../adapters/opensearch/log-indexer';
+import { createTextMatcher } from '../adapters/opensearch/text-match';
+import { createExportExpiry } from '../features/export/export-expiry';
+import { createExportJob } from '../features/export/export-job';
 import { installTemporalRuntime } from './temporal-runtime';
 import { createLogSealer } from '../features/integrity/log-sealer';
 import { createCheckpointStore } from '../adapters/s3/checkpoint-store';
@@ -57,6 +60,14 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
     logDeleter: createLogDeleter(opensearch, config.opensearch.index),
     logPartitions: { horizonYears: config.events.horizonYears, monthsAhead: config.events.partitionMonthsAhead },
     documents: createDocumentDayCounts(opensearch, config.opensearch.index),
+    exportJob: createExportJob({
+      pool,
+      text: createTextMatcher(opensearch, config.opensearch.index),
+      s3,
+      bucket: config.s3.bucket,
+      retentionDays: config.exports.retentionDays,
+    }),
+    exportExpiry: createExportExpiry({ s3, bucket: config.s3.bucket, retentionDays: config.exports.retentionDays }),
     logger,
     sealer: createLogSealer({ pool, origin: config.integrity.origin, keys: config.integrity.keys, checkpoints: createCheckpointStore(s3, config.s3.bucket) }),
     verifier: createLogVerifier({ pool, keys: config.integrity.keys.verifying, archive: createArchivedRows({ pool, s3, bucket: config.s3.bucket }) }),

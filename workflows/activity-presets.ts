@@ -103,3 +103,14 @@ export const checkpointing: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20, nonRetryableErrorTypes: [...PERMANENT, 'MissingStoredHashError'] },
 };
+
+/**
+ * An export job: one long activity that heartbeats its row count. A worker that dies is noticed
+ * within the heartbeat timeout; the next attempt aborts the unfinished upload and writes the object
+ * again under the same key.
+ */
+export const exportStreaming: ActivityOptions = {
+  startToCloseTimeout: '12 hours',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT },
+};

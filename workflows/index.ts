@@ -8,3 +8,4 @@ export { reconcileWorkflow } from './reconcile-workflow';
 export { reconcileSweepWorkflow } from './reconcile-sweep-workflow';
 export { sealWorkflow } from './seal-workflow';
 export { integrityVerifyWorkflow } from './integrity-verify-workflow';
+export { exportWorkflow } from './export-workflow';

@@ -1,11 +1,11 @@
-import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities';
 import type { RetentionOutcome } from '../activities/retention-sweep-activities';
 import type { DueTenant } from '../adapters/postgres/retention-sweep-repository';
 import { retentionSweep } from './activity-presets';
 
-const { findTenantsDueForRetention, requestRetentionCleanups } =
-  proxyActivities<Pick<Activities, 'findTenantsDueForRetention' | 'requestRetentionCleanups'>>(retentionSweep);
+const { findTenantsDueForRetention, requestRetentionCleanups, deleteExpiredExports } =
+  proxyActivities<Pick<Activities, 'findTenantsDueForRetention' | 'requestRetentionCleanups' | 'deleteExpiredExports'>>(retentionSweep);
 
 /** Tenants per activity: keeps payloads small and the history short however many tenants there are. */
 const TENANTS_PER_BATCH = 100;
@@ -16,6 +16,8 @@ export interface RetentionSweepResult {
   requested: number;
   already_requested: number;
   chain_unfinished: number;
+  /** Export jobs' objects deleted because they were past EXPORT_RETENTION_DAYS. */
+  expired_exports_deleted: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -24,7 +26,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * The daily retention run the `retention-sweep` Schedule starts: every tenant holding events older
  * than its `retention_days` (counted back from the start of the current UTC day, so every run on
  * the same day uses the same cutoff) gets the archive → cleanup chain. Requests are idempotent per
- * tenant and cutoff, so a re-run or a manual trigger on the same day starts nothing twice.
+ * tenant and cutoff, so a re-run or a manual trigger on the same day starts nothing twice. The
+ * same run deletes export jobs' objects past their retention.
  */
 export async function retentionSweepWorkflow(): Promise<RetentionSweepResult> {
   const asOf = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS).toISOString();
@@ -36,6 +39,8 @@ export async function retentionSweepWorkflow(): Promise<RetentionSweepResult> {
     outcomes.push(...(await requestRetentionCleanups({ tenants: due })));
     afterTenantId = due[due.length - 1]?.tenantId ?? null;
   }
+  // Runs recorded before export jobs existed completed without this step; `patched` keeps them replayable.
+  const expired = patched('delete-expired-exports') ? await deleteExpiredExports({ asOf }) : { deleted: 0 };
   const count = (kind: RetentionOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
   const failed = outcomes.filter((o): o is Extract<RetentionOutcome, { outcome: 'failed' }> => o.outcome === 'failed');
   if (failed.length > 0) {
@@ -48,5 +53,6 @@ export async function retentionSweepWorkflow(): Promise<RetentionSweepResult> {
     requested: count('requested'),
     already_requested: count('already-requested'),
     chain_unfinished: count('chain-unfinished'),
+    expired_exports_deleted: expired.deleted,
   };
 }

@@ -61,6 +61,8 @@ export interface Config {
   readonly archive: { readonly partMaxRows: number };
   /** How old an event may be, and how far ahead monthly partitions of `logs` are kept. */
   readonly events: { readonly horizonYears: number; readonly partitionMonthsAhead: number };
+  /** Export jobs' objects: how many days they stay downloadable. */
+  readonly exports: { readonly retentionDays: number };
   readonly stream: {
     /** Canonical origins (`https://app.example.com`) a browser may open the live tail from. */
     readonly allowedOrigins: readonly string[];
@@ -190,6 +192,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     outbox: { minAgeMs: env.OUTBOX_RELAY_MIN_AGE_MS, intervalMs: env.OUTBOX_RELAY_INTERVAL_MS },
     archive: { partMaxRows: env.ARCHIVE_PART_MAX_ROWS },
     events: { horizonYears: env.EVENT_TIMESTAMP_HORIZON_YEARS, partitionMonthsAhead: env.LOG_PARTITION_MONTHS_AHEAD },
+    exports: { retentionDays: env.EXPORT_RETENTION_DAYS },
     stream: {
       allowedOrigins: Object.freeze(allowedOrigins.origins),
       heartbeatIntervalMs: env.WS_HEARTBEAT_INTERVAL_MS,

@@ -94,6 +94,8 @@ export const EnvSchema = Type.Object({
 
   /** Rows per archive part (gzip NDJSON object); recorded on each archive task when it is requested. */
   ARCHIVE_PART_MAX_ROWS: Type.Integer({ minimum: 100, maximum: 10_000_000, default: 100_000 }),
+  /** Days an export job's object can be downloaded; afterwards downloads are refused and a daily sweep deletes it. */
+  EXPORT_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 7 }),
 
   /**
    * Ed25519 keys of the tamper-evident log: PEM blocks one after another, or JWKs (one, an array or

@@ -3,6 +3,7 @@ import { servedRoutes } from '../../api/openapi/served-routes';
 import { validEvent } from '../support/fixtures';
 import { IsolationTally, rowsOf } from '../support/isolation-checks';
 import type { MatrixContext, MatrixEntry } from '../support/isolation-matrix';
+import { exportDownload } from '../support/isolation-exports';
 import { byId, listing } from '../support/isolation-reads';
 import { buildMatrixWorld, type MatrixWorld } from '../support/isolation-world';
 import { stream } from '../support/isolation-stream';
@@ -50,6 +51,8 @@ const MATRIX: MatrixEntry[] = [
   write('POST /api/v1/integrity/verify', { role: 'auditor', status: 202, body: () => ({}), created: (r) => ({ taskIds: [r.body.task_id] }) }),
   write('POST /api/v1/reindex', { role: 'admin', status: 202, query: (w) => w.range, created: (r) => ({ taskIds: [r.body.task_id] }) }),
   write('POST /api/v1/reconcile', { role: 'admin', status: 202, query: (w) => w.range, created: (r) => ({ taskIds: [r.body.task_id] }) }),
+  write('POST /api/v1/exports', { role: 'auditor', status: 202, body: () => ({ format: 'csv' }), created: (r) => ({ taskIds: [r.body.task_id] }) }),
+  exportDownload('GET /api/v1/exports/{task_id}/download'),
   stream('GET /api/v1/logs/stream'),
   platformOnly('GET /api/v1/tenants'),
   platformOnly('POST /api/v1/tenants', { body: { name: 'never-created' } }),

@@ -1,0 +1,67 @@
+import { Context } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import { tasksRepository } from '../adapters/postgres/tasks-repository';
+import { withTenantTx } from '../adapters/postgres/tenant-transaction';
+import { InvalidTaskPayloadError, TaskNotFoundError } from '../domain/task-errors';
+import type { ExportExpiry } from '../features/export/export-expiry';
+import { exportRequestOf, InvalidExportRequestError, type ExportJob, type ExportJobRequest, type ExportJobResult } from '../features/export/export-job';
+import type { TaskInput } from './task-status-activities';
+
+/** How often the row count is heartbeated and mirrored into the task while rows stream. */
+const PROGRESS_EVERY_MS = 1000;
+
+export function createExportActivities(deps: { pool: Pool; exportJob: ExportJob; exportExpiry: ExportExpiry }) {
+  const inTenant = <T>(tenantId: string, work: (tasks: ReturnType<typeof tasksRepository>) => Promise<T>) =>
+    withTenantTx(deps.pool, tenantId, (tx) => work(tasksRepository(tx)));
+
+  return {
+    /**
+     * Streams an export job's rows into its object, heartbeating the row count. A retried attempt
+     * (after a worker died, or S3 failed) writes the object again from the start under the same key.
+     */
+    async writeExportObject(input: TaskInput): Promise<ExportJobResult> {
+      const context = Context.current();
+      const { tenantId, taskId } = input;
+      const task = await inTenant(tenantId, async (tasks) => {
+        await tasks.recordAttempt(tenantId, taskId);
+        return tasks.findById(tenantId, taskId);
+      });
+      if (!task) throw new TaskNotFoundError(`task ${taskId} does not exist in tenant ${tenantId}`);
+      let request: ExportJobRequest;
+      try {
+        request = exportRequestOf(task.payload);
+      } catch (error) {
+        if (error instanceof InvalidExportRequestError) throw new InvalidTaskPayloadError(`task ${taskId}: ${error.message}`);
+        throw error;
+      }
+
+      let reported = 0;
+      let mirroring: Promise<unknown> = Promise.resolve();
+      const report = (rows: number) => {
+        context.heartbeat({ rows });
+        // One mirror write at a time, so a slow database never queues writes behind the stream. The
+        // mirror is advisory (the heartbeat is what keeps the attempt alive): a failed write leaves
+        // the progress stale instead of failing the export or rejecting unobserved.
+        mirroring = mirroring.then(() => inTenant(tenantId, (tasks) => tasks.recordProgress(tenantId, taskId, rows, null))).catch(() => undefined);
+      };
+      report(0);
+      const result = await deps.exportJob.run(tenantId, taskId, request, {
+        signal: context.cancellationSignal,
+        onRows: (rows) => {
+          const now = Date.now();
+          if (now - reported < PROGRESS_EVERY_MS) return;
+          reported = now;
+          report(rows);
+        },
+      });
+      await mirroring;
+      await inTenant(tenantId, (tasks) => tasks.recordProgress(tenantId, taskId, result.rows, result.rows));
+      return result;
+    },
+
+    /** The daily sweep's part for export jobs: deletes objects past EXPORT_RETENTION_DAYS as of `asOf`. */
+    async deleteExpiredExports(input: { asOf: string }): Promise<{ deleted: number }> {
+      return deps.exportExpiry.deleteExpired(new Date(input.asOf));
+    },
+  };
+}

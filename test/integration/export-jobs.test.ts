@@ -1,0 +1,298 @@
+import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createS3Client } from '../../adapters/s3/s3-client';
+import { createExportExpiry } from '../../features/export/export-expiry';
+import { createTenant, tokenFor, validEvent } from '../support/fixtures';
+import { eventsBetween, taskRow, waitForTask } from '../support/retention';
+import { seedLogs } from '../support/seed-logs';
+import { testSystem, type TestSystem } from '../support/system';
+import { waitFor } from '../support/wait-for';
+import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
+
+const FROM = new Date('2026-02-01T00:00:00.000Z');
+const TO = new Date('2026-02-08T00:00:00.000Z');
+const EVENTS = 4000;
+// The filter of every comparison: one resource, from a day in.
+const FILTER = { resource: 'document', start_time: '2026-02-02T00:00:00Z' };
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+describe('export jobs: POST /exports, the object in the bucket, GET /exports/{id}/download', function () {
+  this.timeout(600_000);
+  let system: TestSystem;
+  let tenantId: string;
+  let otherTenant: string;
+  let auditor: string;
+  const s3 = () => createS3Client(system.config.s3);
+
+  async function objectBytes(key: string): Promise<Buffer> {
+    const client = s3();
+    try {
+      const response = await client.send(new GetObjectCommand({ Bucket: system.config.s3.bucket, Key: key }));
+      return Buffer.from(await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+    } finally {
+      client.destroy();
+    }
+  }
+
+  /** The bytes of a download, untouched (the JSON client would read them as text). */
+  async function download(taskId: string, token: string, query = ''): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+    const response = await fetch(`${system.api.url}/api/v1/exports/${taskId}/download${query}`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
+    return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+
+  async function startExport(body: Record<string, unknown>, token = auditor): Promise<string> {
+    const response = await system.api.http.post('/api/v1/exports', { token, body });
+    expect(response.status, response.text).to.equal(202);
+    expect(response.headers.get('location')).to.equal(`/api/v1/tasks/${response.body.task_id}`);
+    return response.body.task_id as string;
+  }
+
+  async function countInPostgres(tenant: string): Promise<number> {
+    const result = await system.ownerPool.query(
+      'SELECT count(*)::int AS n FROM logs WHERE tenant_id = $1 AND resource = $2 AND event_timestamp >= $3',
+      [tenant, FILTER.resource, FILTER.start_time],
+    );
+    return result.rows[0].n;
+  }
+
+  before(async () => {
+    system = await testSystem();
+    tenantId = await createTenant(system);
+    otherTenant = await createTenant(system);
+    auditor = tokenFor(system, 'auditor', tenantId);
+    const events: Record<string, unknown>[] = eventsBetween(EVENTS, FROM, TO).map((event, i) => ({ ...event, resource: i % 2 === 0 ? 'document' : 'invoice' }));
+    events.push(
+      validEvent({
+        event_timestamp: '2026-02-03T00:00:00.000Z',
+        resource: 'document',
+        user_id: '=HYPERLINK("http://evil.example","click")',
+        action: '-2+3',
+        message: '\rcarriage return',
+        metadata: { formula: '=1+1' },
+      }),
+    );
+    await seedLogs(system, tenantId, events, { index: false });
+    await seedLogs(system, otherTenant, eventsBetween(50, FROM, TO).map((event) => ({ ...event, resource: 'document' })), { index: false });
+  });
+
+  for (const format of ['ndjson', 'csv'] as const) {
+    it(`exports ${format}: 409 before success, then the same rows as GET /logs/export, the object's SHA-256 in the result`, async () => {
+      const taskId = await startExport({ ...FILTER, format });
+      const early = await download(taskId, auditor);
+      const statusAfter = (await taskRow(system, taskId))?.status;
+      if (statusAfter !== 'succeeded') expect(early.status, 'a download before the task succeeded').to.equal(409);
+      expect(statusAfter, 'the task was still unfinished when downloaded early').to.not.equal('succeeded');
+
+      const task = await waitForTask(system, taskId, 'succeeded');
+      expect(task.task_type).to.equal('export');
+      const result = task.result;
+      expect(result.object_key).to.equal(`tenants/${tenantId}/exports/${taskId}.${format}.gz`);
+      const expected = await countInPostgres(tenantId);
+      expect(result.rows).to.equal(expected);
+      expect(task.progress_done).to.equal(expected);
+      const expiresIn = Date.parse(result.expires_at) - Date.now();
+      expect(expiresIn).to.be.within(6 * 24 * 3600_000, 7 * 24 * 3600_000);
+
+      const stored = await objectBytes(result.object_key);
+      expect(stored.length).to.equal(result.bytes);
+      expect(sha256(stored)).to.equal(result.sha256);
+
+      const response = await download(taskId, auditor);
+      expect(response.status).to.equal(200);
+      expect(response.headers.get('content-type')).to.equal('application/gzip');
+      expect(response.headers.get('content-disposition')).to.equal(`attachment; filename="${taskId}.${format}.gz"`);
+      expect(sha256(response.bytes)).to.equal(result.sha256);
+
+      const synchronous = await system.api.http.get(`/api/v1/logs/export?${new URLSearchParams({ ...FILTER, format }).toString()}`, { token: auditor });
+      expect(synchronous.status).to.equal(200);
+      const text = gunzipSync(response.bytes).toString('utf8');
+      const lines = (s: string) => s.split('\n').filter(Boolean);
+      expect(lines(text).length).to.equal(format === 'csv' ? lines(synchronous.text).length : expected);
+      // Row by row: the job writes exactly the bytes of the synchronous export.
+      expect(text).to.equal(synchronous.text);
+
+      if (format === 'csv') {
+        const records = parse(text, { columns: true }) as Record<string, string>[];
+        expect(records).to.have.length(expected);
+        const hostile = records.find((record) => record.action === "'-2+3");
+        expect(hostile, 'the formula cells are neutralised').to.not.equal(undefined);
+        expect(hostile?.user_id).to.equal('\'=HYPERLINK("http://evil.example","click")');
+        expect(hostile?.message).to.equal("'\rcarriage return");
+      } else {
+        const ids = lines(text).map((line) => (JSON.parse(line) as { id: string }).id);
+        const inPostgres = await system.ownerPool.query(
+          'SELECT id::text FROM logs WHERE tenant_id = $1 AND resource = $2 AND event_timestamp >= $3 ORDER BY event_timestamp, id',
+          [tenantId, FILTER.resource, FILTER.start_time],
+        );
+        expect(ids).to.deep.equal(inPostgres.rows.map((row: { id: string }) => row.id));
+      }
+
+      const presigned = await download(taskId, auditor, '?redirect=presigned');
+      expect(presigned.status).to.equal(307);
+      const location = presigned.headers.get('location') as string;
+      expect(JSON.parse(presigned.bytes.toString('utf8')).download_url).to.equal(location);
+      const viaUrl = await fetch(location);
+      expect(viaUrl.status).to.equal(200);
+      expect(sha256(Buffer.from(await viaUrl.arrayBuffer()))).to.equal(result.sha256);
+    });
+  }
+
+  it("refuses another tenant's token, a user token, unknown and expired exports", async () => {
+    const taskId = await startExport({ ...FILTER, format: 'ndjson' });
+    const task = await waitForTask(system, taskId, 'succeeded');
+    expect((await download(taskId, tokenFor(system, 'auditor', otherTenant))).status).to.equal(404);
+    expect((await download(taskId, tokenFor(system, 'admin', otherTenant))).status).to.equal(404);
+    expect((await download(taskId, tokenFor(system, 'user', tenantId))).status).to.equal(403);
+    expect((await download('00000000-0000-4000-8000-000000000000', auditor)).status).to.equal(404);
+    expect((await download('not-a-uuid', auditor)).status).to.equal(404);
+    const user = await system.api.http.post('/api/v1/exports', { token: tokenFor(system, 'user', tenantId), body: { format: 'ndjson' } });
+    expect(user.status).to.equal(403);
+    const reindex = await system.api.http.post('/api/v1/reindex', { token: tokenFor(system, 'admin', tenantId) });
+    expect(reindex.status).to.equal(202);
+    expect((await download(reindex.body.task_id, auditor)).status, 'a task that is not an export').to.equal(404);
+
+    await system.ownerPool.query(`UPDATE async_task SET result = jsonb_set(result, '{expires_at}', to_jsonb($2::text)) WHERE task_id = $1`, [
+      taskId,
+      new Date(Date.now() - 1000).toISOString(),
+    ]);
+    const expired = await download(taskId, auditor);
+    expect(expired.status).to.equal(404);
+    expect(JSON.parse(expired.bytes.toString('utf8')).detail).to.match(/expired/);
+    expect(task.status).to.equal('succeeded');
+  });
+
+  it('the sweep deletes objects past EXPORT_RETENTION_DAYS, only under exports/, and the download then is a 404', async () => {
+    const taskId = await startExport({ ...FILTER, format: 'csv' });
+    const { result } = await waitForTask(system, taskId, 'succeeded');
+    const client = s3();
+    const bucket = system.config.s3.bucket;
+    const probe = `tenants/${tenantId}/archives/sweep-probe.txt`;
+    const exists = async (key: string) =>
+      client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
+        () => true,
+        (error: { name?: string }) => (error.name === 'NotFound' ? false : Promise.reject(error)),
+      );
+    try {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: probe, Body: 'not an export' }));
+      const expiry = createExportExpiry({ s3: client, bucket, retentionDays: 7 });
+      await expiry.deleteExpired(new Date());
+      expect(await exists(result.object_key), 'a fresh export survives the sweep').to.equal(true);
+      const swept = await expiry.deleteExpired(new Date(Date.now() + 8 * 24 * 3600_000));
+      expect(swept.deleted).to.be.at.least(1);
+      expect(await exists(result.object_key), 'an export past its retention is deleted').to.equal(false);
+      expect(await exists(probe), 'nothing outside exports/ is touched').to.equal(true);
+      const gone = await download(taskId, auditor);
+      expect(gone.status).to.equal(404);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('names every bad field: format, filters, unknown fields; malformed JSON is a 400', async () => {
+    const bad = await system.api.http.post('/api/v1/exports', {
+      token: auditor,
+      body: { format: 'xml', severity: 'LOUD', start_time: 'yesterday', ip_address: 'nowhere', colour: 'red' },
+    });
+    expect(bad.status).to.equal(422);
+    const paths = (bad.body.errors as { path: string }[]).map((error) => error.path);
+    expect(paths).to.include.members(['/format', '/severity', '/start_time', '/ip_address', '/colour']);
+    const missing = await system.api.http.post('/api/v1/exports', { token: auditor, body: { resource: 'document' } });
+    expect(missing.status).to.equal(422);
+    expect((missing.body.errors as { path: string }[]).map((error) => error.path)).to.deep.equal(['/format']);
+    const order = await system.api.http.post('/api/v1/exports', { token: auditor, body: { format: 'csv', start_time: '2026-02-03T00:00:00Z', end_time: '2026-02-02T00:00:00Z' } });
+    expect(order.status).to.equal(422);
+    const malformed = await system.api.http.post('/api/v1/exports', { token: auditor, rawBody: '{"format":', headers: { 'content-type': 'application/json' } });
+    expect(malformed.status).to.equal(400);
+    const tasks = await system.ownerPool.query(`SELECT count(*)::int AS n FROM async_task WHERE tenant_id = $1 AND task_type = 'export' AND payload->>'format' = 'xml'`, [tenantId]);
+    expect(tasks.rows[0].n).to.equal(0);
+  });
+
+  describe('the worker process SIGKILLed mid-export', () => {
+    const workers: WorkerProcess[] = [];
+    // Rows large enough (random, so gzip cannot shrink them) that the object takes several parts.
+    const BIG = 60_000;
+    let bigTenant: string;
+
+    before(async () => {
+      bigTenant = await createTenant(system);
+      const events = eventsBetween(BIG, FROM, TO).map((event) => ({ ...event, resource: 'document', message: randomBytes(600).toString('base64') }));
+      await seedLogs(system, bigTenant, events, { index: false });
+      await system.worker?.stop();
+      system.worker = undefined;
+    });
+    after(async () => {
+      for (const worker of workers) await worker.kill('SIGKILL');
+      await system.replaceWorker();
+    });
+
+    const rssKiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+
+    it('ends succeeded with one complete object, no unfinished upload left behind', async () => {
+      const first = spawnWorkerProcess();
+      workers.push(first);
+      await first.ready();
+      const token = tokenFor(system, 'auditor', bigTenant);
+      const taskId = await startExport({ format: 'ndjson', resource: 'document' }, token);
+      const key = `tenants/${bigTenant}/exports/${taskId}.ndjson.gz`;
+      const unfinishedUploads = async () => {
+        const client = s3();
+        try {
+          return (await client.send(new ListMultipartUploadsCommand({ Bucket: system.config.s3.bucket, Prefix: key }))).Uploads ?? [];
+        } finally {
+          client.destroy();
+        }
+      };
+      await waitFor('the export to stream a third of its rows', async () => ((await taskRow(system, taskId))?.progress_done ?? 0) >= BIG / 3, { timeoutMs: 120_000, intervalMs: 50 });
+      expect(await first.kill('SIGKILL')).to.equal('SIGKILL');
+      const atKill = await taskRow(system, taskId);
+      expect(await unfinishedUploads(), 'the killed attempt had a multipart upload under way').to.have.length(1);
+      expect(atKill?.status, 'the export must still be running when the worker dies').to.equal('running');
+      console.log(`      killed the worker at ${atKill?.progress_done} of ${BIG} rows`);
+
+      const second = spawnWorkerProcess();
+      workers.push(second);
+      await second.ready();
+      const baseline = rssKiB(second.pid);
+      let peak = baseline;
+      const sampler = setInterval(() => (peak = Math.max(peak, rssKiB(second.pid))), 100);
+      let task;
+      try {
+        task = await waitForTask(system, taskId, 'succeeded', 300_000);
+      } finally {
+        clearInterval(sampler);
+      }
+      console.log(`      worker RSS: ${(baseline / 1024).toFixed(0)} MiB idle, ${(peak / 1024).toFixed(0)} MiB peak while exporting ${BIG} rows (${(task.result.bytes / 1048576).toFixed(1)} MiB gzip): growth ${((peak - baseline) / 1024).toFixed(0)} MiB`);
+      expect(task.attempts, 'one attempt killed, one complete').to.equal(2);
+      expect(task.result.rows).to.equal(BIG);
+
+      const stored = await objectBytes(task.result.object_key);
+      expect(sha256(stored)).to.equal(task.result.sha256);
+      const ids = gunzipSync(stored).toString('utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+      expect(ids, 'every row').to.have.length(BIG);
+      expect(new Set(ids).size, 'no row twice').to.equal(BIG);
+
+      expect(await unfinishedUploads(), "the killed attempt's multipart upload was aborted").to.deep.equal([]);
+
+      // Again on the now warm worker, a third and then all of the rows: growth that does not follow the size is flat memory.
+      const measure = async (body: Record<string, unknown>, rows: number) => {
+        const before = rssKiB(second.pid);
+        let top = before;
+        const warmSampler = setInterval(() => (top = Math.max(top, rssKiB(second.pid))), 50);
+        try {
+          const again = await waitForTask(system, await startExport(body, token), 'succeeded', 300_000);
+          expect(again.result.rows).to.equal(rows);
+          console.log(`      warm worker RSS: ${(before / 1024).toFixed(0)} MiB before, ${(top / 1024).toFixed(0)} MiB peak during a ${rows}-row export (${(again.result.bytes / 1048576).toFixed(1)} MiB gzip): growth ${((top - before) / 1024).toFixed(0)} MiB`);
+        } finally {
+          clearInterval(warmSampler);
+        }
+      };
+      const third = new Date(FROM.getTime() + (TO.getTime() - FROM.getTime()) / 3).toISOString();
+      await measure({ format: 'ndjson', resource: 'document', end_time: third }, BIG / 3);
+      await measure({ format: 'ndjson', resource: 'document' }, BIG);
+    });
+  });
+});
