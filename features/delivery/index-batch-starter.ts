@@ -5,7 +5,7 @@ import { indexTaskRuns } from '../../adapters/postgres/index-task-runs';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { workflowIdFor, type TaskRef } from '../../domain/task';
 import type { StartOutcome } from './start-outcome';
-import { startTaskWorkflow } from '../../adapters/temporal/start-task-workflow';
+import { MAX_LISTED_IDS, startTaskWorkflow } from '../../adapters/temporal/start-task-workflow';
 
 /**
  * The same set of tasks always gets the same id, so a redelivered batch is rejected as a duplicate;
@@ -39,8 +39,9 @@ export function groupByTenant<T>(items: readonly T[], refOf: (item: T) => TaskRe
 
 /**
  * Starts one index run for all the reindex tasks of a received batch of messages, whatever their
- * tenants (each tenant's tasks are then handled in transactions of that tenant). A run of one
- * tenant carries its TenantId search attribute, so the Temporal UI can filter by it.
+ * tenants (each tenant's tasks are then handled in transactions of that tenant), or one run per 40
+ * tenants when more arrived together: a run lists every tenant it works for in its TenantId search
+ * attribute, so the Temporal UI finds it under each of them.
  */
 export function createIndexBatchStarter(deps: { temporal: Client; taskQueue: string; pool: Pool }) {
   const { temporal, taskQueue, pool } = deps;
@@ -52,12 +53,7 @@ export function createIndexBatchStarter(deps: { temporal: Client; taskQueue: str
     return refs.filter((ref) => startable.has(ref.taskId));
   }
 
-  return async function startIndexBatch(refs: readonly TaskRef[]): Promise<IndexBatchStart> {
-    const groups = groupByTenant(uniqueByTask(refs), (ref) => ref);
-    const tenants = (await Promise.all([...groups].map(async ([tenantId, group]) => ({ tenantId, refs: await startableOf(tenantId, group) })))).filter(
-      (tenant) => tenant.refs.length > 0,
-    );
-    if (tenants.length === 0) return { outcome: 'stale' };
+  async function startRun(tenants: readonly { tenantId: string; refs: TaskRef[] }[]): Promise<IndexBatchStart> {
     const batch = tenants.flatMap((tenant) => tenant.refs);
     const handle = await startTaskWorkflow(temporal, taskQueue, {
       taskType: 'reindex',
@@ -72,5 +68,20 @@ export function createIndexBatchStarter(deps: { temporal: Client; taskQueue: str
       await withTenantTx(pool, tenant.tenantId, (tx) => indexTaskRuns(tx).recordStart(tenant.tenantId, taskIds, handle.workflowId, handle.firstExecutionRunId));
     }
     return { outcome: 'started', closed: handle.result() };
+  }
+
+  return async function startIndexBatch(refs: readonly TaskRef[]): Promise<IndexBatchStart> {
+    const groups = groupByTenant(uniqueByTask(refs), (ref) => ref);
+    const tenants = (await Promise.all([...groups].map(async ([tenantId, group]) => ({ tenantId, refs: await startableOf(tenantId, group) })))).filter(
+      (tenant) => tenant.refs.length > 0,
+    );
+    if (tenants.length === 0) return { outcome: 'stale' };
+    const starts = await Promise.all(chunk(tenants, MAX_LISTED_IDS).map(startRun));
+    const closed = starts.flatMap((start) => (start.closed ? [start.closed] : []));
+    if (closed.length === 0) return { outcome: starts.some((start) => start.outcome === 'already-started') ? 'already-started' : 'stale' };
+    return { outcome: 'started', closed: Promise.allSettled(closed) };
   };
 }
+
+const chunk = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
