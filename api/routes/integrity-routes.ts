@@ -66,6 +66,8 @@ export function integrityRoutes(deps: IntegrityRouteDeps): Router {
   const router = new Router();
 
   router.get('/integrity/keys', allowRoles('admin', 'user', 'auditor'), (ctx) => {
+    // The keys are the service's, not a tenant's; a tenant_id is still checked like on every route.
+    parseTenantQuery(ctx.query);
     ctx.body = deps.reader.jwks();
   });
 

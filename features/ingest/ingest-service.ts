@@ -29,9 +29,10 @@ export interface IngestDeps {
   logger: Logger;
 }
 
-function toLogEvent(tenantId: string, row: NewLogRow): LogEvent {
+/** The event as GET /logs/{id} shows it at this moment: not sealed yet, so `seq` is null. */
+function toLogEvent(tenantId: string, row: NewLogRow): LogEvent & { seq: null } {
   const { content_sha256: _hash, ...fields } = row;
-  return { ...fields, tenant_id: tenantId, received_at: row.received_at.toISOString(), event_timestamp: row.event_timestamp.toISOString() };
+  return { ...fields, tenant_id: tenantId, received_at: row.received_at.toISOString(), event_timestamp: row.event_timestamp.toISOString(), seq: null };
 }
 
 export function createIngestService(deps: IngestDeps) {

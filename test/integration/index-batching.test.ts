@@ -103,7 +103,7 @@ describe('reindex tasks are indexed many to one workflow run', function () {
     for (const taskId of [...a.taskIds, ...b.taskIds]) expect(await runsOf(system, `TaskId = '${taskId}'`)).to.deep.equal([runId]);
     for (const tenantId of [first, second]) {
       const listed = await waitFor('the UI to list the run under the tenant', async () => {
-        const query = encodeURIComponent(`TenantId = '${tenantId}'`);
+        const query = encodeURIComponent(`TenantId = '${tenantId}' AND WorkflowType = 'indexTaskBatchWorkflow'`);
         const response = await fetch(`${system.config.temporal.uiUrl}/api/v1/namespaces/${system.config.temporal.namespace}/workflows?query=${query}`);
         const body = (await response.json()) as { executions?: { execution: { workflowId: string } }[] };
         return body.executions?.length ? body.executions.map((execution) => execution.execution.workflowId) : undefined;

@@ -33,7 +33,7 @@ describe('starting a task run', () => {
     expect(attributes(starts[0] as (typeof starts)[number])).to.deep.equal({ TaskType: 'reindex', TenantId: tenants, TaskId: tasks });
   });
 
-  it('leaves TaskId out when the list would pass Temporal's 2 KB value limit, and refuses a run of too many tenants', async () => {
+  it("leaves TaskId out when the list would pass Temporal's 2 KB value limit, and refuses a run of too many tenants", async () => {
     const { client, starts } = recordingClient();
     await startTaskWorkflow(client, 'q', { taskType: 'reindex', workflowId: 'reindex-y', input: {}, tenantIds: ids(1), taskIds: ids(MAX_LISTED_IDS + 1) });
     expect(attributes(starts[0] as (typeof starts)[number])).to.have.keys('TaskType', 'TenantId');
