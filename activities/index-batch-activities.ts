@@ -28,21 +28,30 @@ export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndex
   const inTenant = <T>(tenantId: string, work: (runs: ReturnType<typeof indexTaskRuns>) => Promise<T>) =>
     withTenantTx(deps.pool, tenantId, (tx) => work(indexTaskRuns(tx)));
 
-  /** Loads one tenant's held tasks and bulk-indexes their events; ids whose rows are gone (deleted by retention since) count as missing. */
+  /**
+   * Loads one tenant's held tasks and bulk-indexes their events; ids whose rows are gone (deleted by
+   * retention since) count as missing. A document OpenSearch refuses fails only the tasks carrying it.
+   */
   async function indexTenant(tenantId: string, taskIds: readonly string[], workflowId: string, heartbeat: () => void): Promise<IndexTaskOutcome[]> {
     const tasks = await inTenant(tenantId, (runs) => runs.startAttempt(tenantId, taskIds, workflowId));
     const logIds = [...new Set(tasks.flatMap((task) => task.logIds))];
     const found = new Set<string>();
+    const rejected = new Map<string, string>();
     for (let start = 0; start < logIds.length; start += ROWS_PER_BULK) {
       const slice = logIds.slice(start, start + ROWS_PER_BULK);
       const events = await withTenantTx(deps.pool, tenantId, (tx) => logsRepository(tx).findByIds(tenantId, slice));
-      await deps.indexer.indexEvents(tenantId, events);
+      const outcome = await deps.indexer.indexEvents(tenantId, events);
       for (const event of events) found.add(event.id);
+      for (const [id, reason] of outcome.rejected) rejected.set(id, reason);
       heartbeat();
     }
     return tasks.map(({ taskId, logIds: ids }) => {
-      const indexed = ids.filter((id) => found.has(id)).length;
-      return { taskId, indexed, missing: ids.length - indexed };
+      const refused = ids.filter((id) => rejected.has(id));
+      const indexed = ids.filter((id) => found.has(id) && !rejected.has(id)).length;
+      const missing = ids.filter((id) => !found.has(id)).length;
+      if (refused.length === 0) return { taskId, indexed, missing };
+      const first = rejected.get(refused[0] as string) as string;
+      return { taskId, indexed, missing, rejection: refused.length > 1 ? `${first} (and ${refused.length - 1} more of this task's documents)` : first };
     });
   }
 
@@ -68,8 +77,14 @@ export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndex
       return results;
     },
 
+    /** Each tenant's tasks end in one transaction: succeeded with their counts, or failed with the reason a document of theirs was refused. */
     async completeIndexTasks(input: { workflowId: string; tenants: TenantOutcomes[] }): Promise<void> {
-      for (const { tenantId, outcomes } of input.tenants) await inTenant(tenantId, (runs) => runs.complete(tenantId, input.workflowId, outcomes));
+      for (const { tenantId, outcomes } of input.tenants) {
+        await inTenant(tenantId, async (runs) => {
+          await runs.complete(tenantId, input.workflowId, outcomes.filter((outcome) => !outcome.rejection));
+          for (const { taskId, rejection } of outcomes) if (rejection) await runs.fail(tenantId, [taskId], input.workflowId, `DocumentRejectedError: ${rejection}`);
+        });
+      }
     },
 
     async failIndexTasks(input: IndexBatchInput & { workflowId: string; error: string }): Promise<void> {

@@ -4,7 +4,7 @@ import { logsKeyOrder, type LogKey, type LogTimeRange } from '../adapters/postgr
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../adapters/postgres/tenant-transaction';
 import type { Task } from '../domain/task';
-import type { LogIndexer } from '../adapters/opensearch/log-indexer';
+import { DocumentRejectedError, type LogIndexer } from '../adapters/opensearch/log-indexer';
 import { InvalidTaskPayloadError, TaskNotFoundError } from './errors';
 import type { TaskInput } from './task-status-activities';
 
@@ -12,6 +12,9 @@ import type { TaskInput } from './task-status-activities';
 export interface ReindexPosition {
   after: LogKey | null;
   done: number;
+  /** Documents OpenSearch refused so far, and the first one's reason: the rebuild goes on past them and fails at its end. */
+  rejected?: number;
+  firstRejection?: string;
 }
 
 export interface ReindexTenantResult {
@@ -59,10 +62,19 @@ export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIn
         if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
         const page = await inTenant(tenantId, (tx) => logsKeyOrder(tx).page(tenantId, range, position.after, REINDEX_PAGE_SIZE));
         if (page.events.length === 0) break;
-        await deps.indexer.indexEvents(tenantId, page.events);
-        position = { after: page.last, done: position.done + page.events.length };
+        const { rejected } = await deps.indexer.indexEvents(tenantId, page.events);
+        const [reason] = rejected.values();
+        position = {
+          after: page.last,
+          done: position.done + page.events.length,
+          rejected: (position.rejected ?? 0) + rejected.size,
+          firstRejection: position.firstRejection ?? reason,
+        };
         context.heartbeat(position);
         await mirror(position.done);
+      }
+      if (position.rejected) {
+        throw new DocumentRejectedError(`${position.rejected} of ${position.done} documents were refused by OpenSearch; the first: ${position.firstRejection}`);
       }
       return { indexed: position.done, start_time: range.from ?? null, end_time: range.to ?? null, resumed_after: resumed?.done ?? 0 };
     },
