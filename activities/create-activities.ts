@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { CleanupRequester } from '../features/retention/request-cleanup';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
 import type { RetentionActivityDeps } from './retention-deps';
+import type { OutageRetryPolicy } from './outage-retries';
 import { createRetentionActivities } from './retention-activities';
 import { createIndexBatchActivities } from './index-batch-activities';
 import { createReindexTenantActivities } from './reindex-tenant-activities';
@@ -11,6 +12,8 @@ import { createTaskStatusActivities } from './task-status-activities';
 export interface ActivityDeps extends RetentionActivityDeps {
   pool: Pool;
   indexer: LogIndexer;
+  /** When index activities wait out an outage of OpenSearch or PostgreSQL, and when they give up. */
+  indexRetries: OutageRetryPolicy;
   /** Starts an archive → cleanup chain; the scheduled retention sweep calls it per tenant. */
   cleanupRequester: CleanupRequester;
 }

@@ -4,6 +4,7 @@ import { indexTaskRuns, type IndexTaskOutcome } from '../adapters/postgres/index
 import { logsRepository } from '../adapters/postgres/logs-repository';
 import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
+import { outlastingOutages, type OutageRetryPolicy } from './outage-retries';
 
 /** One tenant's share of an index run: its reindex tasks. */
 export interface TenantTasks {
@@ -24,7 +25,7 @@ export interface TenantOutcomes {
 /** Rows loaded and sent to OpenSearch per `_bulk` request. */
 const ROWS_PER_BULK = 2000;
 
-export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndexer }) {
+export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndexer; indexRetries: OutageRetryPolicy }) {
   const inTenant = <T>(tenantId: string, work: (runs: ReturnType<typeof indexTaskRuns>) => Promise<T>) =>
     withTenantTx(deps.pool, tenantId, (tx) => work(indexTaskRuns(tx)));
 
@@ -66,16 +67,21 @@ export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndex
       return claimed;
     },
 
-    /** Indexes the held tasks' events, heartbeating after each bulk request; re-running overwrites the same documents (`_id` = log id). */
-    async indexClaimedTasks(run: IndexBatchInput & { workflowId: string }): Promise<TenantOutcomes[]> {
-      const context = Context.current();
-      let bulks = 0;
-      const results: TenantOutcomes[] = [];
-      for (const { tenantId, taskIds } of run.tenants) {
-        results.push({ tenantId, outcomes: await indexTenant(tenantId, taskIds, run.workflowId, () => context.heartbeat((bulks += 1))) });
-      }
-      return results;
-    },
+    /**
+     * Indexes the held tasks' events, heartbeating after each bulk request; re-running overwrites the
+     * same documents (`_id` = log id). While OpenSearch or PostgreSQL is down, attempts go on for the
+     * outage budget.
+     */
+    indexClaimedTasks: (run: IndexBatchInput & { workflowId: string }): Promise<TenantOutcomes[]> =>
+      outlastingOutages(deps.indexRetries, async () => {
+        const context = Context.current();
+        let bulks = 0;
+        const results: TenantOutcomes[] = [];
+        for (const { tenantId, taskIds } of run.tenants) {
+          results.push({ tenantId, outcomes: await indexTenant(tenantId, taskIds, run.workflowId, () => context.heartbeat((bulks += 1))) });
+        }
+        return results;
+      }),
 
     /** Each tenant's tasks end in one transaction: succeeded with their counts, or failed with the reason a document of theirs was refused. */
     async completeIndexTasks(input: { workflowId: string; tenants: TenantOutcomes[] }): Promise<void> {

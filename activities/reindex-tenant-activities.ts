@@ -7,6 +7,7 @@ import type { Task } from '../domain/task';
 import { DocumentRejectedError, type LogIndexer } from '../adapters/opensearch/log-indexer';
 import { InvalidTaskPayloadError, TaskNotFoundError } from './errors';
 import type { TaskInput } from './task-status-activities';
+import { outlastingOutages, type OutageRetryPolicy } from './outage-retries';
 
 /** What a reindex attempt heartbeats, and what the next attempt resumes from. */
 export interface ReindexPosition {
@@ -34,16 +35,20 @@ function rangeOf(task: Task): LogTimeRange {
   return { ...(typeof from === 'string' ? { from } : {}), ...(typeof to === 'string' ? { to } : {}) };
 }
 
-export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIndexer }) {
+export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIndexer; indexRetries: OutageRetryPolicy }) {
   const inTenant = <T>(tenantId: string, work: (tx: TenantTx) => Promise<T>) => withTenantTx(deps.pool, tenantId, work);
 
   return {
     /**
      * Streams the tenant's rows in `(event_timestamp, id)` order, a page at a time, into OpenSearch
      * (same `_id`s, so re-indexing overwrites). Each indexed page is heartbeated and mirrored into the
-     * task's progress; a later attempt of the same run starts after the last heartbeated key.
+     * task's progress; a later attempt of the same run starts after the last heartbeated key. While
+     * OpenSearch or PostgreSQL is down, attempts go on for the outage budget.
      */
-    async reindexTenantRange(input: TaskInput): Promise<ReindexTenantResult> {
+    reindexTenantRange: (input: TaskInput) => outlastingOutages(deps.indexRetries, () => reindexRange(input)),
+  };
+
+  async function reindexRange(input: TaskInput): Promise<ReindexTenantResult> {
       const context = Context.current();
       const { tenantId, taskId } = input;
       const task = await inTenant(tenantId, async (tx) => {
@@ -77,6 +82,5 @@ export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIn
         throw new DocumentRejectedError(`${position.rejected} of ${position.done} documents were refused by OpenSearch; the first: ${position.firstRejection}`);
       }
       return { indexed: position.done, start_time: range.from ?? null, end_time: range.to ?? null, resumed_after: resumed?.done ?? 0 };
-    },
-  };
+  }
 }
