@@ -48,9 +48,10 @@ async function ingestThroughout(system: TestSystem, tenant: OutageTenant, acknow
 
 /** Every event of `ids` is a document in OpenSearch (read directly), every task of the tenant `succeeded`, and none was retried by anyone. */
 async function expectHealedWithoutOperator(system: TestSystem, tenant: OutageTenant, ids: readonly string[]): Promise<{ tasks: number }> {
-  await waitUntilIndexed(system, tenant.tenantId, ids, HEALING_TIMEOUT_MS);
+  // Tasks first: a failed task's events are never indexed, and this names it instead of timing out.
   const taskIds = await tenantTaskIds(system, tenant.tenantId);
   expect(await waitUntilTasksEnd(system, taskIds, HEALING_TIMEOUT_MS), 'tasks that did not succeed').to.deep.equal([]);
+  await waitUntilIndexed(system, tenant.tenantId, ids, HEALING_TIMEOUT_MS);
   const retried = await system.ownerPool.query<{ task_id: string }>('SELECT task_id FROM async_task WHERE tenant_id = $1 AND retry_count > 0', [tenant.tenantId]);
   expect(retried.rows, 'tasks retried by an operator').to.deep.equal([]);
   return { tasks: taskIds.length };
