@@ -10,7 +10,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
  *   npx tsx ops/scripts/bundle-workflows.ts dist/workflow-bundle.js
  */
 export async function bundleWorkflows(outPath: string): Promise<number> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error } });
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error } });
   await writeFile(outPath, code);
   return code.length;
 }
