@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { setTimeout as pace } from 'node:timers/promises';
 import { outageSandboxName, startOutageSystem } from './outage-system';
+import { signToken } from '../../platform/auth/sign-token';
+import type { Role } from '../../domain/auth';
+import { createTenant } from './fixtures';
 import {
   Acknowledged,
   ingestDuringOutage,
-  outageTenant,
   postOne,
   requestCleanup,
   seedBeforeOutage,
@@ -59,6 +61,13 @@ async function expectHealedWithoutOperator(system: TestSystem, tenant: OutageTen
 
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
+/** A tenant whose tokens outlive the test (the usual test tokens expire after 10 minutes, as long as the longest outage). */
+async function longOutageTenant(system: TestSystem): Promise<OutageTenant> {
+  const tenantId = await createTenant(system);
+  const token = (role: Role, tenant?: string) => signToken(system.config.jwt, { sub: `long-outage-${role}`, role, tenantId: tenant, ttlSeconds: 3 * 3600 }).token;
+  return { tenantId, user: token('user', tenantId), auditor: token('auditor', tenantId), admin: token('admin') };
+}
+
 /**
  * Temporal stopped for `outageMs` (at least 3× the dead-letter horizon) while users keep writing
  * and a retention cleanup is requested: afterwards every task has succeeded without anyone retrying
@@ -75,7 +84,7 @@ export function describeLongTemporalOutage(outageMs: number, queueSettings: Reco
       expect(outageMs, 'the outage lasts at least 3 dead-letter horizons').to.be.at.least(3 * horizonMs);
       temporal = await startPrivateTemporal();
       system = await startOutageSystem(outageSandboxName('temporal-long'), { temporalAddress: temporal.address }, queueSettings);
-      tenant = await outageTenant(system);
+      tenant = await longOutageTenant(system);
     });
     after(async () => {
       await temporal?.start().catch(() => undefined);
@@ -129,7 +138,7 @@ export function describeLongOpenSearchOutage(outageMs: number) {
       expect(outageMs, 'the outage lasts at least 3 old retry budgets').to.be.at.least(3 * OLD_INDEX_RETRY_BUDGET_MS);
       opensearch = await startPrivateOpenSearch();
       system = await startOutageSystem(outageSandboxName('opensearch-long'), { opensearchUrl: opensearch.url });
-      tenant = await outageTenant(system);
+      tenant = await longOutageTenant(system);
     });
     after(async () => {
       await opensearch?.start().catch(() => undefined);
