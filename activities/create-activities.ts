@@ -10,6 +10,7 @@ import type { ExportExpiry } from '../features/export/export-expiry';
 import type { ExportJob } from '../features/export/export-job';
 import { createExportActivities } from './export-activities';
 import type { RetentionActivityDeps } from './retention-deps';
+import type { OutageRetryPolicy } from './outage-retries';
 import { createRetentionActivities } from './retention-activities';
 import { createIndexBatchActivities } from './index-batch-activities';
 import { createLogPartitionActivities } from './log-partition-activities';
@@ -24,6 +25,8 @@ import { createIntegrityVerifyActivities } from './integrity-verify-activities';
 export interface ActivityDeps extends RetentionActivityDeps {
   pool: Pool;
   indexer: LogIndexer;
+  /** When index activities wait out an outage of OpenSearch or PostgreSQL, and when they give up. */
+  indexRetries: OutageRetryPolicy;
   /** Starts an archive → cleanup chain; the scheduled retention sweep calls it per tenant. */
   cleanupRequester: CleanupRequester;
   /** The event horizon and months ahead the daily partition maintenance keeps. */

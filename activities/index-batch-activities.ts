@@ -6,6 +6,7 @@ import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import type { LogDeleter } from '../adapters/opensearch/log-deleter';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
 import { createStoredEventIndexer } from './index-stored-events';
+import { outlastingOutages, type OutageRetryPolicy } from './outage-retries';
 
 /** One tenant's share of an index run: its reindex tasks. */
 export interface TenantTasks {
@@ -26,7 +27,7 @@ export interface TenantOutcomes {
 /** Rows loaded and sent to OpenSearch per `_bulk` request. */
 const ROWS_PER_BULK = 2000;
 
-export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter }) {
+export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter; indexRetries: OutageRetryPolicy }) {
   const stored = createStoredEventIndexer(deps);
   const inTenant = <T>(tenantId: string, work: (runs: ReturnType<typeof indexTaskRuns>) => Promise<T>) =>
     withTenantTx(deps.pool, tenantId, (tx) => work(indexTaskRuns(tx)));
@@ -35,21 +36,28 @@ export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndex
    * Loads one tenant's held tasks and bulk-indexes their events; ids whose rows are gone (deleted by
    * retention since) count as missing, and every id of a slice is re-checked after its write, so a
    * cleanup that raced the load cannot leave its deleted events in search (index-stored-events.ts).
+   * A document OpenSearch refuses fails only the tasks carrying it.
    */
   async function indexTenant(tenantId: string, taskIds: readonly string[], workflowId: string, heartbeat: () => void): Promise<IndexTaskOutcome[]> {
     const tasks = await inTenant(tenantId, (runs) => runs.startAttempt(tenantId, taskIds, workflowId));
     const logIds = [...new Set(tasks.flatMap((task) => task.logIds))];
     const found = new Set<string>();
+    const rejected = new Map<string, string>();
     for (let start = 0; start < logIds.length; start += ROWS_PER_BULK) {
       const slice = logIds.slice(start, start + ROWS_PER_BULK);
       const events = await withTenantTx(deps.pool, tenantId, (tx) => logsRepository(tx).findByIds(tenantId, slice));
-      await stored.indexStored(tenantId, events, slice);
+      const outcome = await stored.indexStored(tenantId, events, slice);
       for (const event of events) found.add(event.id);
+      for (const [id, reason] of outcome.rejected) rejected.set(id, reason);
       heartbeat();
     }
     return tasks.map(({ taskId, logIds: ids }) => {
-      const indexed = ids.filter((id) => found.has(id)).length;
-      return { taskId, indexed, missing: ids.length - indexed };
+      const refused = ids.filter((id) => rejected.has(id));
+      const indexed = ids.filter((id) => found.has(id) && !rejected.has(id)).length;
+      const missing = ids.filter((id) => !found.has(id)).length;
+      if (refused.length === 0) return { taskId, indexed, missing };
+      const first = rejected.get(refused[0] as string) as string;
+      return { taskId, indexed, missing, rejection: refused.length > 1 ? `${first} (and ${refused.length - 1} more of this task's documents)` : first };
     });
   }
 
@@ -64,19 +72,30 @@ export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndex
       return claimed;
     },
 
-    /** Indexes the held tasks' events, heartbeating after each bulk request; re-running overwrites the same documents (`_id` = log id). */
-    async indexClaimedTasks(run: IndexBatchInput & { workflowId: string }): Promise<TenantOutcomes[]> {
-      const context = Context.current();
-      let bulks = 0;
-      const results: TenantOutcomes[] = [];
-      for (const { tenantId, taskIds } of run.tenants) {
-        results.push({ tenantId, outcomes: await indexTenant(tenantId, taskIds, run.workflowId, () => context.heartbeat((bulks += 1))) });
-      }
-      return results;
-    },
+    /**
+     * Indexes the held tasks' events, heartbeating after each bulk request; re-running overwrites the
+     * same documents (`_id` = log id). While OpenSearch or PostgreSQL is down, attempts go on for the
+     * outage budget.
+     */
+    indexClaimedTasks: (run: IndexBatchInput & { workflowId: string }): Promise<TenantOutcomes[]> =>
+      outlastingOutages(deps.indexRetries, async () => {
+        const context = Context.current();
+        let bulks = 0;
+        const results: TenantOutcomes[] = [];
+        for (const { tenantId, taskIds } of run.tenants) {
+          results.push({ tenantId, outcomes: await indexTenant(tenantId, taskIds, run.workflowId, () => context.heartbeat((bulks += 1))) });
+        }
+        return results;
+      }),
 
+    /** Each tenant's tasks end in one transaction: succeeded with their counts, or failed with the reason a document of theirs was refused. */
     async completeIndexTasks(input: { workflowId: string; tenants: TenantOutcomes[] }): Promise<void> {
-      for (const { tenantId, outcomes } of input.tenants) await inTenant(tenantId, (runs) => runs.complete(tenantId, input.workflowId, outcomes));
+      for (const { tenantId, outcomes } of input.tenants) {
+        await inTenant(tenantId, async (runs) => {
+          await runs.complete(tenantId, input.workflowId, outcomes.filter((outcome) => !outcome.rejection));
+          for (const { taskId, rejection } of outcomes) if (rejection) await runs.fail(tenantId, [taskId], input.workflowId, `DocumentRejectedError: ${rejection}`);
+        });
+      }
     },
 
     async failIndexTasks(input: IndexBatchInput & { workflowId: string; error: string }): Promise<void> {

@@ -7,6 +7,8 @@ import type { LogEvent } from '../domain/log-event';
 
 export interface StoredIndexing {
   indexed: number;
+  /** Documents OpenSearch refused for their content (log id → its reason); the others were written. */
+  rejected: Map<string, string>;
   /** Documents just written, or left by an earlier attempt, whose rows were gone by the re-check. */
   withdrawn: number;
 }
@@ -37,12 +39,12 @@ export function createStoredEventIndexer(deps: { pool: Pool; indexer: LogIndexer
   return {
     /** Indexes `events` (rows read earlier), then withdraws the documents of any of `checkIds` whose row is gone. */
     async indexStored(tenantId: string, events: readonly LogEvent[], checkIds: readonly string[] = events.map((event) => event.id)): Promise<StoredIndexing> {
-      const indexed = await deps.indexer.indexEvents(tenantId, events);
-      if (checkIds.length === 0) return { indexed, withdrawn: 0 };
+      const { indexed, rejected } = await deps.indexer.indexEvents(tenantId, events);
+      if (checkIds.length === 0) return { indexed, rejected, withdrawn: 0 };
       const stored = await withTenantTx(deps.pool, tenantId, (tx) => logsRepository(tx).existingIds(tenantId, checkIds));
       const gone = checkIds.filter((id) => !stored.has(id));
       const { deleted } = await deps.logDeleter.deleteDocuments(tenantId, gone);
-      return { indexed, withdrawn: deleted };
+      return { indexed, rejected, withdrawn: deleted };
     },
   };
 }

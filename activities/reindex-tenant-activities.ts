@@ -1,19 +1,24 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { logsKeyOrder, type LogKey } from '../adapters/postgres/logs-key-order';
+import { logsKeyOrder, type LogKey, type LogTimeRange } from '../adapters/postgres/logs-key-order';
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../adapters/postgres/tenant-transaction';
+import type { Task } from '../domain/task';
 import type { LogDeleter } from '../adapters/opensearch/log-deleter';
-import type { LogIndexer } from '../adapters/opensearch/log-indexer';
-import { createStoredEventIndexer } from './index-stored-events';
+import { DocumentRejectedError, type LogIndexer } from '../adapters/opensearch/log-indexer';
 import { TaskNotFoundError } from '../domain/task-errors';
+import { createStoredEventIndexer } from './index-stored-events';
 import { taskTimeRange } from './task-time-range';
 import type { TaskInput } from './task-status-activities';
+import { outlastingOutages, type OutageRetryPolicy } from './outage-retries';
 
 /** What a reindex attempt heartbeats, and what the next attempt resumes from. */
 export interface ReindexPosition {
   after: LogKey | null;
   done: number;
+  /** Documents OpenSearch refused so far, and the first one's reason: the rebuild goes on past them and fails at its end. */
+  rejected?: number;
+  firstRejection?: string;
 }
 
 export interface ReindexTenantResult {
@@ -26,7 +31,7 @@ export interface ReindexTenantResult {
 
 export const REINDEX_PAGE_SIZE = 1000;
 
-export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter }) {
+export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter; indexRetries: OutageRetryPolicy }) {
   const stored = createStoredEventIndexer(deps);
   const inTenant = <T>(tenantId: string, work: (tx: TenantTx) => Promise<T>) => withTenantTx(deps.pool, tenantId, work);
 
@@ -35,10 +40,14 @@ export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIn
      * Streams the tenant's rows in `(event_timestamp, id)` order, a page at a time, into OpenSearch
      * (same `_id`s, so re-indexing overwrites). Each written page is re-checked against PostgreSQL so
      * that rows a cleanup deleted meanwhile do not stay searchable (index-stored-events.ts). Each
-     * indexed page is heartbeated and mirrored into the task's progress; a later attempt of the same
-     * run starts after the last heartbeated key.
+     * indexed page is heartbeated and mirrored into the
+     * task's progress; a later attempt of the same run starts after the last heartbeated key. While
+     * OpenSearch or PostgreSQL is down, attempts go on for the outage budget.
      */
-    async reindexTenantRange(input: TaskInput): Promise<ReindexTenantResult> {
+    reindexTenantRange: (input: TaskInput) => outlastingOutages(deps.indexRetries, () => reindexRange(input)),
+  };
+
+  async function reindexRange(input: TaskInput): Promise<ReindexTenantResult> {
       const context = Context.current();
       const { tenantId, taskId } = input;
       const task = await inTenant(tenantId, async (tx) => {
@@ -57,12 +66,20 @@ export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIn
         if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
         const page = await inTenant(tenantId, (tx) => logsKeyOrder(tx).page(tenantId, range, position.after, REINDEX_PAGE_SIZE));
         if (page.events.length === 0) break;
-        await stored.indexStored(tenantId, page.events);
-        position = { after: page.last, done: position.done + page.events.length };
+        const { rejected } = await stored.indexStored(tenantId, page.events);
+        const [reason] = rejected.values();
+        position = {
+          after: page.last,
+          done: position.done + page.events.length,
+          rejected: (position.rejected ?? 0) + rejected.size,
+          firstRejection: position.firstRejection ?? reason,
+        };
         context.heartbeat(position);
         await mirror(position.done);
       }
+      if (position.rejected) {
+        throw new DocumentRejectedError(`${position.rejected} of ${position.done} documents were refused by OpenSearch; the first: ${position.firstRejection}`);
+      }
       return { indexed: position.done, start_time: range.from ?? null, end_time: range.to ?? null, resumed_after: resumed?.done ?? 0 };
-    },
-  };
+  }
 }

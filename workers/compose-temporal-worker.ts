@@ -53,6 +53,7 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
   const activities = createActivities({
     pool,
     indexer,
+    indexRetries: { outageBudgetMs: config.indexing.outageBudgetSeconds * 1000, otherAttempts: 8 },
     s3,
     bucket: config.s3.bucket,
     outbox,

@@ -8,15 +8,22 @@ export const statusUpdate: ActivityOptions = {
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 20, nonRetryableErrorTypes: PERMANENT },
 };
 
+/**
+ * Far backstop for the index activities, which decide themselves when to stop (activities/outage-retries.ts):
+ * an outage of OpenSearch or PostgreSQL is waited out for INDEX_OUTAGE_BUDGET_SECONDS (3 days by
+ * default), any other failure gets 8 attempts. Enough attempts at the capped backoff for a week.
+ */
+const OUTLAST_OUTAGES = 20_000;
 
 /**
  * Indexing a batch of reindex tasks: one heartbeat per bulk request, so a dead worker is noticed
- * within the heartbeat timeout while a large batch (a backlog drained at once) may run long.
+ * within the heartbeat timeout while a large batch (a backlog drained at once) may run long. Backoff
+ * is capped at 30 s, so indexing resumes within half a minute of OpenSearch's return.
  */
 export const batchIndexing: ActivityOptions = {
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8, nonRetryableErrorTypes: PERMANENT },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: OUTLAST_OUTAGES, nonRetryableErrorTypes: PERMANENT },
 };
 
 /**
@@ -26,7 +33,7 @@ export const batchIndexing: ActivityOptions = {
 export const reindexing: ActivityOptions = {
   startToCloseTimeout: '12 hours',
   heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: PERMANENT },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: OUTLAST_OUTAGES, nonRetryableErrorTypes: PERMANENT },
 };
 
 /** A damaged or mismatched archive, or a task in the wrong state: no retry can repair these. */

@@ -13,6 +13,8 @@ export interface IndexBatchResult {
   tasks: number;
   indexed: number;
   missing: number;
+  /** Tasks failed because OpenSearch refused a document of theirs. */
+  rejected: number;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface IndexBatchResult {
 export async function indexTaskBatchWorkflow(input: IndexBatchInput): Promise<IndexBatchResult> {
   const { workflowId, runId } = workflowInfo();
   const tenants = await status.claimIndexTasks({ ...input, workflowId, runId });
-  if (tenants.length === 0) return { tenants: 0, tasks: 0, indexed: 0, missing: 0 };
+  if (tenants.length === 0) return { tenants: 0, tasks: 0, indexed: 0, missing: 0, rejected: 0 };
   try {
     const results = await indexClaimedTasks({ tenants, workflowId });
     await status.completeIndexTasks({ workflowId, tenants: results });
@@ -32,6 +34,7 @@ export async function indexTaskBatchWorkflow(input: IndexBatchInput): Promise<In
       tasks: outcomes.length,
       indexed: outcomes.reduce((sum, outcome) => sum + outcome.indexed, 0),
       missing: outcomes.reduce((sum, outcome) => sum + outcome.missing, 0),
+      rejected: outcomes.filter((outcome) => outcome.rejection).length,
     };
   } catch (error) {
     await status.failIndexTasks({ tenants, workflowId, error: failureMessage(error) });

@@ -1,6 +1,6 @@
 import type { OpenSearchClient } from './opensearch-client';
 import type { LogEvent } from '../../domain/log-event';
-import { withoutPayload } from './bulk-request-error';
+import { BulkRequestError, withoutPayload } from './bulk-request-error';
 import { logIndexTemplate } from './log-index-template';
 import { toLogDocument } from './log-document';
 
@@ -9,20 +9,60 @@ export class DocumentRejectedError extends Error {
   override readonly name = 'DocumentRejectedError';
 }
 
-interface BulkItem {
-  index?: { _id?: string; status: number; error?: { type?: string; reason?: string } };
-  delete?: { _id?: string; status: number; error?: { type?: string; reason?: string } };
+interface BulkItemResult {
+  _id?: string;
+  status: number;
+  error?: { type?: string; reason?: string };
 }
 
-function firstFailure(items: BulkItem[]) {
+interface BulkItem {
+  index?: BulkItemResult;
+  delete?: BulkItemResult;
+}
+
+/** What one `_bulk` request did: the documents written, and those refused for their content (log id → OpenSearch's reason). */
+export interface IndexOutcome {
+  indexed: number;
+  rejected: Map<string, string>;
+}
+
+const describe = (item: BulkItemResult) => `OpenSearch rejected document ${item._id}: ${item.error?.type ?? item.status} ${item.error?.reason ?? ''}`.trim();
+
+/**
+ * A 4xx item (a mapping conflict, an unparsable value) is that document's own fault and is reported
+ * per document, so the other documents of the request still count as written; any other failed item
+ * (429, 5xx: a shard that is busy or recovering) fails the whole request as retryable.
+ */
+function sortItems(items: readonly BulkItem[]): IndexOutcome {
+  const rejected = new Map<string, string>();
+  let indexed = 0;
   for (const item of items) {
-    const result = item.index ?? item.delete;
-    if (result && result.status >= 300 && !(item.delete && result.status === 404)) return result;
+    const result = item.index;
+    if (!result) continue;
+    if (result.status < 300) indexed += 1;
+    else if (result.status >= 400 && result.status < 500 && result.status !== 429) rejected.set(result._id ?? '', describe(result));
+    else throw new BulkRequestError(describe(result), { transient: true });
   }
-  return undefined;
+  return { indexed, rejected };
 }
 
 export function createLogIndexer(client: OpenSearchClient, indexName: string) {
+  /**
+   * Indexes events with `_id` = log id and routing = tenant, so a retry overwrites instead of
+   * duplicating. Documents OpenSearch refuses for their content come back in `rejected`; the
+   * others are written.
+   */
+  async function indexEvents(tenantId: string, events: readonly LogEvent[]): Promise<IndexOutcome> {
+    if (events.length === 0) return { indexed: 0, rejected: new Map() };
+    const body = events.flatMap((event) => {
+      if (event.tenant_id !== tenantId) throw new Error('event of another tenant passed to indexEvents');
+      return [{ index: { _index: indexName, _id: event.id, routing: tenantId } }, toLogDocument(event)];
+    });
+    const response = await client.bulk({ body, refresh: false }).catch(withoutPayload);
+    if (!response.body.errors) return { indexed: events.length, rejected: new Map() };
+    return sortItems(response.body.items as BulkItem[]);
+  }
+
   return {
     async ensureTemplate(): Promise<void> {
       await client.indices.putIndexTemplate({ name: `${indexName}-template`, body: logIndexTemplate(indexName) as never });
@@ -34,21 +74,14 @@ export function createLogIndexer(client: OpenSearchClient, indexName: string) {
       }
     },
 
-    /** Indexes events with `_id` = log id and routing = tenant, so a retry overwrites instead of duplicating. */
-    async indexEvents(tenantId: string, events: readonly LogEvent[]): Promise<number> {
-      if (events.length === 0) return 0;
-      const body = events.flatMap((event) => {
-        if (event.tenant_id !== tenantId) throw new Error('event of another tenant passed to indexEvents');
-        return [{ index: { _index: indexName, _id: event.id, routing: tenantId } }, toLogDocument(event)];
-      });
-      const response = await client.bulk({ body, refresh: false }).catch(withoutPayload);
-      const failure = response.body.errors ? firstFailure(response.body.items as BulkItem[]) : undefined;
-      if (failure) {
-        const message = `OpenSearch rejected document ${failure._id}: ${failure.error?.type ?? failure.status} ${failure.error?.reason ?? ''}`.trim();
-        if (failure.status === 400) throw new DocumentRejectedError(message);
-        throw new Error(message);
-      }
-      return events.length;
+    indexEvents,
+
+    /** indexEvents for callers that own every document (a tenant rebuild, seeding): any refused document fails the call. */
+    async indexAll(tenantId: string, events: readonly LogEvent[]): Promise<number> {
+      const { indexed, rejected } = await indexEvents(tenantId, events);
+      const [first] = rejected.values();
+      if (first !== undefined) throw new DocumentRejectedError(rejected.size > 1 ? `${first} (and ${rejected.size - 1} more)` : first);
+      return indexed;
     },
 
     async countForTenant(tenantId: string): Promise<number> {

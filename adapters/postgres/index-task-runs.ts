@@ -10,6 +10,8 @@ export interface IndexTaskOutcome {
   taskId: string;
   indexed: number;
   missing: number;
+  /** Why OpenSearch refused a document of this task: the task fails with it, the others of its run do not. */
+  rejection?: string;
 }
 
 /**

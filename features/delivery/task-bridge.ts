@@ -14,6 +14,8 @@ import { createIndexBatchStarter, groupByTenant } from './index-batch-starter';
 import { createSealRequester } from './seal-requester';
 import { decodeTaskMessage } from '../../adapters/sqs/task-messages';
 import { startTaskWorkflow } from '../../adapters/temporal/start-task-workflow';
+import { probeTemporal } from '../../adapters/temporal/temporal-probe';
+import { createDependencyGate, isGateWaitAborted, type DependencyGate } from './dependency-gate';
 
 export interface TaskBridgeDeps {
   sqs: SQSClient;
@@ -25,6 +27,13 @@ export interface TaskBridgeDeps {
   waitTimeSeconds?: number;
   /** Index runs this bridge keeps open at once (default 4). */
   maxIndexRunsInFlight?: number;
+  /** Shared by every consumer of the process that needs Temporal; by default the bridge probes on its own. */
+  temporalGate?: DependencyGate;
+}
+
+/** A gate over Temporal for consumers that start workflows: probes with backoff up to `maxIntervalMs` while it is unreachable. */
+export function createTemporalGate(temporal: Client, logger: Logger, maxIntervalMs = 30_000): DependencyGate {
+  return createDependencyGate({ name: 'Temporal', probe: () => probeTemporal(temporal), logger, maxIntervalMs });
 }
 
 /** Below the queue's 30 s visibility timeout, so held messages are not redelivered meanwhile. */
@@ -44,11 +53,15 @@ interface Routed {
 
 /**
  * Turns task messages into workflow runs. A message is deleted only after Temporal has recorded the
- * start (or already had it); anything else leaves it to be redelivered and, past the queue's
- * maxReceiveCount, moved to the dead-letter queue, with the reason written on the task.
+ * start (or already had it); anything else leaves it to be redelivered, with the reason written on
+ * the task. While Temporal does not answer, the bridge receives nothing (the gate), so an outage
+ * does not use up the messages' receive counts; a message that still reaches the queue's
+ * maxReceiveCount goes to the dead-letter queue, whose watcher sends it back.
  */
 export function createTaskBridge(deps: TaskBridgeDeps) {
   const { temporal, taskQueue, pool, logger } = deps;
+  const gate = deps.temporalGate ?? createTemporalGate(temporal, logger);
+  let receiving = new AbortController();
   const startIndexBatch = createIndexBatchStarter(deps);
   const requestSeals = createSealRequester(deps);
   const indexRunSlots = withTimeout(new Semaphore(deps.maxIndexRunsInFlight ?? 4), INDEX_SLOT_WAIT_MS);
@@ -124,7 +137,7 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
       return [];
     } catch (error) {
       const messages = [...new Set(group.map((routed) => routed.message))];
-      await recordFailure(group, messages, error);
+      await Promise.all([recordFailure(group, messages, error), gate.check()]);
       return messages;
     }
   }
@@ -165,16 +178,26 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
     waitTimeSeconds: deps.waitTimeSeconds ?? 5,
     messageSystemAttributeNames: ['ApproximateReceiveCount'],
     handleMessageBatch: handleBatch,
+    preReceiveMessageCallback: () => gate.whenOpen(receiving.signal),
     pollingCompleteWaitTimeMs: 10_000,
   });
-  consumer.on('error', (error) => logger.warn({ err: error }, 'SQS receive or delete failed'));
+  consumer.on('error', (error) => {
+    if (!isGateWaitAborted(error)) logger.warn({ err: error }, 'SQS receive or delete failed');
+  });
   consumer.on('processing_error', (error) => logger.warn({ err: error }, 'task message processing failed'));
 
   return {
     startRun,
     handleBatch,
-    start: () => consumer.start(),
-    stop: () => stopConsumer(consumer),
+    start() {
+      receiving = new AbortController();
+      consumer.start();
+    },
+    async stop() {
+      receiving.abort();
+      await stopConsumer(consumer);
+      if (!deps.temporalGate) gate.close();
+    },
   };
 }
 

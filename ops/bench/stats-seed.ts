@@ -59,7 +59,7 @@ export async function seedEvents(pool: Pool, indexer: LogIndexer, tenantId: stri
     const rows = Array.from({ length: Math.min(batchSize, count - done) }, () => syntheticRow(endMs, spanMs));
     await withTenantTx(pool, tenantId, (tx) => logsRepository(tx).insertMany(tenantId, rows));
     const events = rows.map((row) => toLogEvent(tenantId, row));
-    for (let start = 0; start < events.length; start += 2_500) await indexer.indexEvents(tenantId, events.slice(start, start + 2_500));
+    for (let start = 0; start < events.length; start += 2_500) await indexer.indexAll(tenantId, events.slice(start, start + 2_500));
     if ((done / batchSize) % 10 === 0) console.log(`  seeded ${done + rows.length}/${count}`);
   }
 }

@@ -1,4 +1,4 @@
-import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 export interface QueueSettings {
   visibilityTimeoutSeconds: number;
@@ -7,34 +7,37 @@ export interface QueueSettings {
 
 const queueNameOf = (url: string) => url.replace(/\/+$/, '').split('/').pop() as string;
 
-async function queueExists(sqs: SQSClient, name: string): Promise<boolean> {
+async function existingQueueUrl(sqs: SQSClient, name: string): Promise<string | undefined> {
   try {
-    await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-    return true;
+    return (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
   } catch (error) {
-    if ((error as { name?: string }).name === 'QueueDoesNotExist' || (error as { name?: string }).name === 'AWS.SimpleQueueService.NonExistentQueue') return false;
+    if ((error as { name?: string }).name === 'QueueDoesNotExist' || (error as { name?: string }).name === 'AWS.SimpleQueueService.NonExistentQueue') return undefined;
     throw error;
   }
 }
 
-/** Creates each task queue that is missing, with its `<name>-dlq` dead-letter queue and redrive policy. */
+/**
+ * Creates each task queue that is missing, with its `<name>-dlq` dead-letter queue and redrive
+ * policy, and brings an existing one to `settings`, so a changed visibility timeout or
+ * maxReceiveCount takes effect at the next provisioning.
+ */
 export async function ensureQueues(sqs: SQSClient, queueUrls: readonly string[], settings: QueueSettings): Promise<string[]> {
   const created: string[] = [];
   for (const url of queueUrls) {
     const name = queueNameOf(url);
-    if (await queueExists(sqs, name)) continue;
-    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+    const existing = await existingQueueUrl(sqs, name);
+    const dlq = (await existingQueueUrl(sqs, `${name}-dlq`)) ?? (await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }))).QueueUrl;
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
     if (!dlqArn) throw new Error(`dead-letter queue ${name}-dlq has no ARN`);
-    await sqs.send(
-      new CreateQueueCommand({
-        QueueName: name,
-        Attributes: {
-          VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: String(settings.maxReceiveCount) }),
-        },
-      }),
-    );
+    const attributes = {
+      VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: String(settings.maxReceiveCount) }),
+    };
+    if (existing) {
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: existing, Attributes: attributes }));
+      continue;
+    }
+    await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
     created.push(name);
   }
   return created;

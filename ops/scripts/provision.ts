@@ -96,11 +96,10 @@ async function main() {
 
   const sqs = createSqsClient(config.sqs);
   try {
-    const created = await ensureQueues(sqs, Object.values(config.sqs.queueUrls), {
-      visibilityTimeoutSeconds: Number(process.env.SQS_VISIBILITY_TIMEOUT_SECONDS ?? 30),
-      maxReceiveCount: Number(process.env.SQS_MAX_RECEIVE_COUNT ?? 5),
-    });
-    console.log(`queues: ready${created.length ? ` (created ${created.join(', ')})` : ''}`);
+    const { visibilityTimeoutSeconds, maxReceiveCount } = config.sqs;
+    const created = await ensureQueues(sqs, Object.values(config.sqs.queueUrls), { visibilityTimeoutSeconds, maxReceiveCount });
+    const settings = `visibility timeout ${visibilityTimeoutSeconds} s, dead-lettered after ${maxReceiveCount} deliveries`;
+    console.log(`queues: ready, ${settings}${created.length ? ` (created ${created.join(', ')})` : ''}`);
   } finally {
     sqs.destroy();
   }

@@ -23,6 +23,11 @@ export interface Config {
     readonly region: string;
     readonly credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
     readonly queueUrls: Readonly<Record<TaskQueueName, string>>;
+    /** What provisioning sets on each task queue; visibility timeout × maxReceiveCount is how long a failing message stays before it is dead-lettered. */
+    readonly visibilityTimeoutSeconds: number;
+    readonly maxReceiveCount: number;
+    /** Re-drives of a dead-lettered task message while Temporal answers before its task is failed. */
+    readonly maxRedrives: number;
   };
   readonly s3: {
     readonly endpoint: string | undefined;
@@ -39,7 +44,10 @@ export interface Config {
     readonly uiUrl: string | undefined;
     /** Path of a prebuilt workflow bundle for the worker; undefined to bundle at start-up. */
     readonly workflowBundlePath: string | undefined;
+    /** Longest pause between probes of an unreachable Temporal. */
+    readonly probeMaxIntervalMs: number;
   };
+  readonly indexing: { readonly outageBudgetSeconds: number };
   readonly jwt: {
     readonly algorithm: 'HS256' | 'RS256';
     /** HS256 secret or RS256 public key: what verifies a token; undefined when RS256 keys come from `jwksUri`. */
@@ -162,6 +170,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       region: env.SQS_REGION,
       credentials: credentials(env.SQS_ACCESS_KEY_ID, env.SQS_SECRET_ACCESS_KEY),
       queueUrls: { index: env.SQS_INDEX_QUEUE_URL, archive: env.SQS_ARCHIVE_QUEUE_URL, cleanup: env.SQS_CLEANUP_QUEUE_URL },
+      visibilityTimeoutSeconds: env.SQS_VISIBILITY_TIMEOUT_SECONDS,
+      maxReceiveCount: env.SQS_MAX_RECEIVE_COUNT,
+      maxRedrives: env.SQS_MAX_REDRIVES,
     },
     s3: {
       endpoint: env.S3_ENDPOINT,
@@ -177,7 +188,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       uiUrl: env.TEMPORAL_UI_URL,
       workflowBundlePath: env.TEMPORAL_WORKFLOW_BUNDLE,
+      probeMaxIntervalMs: env.TEMPORAL_PROBE_MAX_INTERVAL_MS,
     },
+    indexing: { outageBudgetSeconds: env.INDEX_OUTAGE_BUDGET_SECONDS },
     jwt: {
       algorithm: env.JWT_ALGORITHM,
       verifyKey,

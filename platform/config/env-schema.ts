@@ -23,6 +23,14 @@ export const EnvSchema = Type.Object({
   SQS_INDEX_QUEUE_URL: Url,
   SQS_ARCHIVE_QUEUE_URL: Url,
   SQS_CLEANUP_QUEUE_URL: Url,
+  /** Applied by provisioning to every task queue: a received message is hidden this long before it is delivered again. */
+  SQS_VISIBILITY_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 43_200, default: 30 }),
+  /** Applied by provisioning: deliveries that did not start a workflow before SQS moves a message to its dead-letter queue. */
+  SQS_MAX_RECEIVE_COUNT: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
+  /** Times the dead-letter watcher sends a dead-lettered task message back to its queue, while Temporal answers, before it fails the task. */
+  SQS_MAX_REDRIVES: Type.Integer({ minimum: 0, default: 3 }),
+  /** Longest pause between two probes of an unreachable Temporal by the task bridge and the dead-letter watcher. */
+  TEMPORAL_PROBE_MAX_INTERVAL_MS: PositiveInt(30_000),
 
   S3_ENDPOINT: Type.Optional(Url),
   S3_REGION: Type.String({ default: 'us-east-1' }),
@@ -32,6 +40,8 @@ export const EnvSchema = Type.Object({
   S3_FORCE_PATH_STYLE: Type.Boolean({ default: true }),
 
   OPENSEARCH_URL: Url,
+  /** How long index runs keep retrying while OpenSearch (or PostgreSQL) is unreachable, overloaded or failing (default 3 days). */
+  INDEX_OUTAGE_BUDGET_SECONDS: Type.Integer({ minimum: 60, default: 3 * 24 * 3600 }),
   OPENSEARCH_INDEX: Type.String({ minLength: 1, pattern: '^[a-z0-9][a-z0-9_-]*$', default: 'audit-logs' }),
 
   TEMPORAL_ADDRESS: Type.String({ minLength: 1 }),

@@ -77,7 +77,7 @@ describe('reindex tasks are indexed many to one workflow run', function () {
     }
     expect(await runsOfTenant(system, tenantId)).to.deep.equal([rows[0]?.workflow_id]);
     const run = system.temporal.workflow.getHandle(rows[0]?.workflow_id as string);
-    expect(await run.result()).to.deep.equal({ tenants: 1, tasks: 40, indexed: 80, missing: 0 });
+    expect(await run.result()).to.deep.equal({ tenants: 1, tasks: 40, indexed: 80, missing: 0, rejected: 0 });
 
     await system.opensearch.indices.refresh({ index: system.config.opensearch.index });
     const { body } = await system.opensearch.count({ index: system.config.opensearch.index, routing: tenantId, body: { query: { ids: { values: logIds } } } });
@@ -94,7 +94,7 @@ describe('reindex tasks are indexed many to one workflow run', function () {
     const runs = new Set([...rowsA, ...rowsB].map((row) => row.workflow_id));
     expect(runs.size).to.equal(1);
     const run = system.temporal.workflow.getHandle([...runs][0] as string);
-    expect(await run.result()).to.deep.equal({ tenants: 2, tasks: 6, indexed: 12, missing: 0 });
+    expect(await run.result()).to.deep.equal({ tenants: 2, tasks: 6, indexed: 12, missing: 0, rejected: 0 });
     // The run is listed under each tenant it works for and under each of its tasks, through the
     // Temporal client and through the Temporal UI's own HTTP API.
     const runId = [...runs][0] as string;
@@ -140,7 +140,7 @@ describe('reindex tasks are indexed many to one workflow run', function () {
       workflowId: `intruder-${taskIds[0]}`,
       args: [{ tenants: [{ tenantId, taskIds }] }],
     });
-    expect(await intruder.result()).to.deep.equal({ tenants: 0, tasks: 0, indexed: 0, missing: 0 });
+    expect(await intruder.result()).to.deep.equal({ tenants: 0, tasks: 0, indexed: 0, missing: 0, rejected: 0 });
     expect(await tasksOf(system, taskIds)).to.deep.equal(done);
   });
 

@@ -19,11 +19,10 @@ import type { TestSystem } from '../support/system';
 import { waitFor } from '../support/wait-for';
 
 /**
- * While Temporal is down the bridges cannot start runs: each task message is left on its queue for
- * redelivery (features/delivery/task-bridge.ts) and the outbox relay keeps re-publishing the unstarted tasks.
- * A message received maxReceiveCount (5) times is dead-lettered and its task marked failed, so an
- * outage must stay under 5 × the 30 s visibility timeout (about 2.5 minutes) for the backlog to
- * drain by itself; this one lasts seconds.
+ * While Temporal is down the bridges cannot start runs: the first task message each tries is left on
+ * its queue for redelivery with the start failure written on its task, and the bridges then stop
+ * receiving until Temporal answers (features/delivery/dependency-gate.ts). This outage lasts
+ * seconds; outage-temporal-long.test.ts outlasts the dead-letter horizon.
  */
 describe('outage: Temporal down', function () {
   this.timeout(600_000);

@@ -5,8 +5,9 @@ import { Client, Connection } from '@temporalio/client';
 import { tasksRepository } from '../../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { ensureQueues } from '../../ops/provisioning/ensure-queues';
-import { createDeadLetterWatcher, resolveDeadLetterQueue, type DeadLetterQueue, type DeadLetterWatcher } from '../../features/delivery/dead-letter-watcher';
-import { createTaskBridge, type TaskBridge } from '../../features/delivery/task-bridge';
+import { createDeadLetterWatcher, resolveDeadLetterQueue, REDRIVES_ATTRIBUTE, type DeadLetterQueue, type DeadLetterWatcher } from '../../features/delivery/dead-letter-watcher';
+import { createDependencyGate, type DependencyGate } from '../../features/delivery/dependency-gate';
+import { createTaskBridge, createTemporalGate, type TaskBridge } from '../../features/delivery/task-bridge';
 import { encodeTaskMessage } from '../../adapters/sqs/task-messages';
 import { capturedLogger } from '../support/captured-logger';
 import { createTenant, tokenFor } from '../support/fixtures';
@@ -16,11 +17,11 @@ import { waitFor } from '../support/wait-for';
 
 /**
  * A bridge pointed at a Temporal namespace that does not exist (a misconfigured deployment; every
- * start fails at once, where an unreachable server would first be retried for tens of seconds)
- * consumes a private queue with a small maxReceiveCount, so a task message keeps failing and SQS
- * moves it to the dead-letter queue, where the watcher records it on the task. The shared outbox
- * relay is stopped meanwhile: it would re-publish the unstarted task to the shared index queue,
- * whose healthy bridge would start it.
+ * start fails at once, while Temporal itself answers, so the bridge keeps receiving) consumes a
+ * private queue with a small maxReceiveCount, so a task message keeps failing and SQS moves it to
+ * the dead-letter queue. The watcher sends it back a few times (Temporal answers), then records it
+ * on the task. The shared outbox relay is stopped meanwhile: it would re-publish the unstarted task
+ * to the shared index queue, whose healthy bridge would start it.
  */
 describe('tasks: dead-lettered task messages', function () {
   this.timeout(120_000);
@@ -30,6 +31,7 @@ describe('tasks: dead-lettered task messages', function () {
   let misconfigured: Client;
   let bridge: TaskBridge;
   let watcher: DeadLetterWatcher;
+  let gate: DependencyGate;
   let tenantId: string;
   const log = capturedLogger('info');
 
@@ -57,14 +59,16 @@ describe('tasks: dead-lettered task messages', function () {
     await ensureQueues(system.sqs, [queueUrl], { visibilityTimeoutSeconds: 1, maxReceiveCount: 2 });
     dlq = await resolveDeadLetterQueue(system.sqs, queueUrl);
     misconfigured = new Client({ connection: await Connection.connect({ address: system.config.temporal.address }), namespace: `no-such-namespace-${randomUUID()}` });
-    bridge = createTaskBridge({ sqs: system.sqs, queueUrl, temporal: misconfigured, taskQueue: system.config.temporal.taskQueue, pool: system.appPool, logger: log.logger, waitTimeSeconds: 1 });
-    watcher = createDeadLetterWatcher({ sqs: system.sqs, dlq, pool: system.appPool, logger: log.logger, waitTimeSeconds: 1 });
+    gate = createTemporalGate(misconfigured, log.logger, 1000);
+    bridge = createTaskBridge({ sqs: system.sqs, queueUrl, temporal: misconfigured, temporalGate: gate, taskQueue: system.config.temporal.taskQueue, pool: system.appPool, logger: log.logger, waitTimeSeconds: 1 });
+    watcher = createDeadLetterWatcher({ sqs: system.sqs, dlq, pool: system.appPool, logger: log.logger, temporalGate: gate, maxRedrives: 2, waitTimeSeconds: 1 });
     bridge.start();
     watcher.start();
   });
 
   after(async () => {
     await Promise.all([bridge?.stop(), watcher?.stop()]);
+    gate?.close();
     await misconfigured?.connection.close().catch(() => undefined);
     for (const url of [queueUrl, dlq?.url]) if (url) await system.sqs.send(new DeleteQueueCommand({ QueueUrl: url })).catch(() => undefined);
     system.relay.start();
@@ -75,13 +79,15 @@ describe('tasks: dead-lettered task messages', function () {
     expect(dlq.maxReceiveCount).to.equal(2);
   });
 
-  it('fails the task with the dead-lettering and the last start error, logs the message and deletes it', async () => {
+  it('re-drives the message while Temporal answers, then fails the task with the dead-lettering and the last start error, logs the message and deletes it', async () => {
     const taskId = await createTask();
     const body = encodeTaskMessage([{ taskId, tenantId, taskType: 'reindex_tenant' }]);
     await send(queueUrl, body);
 
     const failed = await waitForTask(system, taskId, 'failed', 90_000);
-    expect(failed.error_msg).to.match(new RegExp(`^dead-lettered: the task message was moved to ${dlq.name} after 2 deliveries`));
+    expect(failed.error_msg).to.match(new RegExp(`^dead-lettered: the task message was moved to ${dlq.name} after 2 deliveries that did not start a workflow, 3 times \\(re-driven 2 times while Temporal answered\\)`));
+    const outcomes = log.lines().filter((line) => line.msg === 'dead letter recorded').map((line) => line.outcome);
+    expect(outcomes.filter((outcome) => outcome === 'redriven')).to.have.length(2);
     expect(failed.error_msg).to.match(/last start error: could not start the workflow \(delivery 2\): Namespace not found: 'no-such-namespace-/);
     expect(failed.workflow_id).to.equal(null);
     expect(deadLetterLogs().map((line) => line.body)).to.include(body);
@@ -114,5 +120,37 @@ describe('tasks: dead-lettered task messages', function () {
     expect(after.map((row) => row?.status)).to.deep.equal(['pending', 'pending']);
     // Finished, so that the outbox relay, once restarted, does not start them during a later test.
     await system.ownerPool.query("UPDATE async_task SET status = 'succeeded' WHERE task_id = ANY($1::uuid[])", [[started, retriedSince]]);
+  });
+
+  it('sends a dead letter of a task still waiting back to its queue, where a bridge starts it', async () => {
+    const taskId = await createTask();
+    const toSharedQueue = createDeadLetterWatcher({
+      sqs: system.sqs,
+      dlq: { ...dlq, sourceUrl: system.config.sqs.queueUrls.index },
+      pool: system.appPool,
+      logger: log.logger,
+      temporalGate: system.temporalGate,
+    });
+    const body = encodeTaskMessage([{ taskId, tenantId, taskType: 'reindex_tenant' }]);
+    expect(await toSharedQueue.record({ MessageId: 'm1', Body: body })).to.equal('redriven');
+    const succeeded = await waitForTask(system, taskId, 'succeeded');
+    expect(succeeded).to.include({ retry_count: 0, error_msg: null, workflow_id: `reindex_tenant-${taskId}` });
+  });
+
+  it('leaves a dead letter where it is while Temporal does not answer, and its task untouched', async () => {
+    const taskId = await createTask();
+    const before = await taskRow(system, taskId);
+    const unreachable = createDependencyGate({ name: 'Temporal', probe: () => Promise.reject(new Error('connect ECONNREFUSED')), logger: log.logger, maxIntervalMs: 1000 });
+    try {
+      const waiting = createDeadLetterWatcher({ sqs: system.sqs, dlq, pool: system.appPool, logger: log.logger, temporalGate: unreachable });
+      const message = { MessageId: 'm2', Body: encodeTaskMessage([{ taskId, tenantId, taskType: 'reindex_tenant' }]), MessageAttributes: { [REDRIVES_ATTRIBUTE]: { DataType: 'Number', StringValue: '9' } } };
+      const outcome = await waiting.record(message).catch((error: Error) => error.name);
+      expect(outcome).to.equal('TemporalUnavailableError');
+      expect(unreachable.isShut()).to.equal(true);
+      expect(await taskRow(system, taskId)).to.deep.equal(before);
+    } finally {
+      unreachable.close();
+      await system.ownerPool.query("UPDATE async_task SET status = 'succeeded' WHERE task_id = $1", [taskId]);
+    }
   });
 });

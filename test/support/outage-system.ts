@@ -70,9 +70,12 @@ export async function provision(env: NodeJS.ProcessEnv): Promise<void> {
   if (code !== 0) throw new Error(`provisioning the outage sandbox failed (${code}): ${output}`);
 }
 
-/** The whole service in this process (API, worker, bridges, relay) on the sandbox `name`, wired to the given private servers. */
-export async function startOutageSystem(name: string, endpoints: PrivateEndpoints = {}): Promise<TestSystem> {
-  const env = sandboxEnv(name, endpoints);
+/**
+ * The whole service in this process (API, worker, bridges, relay) on the sandbox `name`, wired to the
+ * given private servers; `settings` adds or overrides variables (e.g. shorter queue horizons).
+ */
+export async function startOutageSystem(name: string, endpoints: PrivateEndpoints = {}, settings: NodeJS.ProcessEnv = {}): Promise<TestSystem> {
+  const env = { ...sandboxEnv(name, endpoints), ...settings };
   await provision(env);
   return new TestSystem(env).start();
 }

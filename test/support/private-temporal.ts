@@ -39,7 +39,8 @@ export async function startPrivateTemporal(namespace = 'default') {
       '--log-level', 'error', '--disable-config-file', '--disable-config-env',
     ],
     healthy: () => serving(address),
-    startTimeoutMs: 90_000,
+    // A restart under a busy machine's load has taken over 90 s.
+    startTimeoutMs: 240_000,
   });
   await server.start();
   return {

@@ -35,7 +35,7 @@ export async function seedLogs(
   const events = rows.map((row) => toLogEvent(tenantId, row));
   if (index) {
     const indexer = createLogIndexer(system.opensearch, system.config.opensearch.index);
-    for (let start = 0; start < events.length; start += INDEX_BATCH) await indexer.indexEvents(tenantId, events.slice(start, start + INDEX_BATCH));
+    for (let start = 0; start < events.length; start += INDEX_BATCH) await indexer.indexAll(tenantId, events.slice(start, start + INDEX_BATCH));
     await system.opensearch.indices.refresh({ index: system.config.opensearch.index });
   }
   return events;

@@ -14,7 +14,8 @@ import { loadConfig, type Config } from '../../platform/config/config';
 import { createLogger, type Logger } from '../../platform/observability/logger';
 import { createDeadLetterWatcher, resolveDeadLetterQueue, type DeadLetterWatcher } from '../../features/delivery/dead-letter-watcher';
 import { createOutboxRelay } from '../../features/delivery/outbox-relay';
-import { createTaskBridge, type TaskBridge } from '../../features/delivery/task-bridge';
+import { createTaskBridge, createTemporalGate, type TaskBridge } from '../../features/delivery/task-bridge';
+import type { DependencyGate } from '../../features/delivery/dependency-gate';
 import { createSqsTaskPublisher } from '../../adapters/sqs/task-publisher';
 import { installTemporalRuntime, temporalLogger } from '../../workers/temporal-runtime';
 import { composeTemporalWorker, type ComposedWorker, type WorkerOptions } from '../../workers/compose-temporal-worker';
@@ -84,6 +85,8 @@ export class TestSystem {
   worker: RunningWorker | undefined;
   bridges: TaskBridge[] = [];
   deadLetterWatchers: DeadLetterWatcher[] = [];
+  /** The bridges' and watchers' shared view of whether Temporal answers. */
+  temporalGate!: DependencyGate;
   /** Public so a test whose private queue must be the only publisher can stop and restart it. */
   relay!: ReturnType<typeof createOutboxRelay>;
   private workflowBundle!: WorkflowBundleWithSourceMap;
@@ -104,13 +107,23 @@ export class TestSystem {
     this.temporal = new TemporalClient({ connection: await Connection.connect({ address: this.config.temporal.address }), namespace: this.config.temporal.namespace });
     this.api = await startApi(this.config, this.logger);
     this.worker = await this.startWorker();
+    this.temporalGate = createTemporalGate(this.temporal, this.logger, this.config.temporal.probeMaxIntervalMs);
+    const temporalGate = this.temporalGate;
     this.bridges = Object.values(this.config.sqs.queueUrls).map((queueUrl) =>
-      createTaskBridge({ sqs: this.sqs, queueUrl, temporal: this.temporal, taskQueue: this.config.temporal.taskQueue, pool: this.appPool, logger: this.logger, waitTimeSeconds: 1 }),
+      createTaskBridge({ sqs: this.sqs, queueUrl, temporal: this.temporal, temporalGate, taskQueue: this.config.temporal.taskQueue, pool: this.appPool, logger: this.logger, waitTimeSeconds: 1 }),
     );
     this.bridges.forEach((bridge) => bridge.start());
     this.deadLetterWatchers = await Promise.all(
       Object.values(this.config.sqs.queueUrls).map(async (queueUrl) =>
-        createDeadLetterWatcher({ sqs: this.sqs, dlq: await resolveDeadLetterQueue(this.sqs, queueUrl), pool: this.appPool, logger: this.logger, waitTimeSeconds: 1 }),
+        createDeadLetterWatcher({
+          sqs: this.sqs,
+          dlq: await resolveDeadLetterQueue(this.sqs, queueUrl),
+          pool: this.appPool,
+          logger: this.logger,
+          temporalGate,
+          maxRedrives: this.config.sqs.maxRedrives,
+          waitTimeSeconds: 1,
+        }),
       ),
     );
     this.deadLetterWatchers.forEach((watcher) => watcher.start());
@@ -148,6 +161,7 @@ export class TestSystem {
   async stop(): Promise<void> {
     await this.relay?.stop();
     await Promise.all([...this.bridges, ...this.deadLetterWatchers].map((consumer) => consumer.stop()));
+    this.temporalGate?.close();
     await this.worker?.stop();
     await this.api?.close();
     await this.temporal?.connection.close();

@@ -25,3 +25,24 @@ describe('failed _bulk requests', () => {
     );
   });
 });
+
+describe('failed _bulk requests: outage or refusal', () => {
+  const transientOf = (error: unknown) => {
+    try {
+      withoutPayload(error);
+    } catch (thrown) {
+      return (thrown as BulkRequestError).transient;
+    }
+    throw new Error('withoutPayload returned');
+  };
+
+  it('is an outage when OpenSearch did not answer, was overloaded or failed', () => {
+    expect(transientOf(new errors.ConnectionError('connect ECONNREFUSED', {} as never))).to.equal(true);
+    expect(transientOf(new errors.TimeoutError('Request timed out', {} as never))).to.equal(true);
+    for (const statusCode of [429, 500, 502, 503]) expect(transientOf(Object.assign(new Error('x'), { name: 'ResponseError', statusCode })), String(statusCode)).to.equal(true);
+  });
+
+  it('is a refusal when OpenSearch answered with another 4xx', () => {
+    for (const statusCode of [400, 401, 403, 404, 413]) expect(transientOf(Object.assign(new Error('x'), { name: 'ResponseError', statusCode })), String(statusCode)).to.equal(false);
+  });
+});
