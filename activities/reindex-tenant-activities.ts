@@ -1,9 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { logsKeyOrder, type LogKey, type LogTimeRange } from '../adapters/postgres/logs-key-order';
+import { logsKeyOrder, type LogKey } from '../adapters/postgres/logs-key-order';
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../adapters/postgres/tenant-transaction';
-import type { Task } from '../domain/task';
 import type { LogDeleter } from '../adapters/opensearch/log-deleter';
 import { DocumentRejectedError, type LogIndexer } from '../adapters/opensearch/log-indexer';
 import { TaskNotFoundError } from '../domain/task-errors';
