@@ -10,6 +10,13 @@ export interface TenantLookup {
   exists(tenantId: string): Promise<boolean>;
 }
 
+/** A `tenant_id` query parameter, when present, is one well-formed UUID: refused (400) from every caller otherwise. */
+export function checkTenantIdParameter(requested: unknown): asserts requested is string | undefined {
+  if (requested !== undefined && (typeof requested !== 'string' || !isUuid(requested))) {
+    throw problems.badRequest('tenant_id must be a single UUID.', [{ path: '/tenant_id', message: 'must be a UUID' }]);
+  }
+}
+
 /** A token's own tenant must exist: otherwise the caller is unauthenticated, on every route. */
 export async function requireTokenTenant(tenantId: string, tenants: TenantLookup): Promise<string> {
   if (!(await tenants.exists(tenantId))) throw problems.unauthorized("The token's tenant does not exist.");
@@ -24,9 +31,7 @@ export async function requireTokenTenant(tenantId: string, tenants: TenantLookup
  */
 export async function tenantOf(principal: Principal | undefined, requested: unknown, tenants: TenantLookup): Promise<string> {
   if (!principal) throw problems.unauthorized('A valid bearer token is required.');
-  if (requested !== undefined && (typeof requested !== 'string' || !isUuid(requested))) {
-    throw problems.badRequest('tenant_id must be a single UUID.', [{ path: '/tenant_id', message: 'must be a UUID' }]);
-  }
+  checkTenantIdParameter(requested);
   if (principal.role === 'admin' && !principal.tokenTenantId) {
     if (requested === undefined) {
       throw problems.badRequest('An admin must name the tenant with the tenant_id query parameter (a UUID).', [{ path: '/tenant_id', message: 'is required' }]);

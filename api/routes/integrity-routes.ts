@@ -11,7 +11,7 @@ import { CheckpointSchema, ConsistencyProofSchema, InclusionProofSchema, JwksSch
 import { TaskIdSchema } from '../openapi/task-schema';
 import { ProblemError, problems } from '../problem';
 import { queryParser } from '../queries/log-filter-query';
-import { isUuid, resolveTenant, type TenantLookup } from '../tenant-scope';
+import { checkTenantIdParameter, isUuid, resolveTenant, type TenantLookup } from '../tenant-scope';
 
 export interface IntegrityRouteDeps {
   tenants: TenantLookup;
@@ -67,7 +67,7 @@ export function integrityRoutes(deps: IntegrityRouteDeps): Router {
 
   router.get('/integrity/keys', allowRoles('admin', 'user', 'auditor'), (ctx) => {
     // The keys are the service's, not a tenant's; a tenant_id is still checked like on every route.
-    parseTenantQuery(ctx.query);
+    checkTenantIdParameter(ctx.query.tenant_id);
     ctx.body = deps.reader.jwks();
   });
 
