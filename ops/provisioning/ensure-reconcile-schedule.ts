@@ -1,4 +1,5 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ensureSchedule } from './ensure-schedule';
 
 /** Per namespace, like the retention schedule: the task queue in the id keeps deployments apart. */
 export const reconcileScheduleId = (taskQueue: string) => `reconcile-sweep-${taskQueue}`;
@@ -27,19 +28,6 @@ function scheduleOptions(taskQueue: string) {
  * Creates the daily reconciliation Schedule (a `reconcile` task per tenant), or brings an existing
  * one to this build's spec, action and policies, keeping an operator's pause.
  */
-export async function ensureReconcileSchedule(client: Client, taskQueue: string): Promise<'created' | 'updated'> {
-  const options = scheduleOptions(taskQueue);
-  try {
-    await client.schedule.create({ ...options, state: { note: "Compares each tenant's rows with its search documents and repairs the documents." } });
-    return 'created';
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-  }
-  await client.schedule.getHandle(options.scheduleId).update((previous) => ({
-    spec: options.spec,
-    action: options.action,
-    policies: options.policies,
-    state: { paused: previous.state.paused, note: previous.state.note },
-  }));
-  return 'updated';
+export function ensureReconcileSchedule(client: Client, taskQueue: string): Promise<'created' | 'updated'> {
+  return ensureSchedule(client, scheduleOptions(taskQueue), "Compares each tenant's rows with its search documents and repairs the documents.");
 }
