@@ -19,6 +19,7 @@ runProcess(logger, config.http.shutdownGraceMs, async () => {
     publisher: createSqsTaskPublisher(sqs, config.sqs.queueUrls),
     logger,
     minAgeMs: config.outbox.minAgeMs,
+    maxBackoffMs: config.outbox.maxBackoffMs,
     intervalMs: config.outbox.intervalMs,
   });
   relay.start();

@@ -101,10 +101,11 @@ export function tasksRepository(tx: TenantTx) {
     /**
      * Turns a failed task into the next generation: a new workflow id the bridge may start. The
      * old run ids are cleared until the bridge records the new run; published_at is set because
-     * the caller publishes right after commit (the outbox relay re-publishes if that is lost).
+     * the caller publishes right after commit (the outbox relay re-publishes if that is lost);
+     * publish_count restarts so the relay's backoff starts short again for the new generation.
      */
     requestRetry: (tenantId: string, taskId: string) =>
-      update(tenantId, taskId, "status = 'pending', retry_count = retry_count + 1, workflow_id = NULL, run_id = NULL, published_at = now()", ['failed'], []),
+      update(tenantId, taskId, "status = 'pending', retry_count = retry_count + 1, workflow_id = NULL, run_id = NULL, published_at = now(), publish_count = 0", ['failed'], []),
 
     /** Fails a task whose message was dead-lettered, only if that message's generation never started a run. */
     markDeadLettered: async (tenantId: string, taskId: string, retryCount: number, message: string) => {

@@ -65,7 +65,7 @@ export interface Config {
   };
   /** Token revocations and tenant suspensions, held in memory by every API process. */
   readonly access: { readonly refreshMs: number; readonly lastUseFlushMs: number };
-  readonly outbox: { readonly minAgeMs: number; readonly intervalMs: number };
+  readonly outbox: { readonly minAgeMs: number; readonly intervalMs: number; readonly maxBackoffMs: number };
   readonly archive: { readonly partMaxRows: number };
   /** How old an event may be, and how far ahead monthly partitions of `logs` are kept. */
   readonly events: { readonly horizonYears: number; readonly partitionMonthsAhead: number };
@@ -202,7 +202,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       audience: env.JWT_AUDIENCE,
     },
     access: { refreshMs: env.REVOCATION_REFRESH_MS, lastUseFlushMs: env.TOKEN_LAST_USE_FLUSH_MS },
-    outbox: { minAgeMs: env.OUTBOX_RELAY_MIN_AGE_MS, intervalMs: env.OUTBOX_RELAY_INTERVAL_MS },
+    outbox: { minAgeMs: env.OUTBOX_RELAY_MIN_AGE_MS, intervalMs: env.OUTBOX_RELAY_INTERVAL_MS, maxBackoffMs: env.OUTBOX_RELAY_MAX_BACKOFF_MS },
     archive: { partMaxRows: env.ARCHIVE_PART_MAX_ROWS },
     events: { horizonYears: env.EVENT_TIMESTAMP_HORIZON_YEARS, partitionMonthsAhead: env.LOG_PARTITION_MONTHS_AHEAD },
     exports: { retentionDays: env.EXPORT_RETENTION_DAYS },

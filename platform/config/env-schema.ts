@@ -118,6 +118,8 @@ export const EnvSchema = Type.Object({
 
   OUTBOX_RELAY_MIN_AGE_MS: PositiveInt(5000),
   OUTBOX_RELAY_INTERVAL_MS: PositiveInt(1000),
+  /** Longest wait between two re-publishes of one unstarted task (each waits twice the one before, from the min age). */
+  OUTBOX_RELAY_MAX_BACKOFF_MS: PositiveInt(300000),
   SHUTDOWN_GRACE_MS: PositiveInt(10000),
 });
 

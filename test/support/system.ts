@@ -132,6 +132,7 @@ export class TestSystem {
       publisher: createSqsTaskPublisher(this.sqs, this.config.sqs.queueUrls),
       logger: this.logger,
       minAgeMs: this.config.outbox.minAgeMs,
+      maxBackoffMs: this.config.outbox.maxBackoffMs,
       intervalMs: 250,
     });
     this.relay.start();
