@@ -1,3 +1,4 @@
+import { metricsExposition } from '../platform/observability/cluster-metrics';
 import type { TaskOutbox } from '../features/delivery/task-outbox';
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -174,7 +175,7 @@ export function createApp(deps: ApiDeps): Koa {
   for (const area of areas) api.use(area.router.routes());
 
   const document = buildOpenApiDocument([...areas.flatMap((area) => area.docs), ...healthRouteDocs, ...docsRouteDocs, ...metricsRouteDocs, ...wellKnownKeysRouteDocs], DOCUMENT_INFO);
-  const operations = [healthRoutes(deps.readinessChecks), docsRoutes(() => document), metricsRoutes(deps.metrics.registry), wellKnownKeysRoutes(integrity)];
+  const operations = [healthRoutes(deps.readinessChecks), docsRoutes(() => document), metricsRoutes(metricsExposition(deps.metrics.registry)), wellKnownKeysRoutes(integrity)];
   recordRouters(app, [...operations, api]);
 
   app.use(drainUnreadBody());

@@ -2,6 +2,7 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities';
 import type { IndexBatchInput } from '../activities/index-batch-activities';
 import { batchIndexing, statusUpdate } from './activity-presets';
+import { listOnlyClaimed } from './claimed-run-attributes';
 import { failureMessage } from './failure-message';
 
 const status = proxyActivities<Pick<Activities, 'claimIndexTasks' | 'completeIndexTasks' | 'failIndexTasks'>>(statusUpdate);
@@ -24,6 +25,7 @@ export interface IndexBatchResult {
 export async function indexTaskBatchWorkflow(input: IndexBatchInput): Promise<IndexBatchResult> {
   const { workflowId, runId } = workflowInfo();
   const tenants = await status.claimIndexTasks({ ...input, workflowId, runId });
+  listOnlyClaimed(tenants, input.tenants.reduce((sum, tenant) => sum + tenant.taskIds.length, 0));
   if (tenants.length === 0) return { tenants: 0, tasks: 0, indexed: 0, missing: 0, rejected: 0 };
   try {
     const results = await indexClaimedTasks({ tenants, workflowId });

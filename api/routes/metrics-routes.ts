@@ -1,18 +1,20 @@
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
-import type { Registry } from 'prom-client';
+import type { MetricsExposition } from '../../platform/observability/cluster-metrics';
 import type { RouteDoc } from '../openapi/route-doc';
 
 /**
  * GET /metrics in the Prometheus text format. Unauthenticated like /healthz, for scrapers; it holds
- * only aggregates (no tenant ids), and deployments keep it off the public ingress.
+ * only aggregates (no tenant ids), and deployments keep it off the public ingress. Several API processes
+ * on one port answer with their sum.
  */
-export function metricsRoutes(registry: Registry): Router {
+export function metricsRoutes(exposition: () => Promise<MetricsExposition>): Router {
   const router = new Router();
   router.get('/metrics', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.type = registry.contentType;
-    ctx.body = await registry.metrics();
+    const { contentType, text } = await exposition();
+    ctx.type = contentType;
+    ctx.body = text;
   });
   return router;
 }

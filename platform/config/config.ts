@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import Ajv from 'ajv';
 import { parseAllowedOrigins } from './allowed-origins';
 import { EnvSchema, type Env } from './env-schema';
@@ -9,6 +10,8 @@ export interface Config {
   readonly logLevel: Env['LOG_LEVEL'];
   readonly http: {
     readonly port: number;
+    /** Processes serving the port (node:cluster); 1 serves from the entry process itself. */
+    readonly processes: number;
     readonly publicUrl: string | undefined;
     readonly shutdownGraceMs: number;
     readonly requestTimeoutMs: number;
@@ -157,6 +160,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     http: {
       port: env.PORT,
+      processes: env.API_PROCESSES === 'auto' ? availableParallelism() : Number(env.API_PROCESSES),
       publicUrl: env.PUBLIC_URL,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,

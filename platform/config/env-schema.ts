@@ -9,6 +9,8 @@ export const EnvSchema = Type.Object({
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], { default: 'development' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   PORT: Port(3000),
+  /** API processes sharing PORT: a number, or `auto` for one per available core. */
+  API_PROCESSES: Type.String({ pattern: '^(auto|[1-9][0-9]?)$', default: '1' }),
   PUBLIC_URL: Type.Optional(Url),
 
   DATABASE_URL: Url,

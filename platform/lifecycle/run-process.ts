@@ -3,10 +3,10 @@ import type { Logger } from '../observability/logger';
 export type Shutdown = () => Promise<void>;
 
 /**
- * Runs a process's start function, then on SIGTERM or SIGINT calls the shutdown it returned,
+ * Runs a process's start function, then on SIGTERM or SIGINT (or the given `signals`) calls the shutdown it returned,
  * bounded by `graceMs`; a second signal or an overrun exits at once.
  */
-export function runProcess(logger: Logger, graceMs: number, start: () => Promise<Shutdown>): void {
+export function runProcess(logger: Logger, graceMs: number, start: () => Promise<Shutdown>, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
   let stopping = false;
   const exit = (code: number) => {
     logger.flush?.();
@@ -31,8 +31,7 @@ export function runProcess(logger: Logger, graceMs: number, start: () => Promise
           },
         );
       };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+      for (const signal of signals) process.on(signal, onSignal);
     })
     .catch((error: unknown) => {
       logger.fatal({ err: error }, 'failed to start');

@@ -87,6 +87,8 @@ export function registerScrapeGauges(registry: Registry, sources: GaugeSources):
     help: 'Approximate messages in each task queue and dead-letter queue, by state (visible, in_flight, delayed).',
     labelNames: ['queue', 'state'] as const,
     registers: [registry],
+    // Every API process reads the same queues: several processes' answers are one figure, not a sum.
+    aggregator: 'max',
     async collect() {
       this.reset();
       const depths = await current().queues.catch(() => []);
@@ -99,6 +101,7 @@ export function registerScrapeGauges(registry: Registry, sources: GaugeSources):
     help: 'Unfinished background tasks across all tenants, by type and status (pending, running, failed).',
     labelNames: ['task_type', 'status'] as const,
     registers: [registry],
+    aggregator: 'max',
     async collect() {
       this.reset();
       const counts = await current().tasks.catch(() => undefined);
@@ -113,6 +116,7 @@ export function registerScrapeGauges(registry: Registry, sources: GaugeSources):
     help: 'Whether a source of scrape-time gauges answered in time (1) or not (0).',
     labelNames: ['source'] as const,
     registers: [registry],
+    aggregator: 'min',
     async collect() {
       const { queues, tasks } = current();
       const answered = (promise: Promise<unknown>) => promise.then(() => 1, () => 0);

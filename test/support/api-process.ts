@@ -44,7 +44,7 @@ export async function spawnApiProcess(env: Record<string, string> = {}): Promise
   };
   try {
     await Promise.race([
-      waitFor('the API process to listen', async () => (await fetch(`${url}/healthz`)).status === 200, { timeoutMs: 90_000, intervalMs: 250 }),
+      waitFor('the API process to listen', async () => (await fetch(`${url}/healthz`)).status === 200, { timeoutMs: 180_000, intervalMs: 250 }),
       exited.then(() => {
         throw new Error(`the API process exited before it listened: ${output}`);
       }),

@@ -4,12 +4,27 @@ import { waitFor } from './wait-for';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
+/** A process entry point of workers/ and the line it logs once it serves. */
+export interface ServiceEntry {
+  entry: string;
+  readyLine: string;
+}
+
+export const TEMPORAL_WORKER: ServiceEntry = { entry: 'workers/temporal-worker.ts', readyLine: 'Temporal worker ready' };
+export const TASK_BRIDGE: ServiceEntry = { entry: 'workers/task-bridge.ts', readyLine: 'task bridge consuming' };
+export const OUTBOX_RELAY: ServiceEntry = { entry: 'workers/outbox-relay.ts', readyLine: 'outbox relay started' };
+
 /**
  * The Temporal worker as its own process (`node --import tsx workers/temporal-worker.ts`), with this
  * test run's environment, so a test can kill it the way a machine dies.
  */
 export function spawnWorkerProcess(env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/temporal-worker.ts'], {
+  return spawnServiceProcess(TEMPORAL_WORKER, env);
+}
+
+/** Any entry of workers/ as its own process with this test run's environment plus `env`. */
+export function spawnServiceProcess(service: ServiceEntry, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -24,9 +39,9 @@ export function spawnWorkerProcess(env: Record<string, string> = {}) {
     output: () => output,
     ready: () =>
       Promise.race([
-        waitFor('the worker process to poll its task queue', () => output.includes('Temporal worker ready'), { timeoutMs: 180_000, intervalMs: 200 }),
+        waitFor(`${service.entry} to be ready`, () => output.includes(service.readyLine), { timeoutMs: 180_000, intervalMs: 200 }),
         exited.then((how) => {
-          throw new Error(`the worker process exited (${String(how)}) before it was ready: ${output}`);
+          throw new Error(`${service.entry} exited (${String(how)}) before it was ready: ${output}`);
         }),
       ]),
     async kill(signal: NodeJS.Signals) {
@@ -36,4 +51,4 @@ export function spawnWorkerProcess(env: Record<string, string> = {}) {
   };
 }
 
-export type WorkerProcess = ReturnType<typeof spawnWorkerProcess>;
+export type WorkerProcess = ReturnType<typeof spawnServiceProcess>;

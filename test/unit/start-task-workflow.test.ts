@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { MAX_LISTED_IDS, startTaskWorkflow } from '../../adapters/temporal/start-task-workflow';
+import { TASK_ID_ATTRIBUTE, TENANT_ID_ATTRIBUTE } from '../../adapters/temporal/search-attributes';
+import { RUN_ATTRIBUTES } from '../../workflows/claimed-run-attributes';
 
 /** A stand-in for the Temporal client that records the options of each start. */
 function recordingClient() {
@@ -41,5 +43,13 @@ describe('starting a task run', () => {
     let refused: unknown;
     await startTaskWorkflow(client, 'q', { taskType: 'reindex', workflowId: 'reindex-z', input: {}, tenantIds: ids(MAX_LISTED_IDS + 1), taskIds: ids(1) }).catch((error: unknown) => (refused = error));
     expect(String(refused)).to.match(/at most 40 tenants/);
+  });
+});
+
+describe('search attribute keys inside workflow code', () => {
+  it('are the keys and the listing limit runs are started with', () => {
+    expect(RUN_ATTRIBUTES.TENANT_ID).to.deep.equal(TENANT_ID_ATTRIBUTE);
+    expect(RUN_ATTRIBUTES.TASK_ID).to.deep.equal(TASK_ID_ATTRIBUTE);
+    expect(RUN_ATTRIBUTES.MAX_LISTED_IDS).to.equal(MAX_LISTED_IDS);
   });
 });
