@@ -105,9 +105,9 @@ export function attachLogStream(server: Server, deps: LogStreamDeps): LogStream 
       openedBy.set(connection, authorized.principal);
       lease.add(() => openedBy.delete(connection));
       connection.start({ tenant_id: authorized.tenantId, filters: authorized.filter, expires_at: authorized.expiresAt.toISOString() });
-      feed.start(connection, start.next, start.highWater);
       // A revocation announced between the authorisation and now found no socket to close.
       if (!stillAdmitted(deps.access, authorized.principal)) connection.close(CLOSE_CODES.accessRevoked, 'token revoked or tenant suspended');
+      feed.start(connection, start.next, start.highWater);
     });
   }
 
