@@ -17,6 +17,8 @@ import { createTenantRateLimiter } from '../adapters/redis/tenant-rate-limiter';
 import { createSqsTaskPublisher, type TaskPublisher } from '../adapters/sqs/task-publisher';
 import { createTaskOutbox } from '../features/delivery/task-outbox';
 import { createLiveHub } from '../features/live-tail/live-hub';
+import { createLogReplay } from '../features/live-tail/log-replay';
+import { createStreamCursors } from '../features/live-tail/stream-cursor';
 import { createRedisLivePublisher } from '../adapters/redis/live-publisher';
 import { createTokenVerifier } from '../platform/auth/token-verifier';
 import { revocationReads } from '../adapters/postgres/issued-tokens-repository';
@@ -105,11 +107,14 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
   const liveSubscriber = createRedisSubscriber(config.redis.url, 'audit-api-live');
   liveSubscriber.on('error', quietRedisErrors);
   await liveSubscriber.connect().catch((error: unknown) => logger.warn({ err: error }, 'Redis is not reachable yet; the live tail answers 503 until it is'));
+  const cursors = createStreamCursors(config.cursor.secret);
   const liveStream: LogStreamDeps = {
     verifier,
     access,
     tenants,
-    hub: createLiveHub(liveSubscriber, logger),
+    hub: createLiveHub(liveSubscriber, cursors, logger),
+    replay: createLogReplay(pool),
+    cursors,
     config: config.stream,
     logger,
   };

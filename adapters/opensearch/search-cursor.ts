@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createSignedJson, UnsignedTokenError } from '../../platform/auth/signed-json';
 import type { LogFilter, SortOrder } from '../../domain/log-filter';
 
 /** Where a cursor resumes: the sort values (event time in ms, id) of the last event already returned. */
@@ -44,32 +44,26 @@ function isPayload(value: unknown): value is CursorPayload {
 }
 
 /**
- * Opaque, tamper-evident cursors: base64url(JSON) and an HMAC-SHA256 over it with the server's
- * secret. The state is not secret (it is the caller's own query); the signature stops a caller
- * from moving a cursor to another tenant, query or position.
+ * Opaque, tamper-evident cursors (platform/auth/signed-json): the state is the caller's own query,
+ * the signature stops a caller from moving a cursor to another tenant, query or position.
  */
 export function createCursorCodec(secret: string) {
-  const sign = (body: string) => createHmac('sha256', secret).update(`${DOMAIN}.${body}`).digest();
+  const signed = createSignedJson(secret, DOMAIN);
 
   return {
     encode(state: CursorState): string {
       const payload: CursorPayload = { v: 1, t: state.tenantId, f: state.filter, s: state.sort, n: state.pageSize, p: state.page, a: state.after };
-      const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-      return `${body}.${sign(body).toString('base64url')}`;
+      return signed.encode(payload);
     },
 
     /** Throws InvalidCursorError for anything this server did not issue unchanged. */
     decode(cursor: string): CursorState {
-      const [body, signature, extra] = cursor.split('.');
-      if (!body || !signature || extra !== undefined) throw new InvalidCursorError('malformed cursor');
-      const expected = sign(body);
-      const given = Buffer.from(signature, 'base64url');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidCursorError('cursor signature does not match');
       let payload: unknown;
       try {
-        payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-      } catch {
-        throw new InvalidCursorError('malformed cursor');
+        payload = signed.decode(cursor);
+      } catch (error) {
+        if (error instanceof UnsignedTokenError) throw new InvalidCursorError(error.message);
+        throw error;
       }
       if (!isPayload(payload)) throw new InvalidCursorError('malformed cursor');
       return { tenantId: payload.t, filter: payload.f, sort: payload.s, pageSize: payload.n, page: payload.p, after: payload.a };

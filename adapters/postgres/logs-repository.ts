@@ -22,19 +22,33 @@ const jsonOrNull = (value: Record<string, unknown> | null) => (value === null ? 
 
 export function logsRepository(tx: TenantTx) {
   return {
-    /** Inserts rows in one statement; array parameters keep the statement's size fixed however many rows. */
-    async insertMany(tenantId: string, rows: readonly NewLogRow[]): Promise<void> {
+    /**
+     * Inserts rows in one statement (array parameters keep its size fixed however many rows) at
+     * consecutive positions of the tenant's commit order, and returns the first one (undefined
+     * for no rows). Taking positions locks the tenant's counter until commit (migration 095), so
+     * call this last in the transaction.
+     */
+    async insertMany(tenantId: string, rows: readonly NewLogRow[]): Promise<number | undefined> {
       assertTenant(tx, tenantId);
-      if (rows.length === 0) return;
+      if (rows.length === 0) return undefined;
+      const reserved = await tx.client.query<{ last_position: string }>(
+        `INSERT INTO log_positions AS p (tenant_id, last_position) VALUES ($1, $2)
+         ON CONFLICT (tenant_id) DO UPDATE SET last_position = p.last_position + $2
+         RETURNING p.last_position`,
+        [tenantId, rows.length],
+      );
+      const first = Number(reserved.rows[0]?.last_position) - rows.length + 1;
       await tx.client.query(
         `INSERT INTO logs (id, tenant_id, received_at, action, severity, user_id, session_id, resource, resource_id,
-                           message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id)
+                           message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id, position)
          SELECT id, $1::uuid, received_at, action, severity, user_id, session_id, resource, resource_id,
-                message, ip_address::inet, user_agent, before_state::jsonb, after_state::jsonb, metadata::jsonb, event_timestamp, event_id
+                message, ip_address::inet, user_agent, before_state::jsonb, after_state::jsonb, metadata::jsonb, event_timestamp, event_id,
+                $18::bigint + ordinality - 1
            FROM unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
                        $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[], $17::text[])
+                WITH ORDINALITY
              AS r(id, received_at, action, severity, user_id, session_id, resource, resource_id,
-                  message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id)`,
+                  message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id, ordinality)`,
         [
           tenantId,
           rows.map((r) => r.id),
@@ -53,8 +67,10 @@ export function logsRepository(tx: TenantTx) {
           rows.map((r) => jsonOrNull(r.metadata)),
           rows.map((r) => r.event_timestamp),
           rows.map((r) => r.event_id),
+          first,
         ],
       );
+      return first;
     },
 
     /**

@@ -8,7 +8,10 @@ import type { Logger } from '../../platform/observability/logger';
 import { createConnectionRegistry, type ConnectionSlot, type StreamStats } from '../../features/live-tail/connection-registry';
 import { compileLiveFilter } from '../../features/live-tail/event-filter';
 import type { LiveHub } from '../../features/live-tail/live-hub';
+import type { LogReplay } from '../../features/live-tail/log-replay';
+import { OrderedFeed } from '../../features/live-tail/ordered-feed';
 import { CLOSE_CODES, StreamConnection } from '../../features/live-tail/stream-connection';
+import { RESUME_CLOSE_CODES, isResumeRefusal, type ResumeRefusal, type StreamCursors } from '../../features/live-tail/stream-cursor';
 import type { Principal } from '../../domain/auth';
 import { stillAdmitted, type CallerAccess } from '../admit-caller';
 import { isDependencyUnavailable } from '../dependency-errors';
@@ -16,7 +19,7 @@ import { ProblemError, problems } from '../problem';
 import type { TenantLookup } from '../tenant-scope';
 import { authorizeStream, type AuthorizedStream } from './authorize-stream';
 import { refuseUpgrade } from './refuse-upgrade';
-import { RelayListener, releaseOnClose, type Lease } from './upgrade-lease';
+import { releaseOnClose, type Lease } from './upgrade-lease';
 import { STREAM_PROTOCOL } from './websocket-handshake';
 
 /** API_PREFIX + the route; spelled out because app.ts imports this area's router. */
@@ -32,6 +35,9 @@ export interface LogStreamDeps {
   access: CallerAccess;
   tenants: TenantLookup;
   hub: LiveHub;
+  /** Reads missed events back from PostgreSQL by position. */
+  replay: LogReplay;
+  cursors: StreamCursors;
   config: Config['stream'];
   logger: Logger;
 }
@@ -78,7 +84,13 @@ export function attachLogStream(server: Server, deps: LogStreamDeps): LogStream 
     }
   }
 
-  function open(req: IncomingMessage, socket: Duplex, head: Buffer, authorized: AuthorizedStream, lease: Lease, slot: ConnectionSlot, relay: RelayListener): void {
+  /** Where the socket's events start: after its cursor, else after everything committed before it subscribed. */
+  interface Start {
+    next: number;
+    highWater: number;
+  }
+
+  function open(req: IncomingMessage, socket: Duplex, head: Buffer, authorized: AuthorizedStream, lease: Lease, slot: ConnectionSlot, feed: OrderedFeed, start: Start): void {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new StreamConnection(ws, {
         matches: compileLiveFilter(authorized.filter),
@@ -92,29 +104,43 @@ export function attachLogStream(server: Server, deps: LogStreamDeps): LogStream 
       slot.attach(connection);
       openedBy.set(connection, authorized.principal);
       lease.add(() => openedBy.delete(connection));
-      relay.connect(connection);
       connection.start({ tenant_id: authorized.tenantId, filters: authorized.filter, expires_at: authorized.expiresAt.toISOString() });
       // A revocation announced between the authorisation and now found no socket to close.
       if (!stillAdmitted(deps.access, authorized.principal)) connection.close(CLOSE_CODES.accessRevoked, 'token revoked or tenant suspended');
+      feed.start(connection, start.next, start.highWater);
     });
+  }
+
+  /** A resume the contract answers with a close code rather than an HTTP status: upgraded, then closed before any message. */
+  function refuseResume(req: IncomingMessage, socket: Duplex, head: Buffer, refusal: ResumeRefusal): void {
+    wss.handleUpgrade(req, socket, head, (ws) => ws.close(refusal.code, refusal.reason));
   }
 
   async function accept(req: IncomingMessage, socket: Duplex, head: Buffer, search: string): Promise<void> {
     const authorized = await authorizeStream(req, search, auth);
     if (closing) throw problems.serviceUnavailable('The server is shutting down.');
-    const slot = registry.reserve(authorized.tenantId);
+    const { tenantId } = authorized;
+    const resumeAt = authorized.after === undefined ? undefined : deps.cursors.resumePoint(authorized.after, tenantId, config.resumeWindowMs, Date.now());
+    if (resumeAt && isResumeRefusal(resumeAt)) return refuseResume(req, socket, head, resumeAt);
+    const slot = registry.reserve(tenantId);
     if (typeof slot === 'string') throw slotRefusal(slot, config);
     const lease = releaseOnClose(socket);
     lease.add(() => slot.release());
-    const relay = new RelayListener();
-    const subscription = await hub.subscribe(authorized.tenantId, relay).catch((error: unknown) => {
-      logger.warn({ err: error, tenantId: authorized.tenantId }, 'live feed subscription failed');
+    const feed = new OrderedFeed({ tenantId, replay: deps.replay, cursors: deps.cursors, logger });
+    lease.add(() => feed.stop());
+    const subscription = await hub.subscribe(tenantId, feed).catch((error: unknown) => {
+      logger.warn({ err: error, tenantId }, 'live feed subscription failed');
       throw problems.serviceUnavailable('The live feed is unavailable; retry shortly.');
     });
     lease.add(() => subscription.release());
+    // Read after subscribing: every later position is published after this read, so it reaches the feed.
+    const highWater = await deps.replay.highWater(tenantId);
     if (closing) throw problems.serviceUnavailable('The server is shutting down.');
     if (socket.destroyed) return;
-    open(req, socket, head, authorized, lease, slot, relay);
+    if (resumeAt && resumeAt.position > highWater) {
+      return refuseResume(req, socket, head, { code: RESUME_CLOSE_CODES.invalid, reason: "after names a position this tenant's log does not have" });
+    }
+    open(req, socket, head, authorized, lease, slot, feed, { next: (resumeAt?.position ?? highWater) + 1, highWater });
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

@@ -22,6 +22,8 @@ export interface AuthorizedStream {
   principal: Principal;
   expiresAt: Date;
   filter: LiveFilter;
+  /** The `after` cursor to resume from, not yet checked. */
+  after: string | undefined;
   /** The subprotocol to echo: ours when the client offered subprotocols, never the bearer one. */
   protocol: string | undefined;
 }
@@ -71,5 +73,5 @@ export async function authorizeStream(req: IncomingMessage, search: string, deps
   admitOrRefuse(deps.access, principal);
   const query = parseStreamQuery(search);
   const tenantId = await tenantOf(principal, query.tenantId, deps.tenants);
-  return { tenantId, principal, expiresAt, filter: query.filter, protocol: protocols.length > 0 ? STREAM_PROTOCOL : undefined };
+  return { tenantId, principal, expiresAt, filter: query.filter, after: query.after, protocol: protocols.length > 0 ? STREAM_PROTOCOL : undefined };
 }

@@ -8,6 +8,12 @@ const { start_time: _start, end_time: _end, q: _q, ...filterProperties } = LogFi
 export const StreamQuerySchema = Type.Object(
   {
     ...filterProperties,
+    after: Type.Optional(
+      Type.String({
+        description:
+          'The `cursor` of the last `log` message received: the stream first replays, in commit order, every matching event committed after it, then continues live.',
+      }),
+    ),
     access_token: Type.Optional(
       Type.String({ minLength: 1, maxLength: 8192, description: 'The JWT, for clients that can set neither Authorization nor Sec-WebSocket-Protocol.' }),
     ),
@@ -21,6 +27,8 @@ export interface StreamQuery {
   filter: LiveFilter;
   tenantId: string | undefined;
   accessToken: string | undefined;
+  /** A resume cursor, unchecked: a bad one is refused after the upgrade, with a close code. */
+  after: string | undefined;
 }
 
 /** URLSearchParams as Koa would parse them: a repeated name becomes an array (and then fails validation). */
@@ -37,5 +45,5 @@ function queryRecord(search: string): Record<string, string | string[]> {
 export function parseStreamQuery(search: string): StreamQuery {
   const query = parseQuery(queryRecord(search));
   const { start_time: _s, end_time: _e, q: _t, ...filter } = toLogFilter(query);
-  return { filter, tenantId: query.tenant_id, accessToken: query.access_token };
+  return { filter, tenantId: query.tenant_id, accessToken: query.access_token, after: query.after };
 }

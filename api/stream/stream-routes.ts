@@ -3,6 +3,7 @@ import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
 import { ProblemError } from '../problem';
 import { CLOSE_CODES } from '../../features/live-tail/stream-connection';
+import { RESUME_CLOSE_CODES } from '../../features/live-tail/stream-cursor';
 import { MAX_INBOUND_FRAME_BYTES, STREAM_PATH } from './attach-log-stream';
 import { StreamQuerySchema } from './stream-query';
 import { BEARER_PROTOCOL_PREFIX, STREAM_PROTOCOL } from './websocket-handshake';
@@ -27,7 +28,7 @@ export function streamRoutes(): Router {
 const messages = [
   'Server messages are JSON text frames:',
   '- `{"type":"subscribed","tenant_id","filters","expires_at"}` once the subscription is live: every event committed after it arrives.',
-  '- `{"type":"log","data":{event}}` for each matching event, `data` shaped as `GET /logs/{id}` returns it.',
+  '- `{"type":"log","cursor":"...","data":{event}}` for each matching event, in the tenant\'s commit order, `data` shaped as `GET /logs/{id}` returns it; `cursor` is opaque and resumes the stream after this event (`after`).',
   '- `{"type":"heartbeat"}` at a fixed interval (WS_HEARTBEAT_INTERVAL_MS); the server also pings, and a peer that misses a pong is disconnected.',
   '- `{"type":"dropped","count":N}`: N matching events were not sent because the client read too slowly (its send buffer was full).',
 ].join('\n');
@@ -36,16 +37,22 @@ const closeCodes = [
   'Close codes:',
   `- ${CLOSE_CODES.goingAway}: the server is shutting down.`,
   `- 1009: the client sent a frame over ${MAX_INBOUND_FRAME_BYTES} bytes (clients need send nothing).`,
-  `- ${CLOSE_CODES.tryAgainLater}: the client stayed too slow for too long, or the live feed was interrupted; reconnect, and search for what was missed.`,
+  `- ${CLOSE_CODES.tryAgainLater}: the client stayed too slow for too long, or the live feed was interrupted; reconnect with \`after\` set to the last cursor received.`,
   `- ${CLOSE_CODES.tokenExpired}: the token expired; reconnect with a fresh one.`,
   `- ${CLOSE_CODES.accessRevoked}: the token was revoked or its tenant suspended (within a second of the change); the same token is refused from then on.`,
+  `- ${RESUME_CLOSE_CODES.invalid}: \`after\` is not a cursor of this tenant's stream (malformed, altered, another tenant's, or ahead of its log); sent before any message.`,
+  `- ${RESUME_CLOSE_CODES.tooOld}: \`after\` is older than the resume window (WS_RESUME_WINDOW_SECONDS, default 24 hours, from when its event was received); sent before any message: search for older events.`,
 ].join('\n');
+
+const resuming = [
+  'Resuming: connect with `after` set to the `cursor` of the last `log` message received (and the same filters). The stream first sends, in commit order, every matching event of the tenant committed after that event, read from PostgreSQL,',
+  'then continues live with no gap and no duplicate at the switch. A cursor is `base64url(JSON).base64url(HMAC-SHA256)` naming the event\'s position in the tenant\'s commit order; treat it as opaque.',
+].join(' ');
 
 const authentication = [
   'Authenticate with `Authorization: Bearer <JWT>`; or, from a browser, offer the subprotocols',
   `\`["${STREAM_PROTOCOL}", "${BEARER_PROTOCOL_PREFIX}<JWT>"]\` (the server echoes only \`${STREAM_PROTOCOL}\`); or pass \`access_token\`.`,
   'A request that sends Origin must come from an allowed origin (WS_ALLOWED_ORIGINS). Every refusal is an HTTP problem response before the upgrade.',
-  'Live delivery is at most once: events published while a socket is disconnected are not replayed (search them by time).',
 ].join(' ');
 
 export const streamRouteDocs: RouteDoc[] = [
@@ -57,6 +64,7 @@ export const streamRouteDocs: RouteDoc[] = [
       "A WebSocket (GET with `Upgrade: websocket`) that receives the tenant's new events as they are committed, filtered by the query parameters (the exact filters of `GET /logs`).",
       authentication,
       messages,
+      resuming,
       closeCodes,
     ].join('\n\n'),
     tags: ['logs'],

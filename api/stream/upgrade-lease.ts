@@ -1,7 +1,4 @@
 import type { Duplex } from 'node:stream';
-import type { LiveEvent } from '../../features/live-tail/live-event';
-import type { LiveListener } from '../../features/live-tail/live-hub';
-import type { StreamConnection } from '../../features/live-tail/stream-connection';
 
 export interface Lease {
   add(release: () => void): void;
@@ -25,24 +22,4 @@ export function releaseOnClose(socket: Duplex): Lease {
       else releases.push(release);
     },
   };
-}
-
-/** Subscribes before the upgrade (so a dead feed is a 503) and hands events to the socket once it exists. */
-export class RelayListener implements LiveListener {
-  private target: StreamConnection | undefined;
-  private interrupted = false;
-
-  connect(connection: StreamConnection): void {
-    this.target = connection;
-    if (this.interrupted) connection.onInterrupted();
-  }
-
-  onEvents(events: readonly LiveEvent[]): void {
-    this.target?.onEvents(events);
-  }
-
-  onInterrupted(): void {
-    this.interrupted = true;
-    this.target?.onInterrupted();
-  }
 }

@@ -39,10 +39,10 @@ export function createIngestService(deps: IngestDeps) {
   const { pool, outbox, livePublisher, logger } = deps;
 
   /** After commit the event is safe; these publishes only make it visible sooner (the relay covers SQS). */
-  async function publishAfterCommit(tenantId: string, taskId: string, fresh: readonly NewLogRow[]) {
+  async function publishAfterCommit(tenantId: string, taskId: string, firstPosition: number, fresh: readonly NewLogRow[]) {
     const results = await Promise.allSettled([
       outbox.publishCommitted({ taskId, tenantId, taskType: 'reindex' }),
-      livePublisher.publish(tenantId, fresh.map((row) => toLogEvent(tenantId, row))),
+      livePublisher.publish(tenantId, firstPosition, fresh.map((row) => toLogEvent(tenantId, row))),
     ]);
     const [, streamed] = results;
     if (streamed.status === 'rejected') logger.warn({ err: streamed.reason, tenantId }, 'live publish failed');
@@ -50,8 +50,8 @@ export function createIngestService(deps: IngestDeps) {
 
   const publishing = new Set<Promise<void>>();
   /** The response does not wait for SQS or Redis: a lost publish only delays indexing until the relay's pass. */
-  function publishInBackground(tenantId: string, taskId: string, fresh: readonly NewLogRow[]) {
-    const published = publishAfterCommit(tenantId, taskId, fresh).finally(() => publishing.delete(published));
+  function publishInBackground(tenantId: string, taskId: string, firstPosition: number, fresh: readonly NewLogRow[]) {
+    const published = publishAfterCommit(tenantId, taskId, firstPosition, fresh).finally(() => publishing.delete(published));
     publishing.add(published);
   }
 
@@ -73,7 +73,7 @@ export function createIngestService(deps: IngestDeps) {
 
   async function ingestOnce(tenantId: string, userId: string, rows: readonly NewLogRow[], options: IngestOptions): Promise<IngestResult> {
     const taskId = uuidv7();
-    const { events, fresh } = await withTenantTx(pool, tenantId, async (tx) => {
+    const { events, fresh, firstPosition } = await withTenantTx(pool, tenantId, async (tx) => {
       await options.alsoInTransaction?.(tx);
       const logs = logsRepository(tx);
       const claims = await logs.claimEventIds(tenantId, rows);
@@ -89,7 +89,6 @@ export function createIngestService(deps: IngestDeps) {
           events.push({ id: row.id, event_timestamp: row.event_timestamp.toISOString(), received_at: row.received_at.toISOString(), duplicate: false });
         }
       });
-      await logs.insertMany(tenantId, fresh);
       if (fresh.length > 0) {
         await tasksRepository(tx).create(tenantId, {
           taskId,
@@ -99,10 +98,12 @@ export function createIngestService(deps: IngestDeps) {
           progressTotal: fresh.length,
         });
       }
-      return { events, fresh };
+      // Last: taking positions serialises the tenant's writers until this transaction commits.
+      const firstPosition = await logs.insertMany(tenantId, fresh);
+      return { events, fresh, firstPosition };
     });
-    if (fresh.length === 0) return { events, taskId: null };
-    publishInBackground(tenantId, taskId, fresh);
+    if (firstPosition === undefined) return { events, taskId: null };
+    publishInBackground(tenantId, taskId, firstPosition, fresh);
     return { events, taskId };
   }
 

@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../platform/observability/logger';
 import { parseLiveMessage, type LiveEvent } from './live-event';
+import type { StreamCursors } from './stream-cursor';
 import { liveChannel } from '../../adapters/redis/live-publisher';
 
 export interface LiveListener {
+  /** Events as published: in order within one transaction, in any order across transactions. */
   onEvents(events: readonly LiveEvent[]): void;
   /** The Redis feed was cut: events published meanwhile are lost, so the listener must not pretend otherwise. */
   onInterrupted(): void;
@@ -43,7 +45,7 @@ interface Channel {
  * when it drops, every listener is told and the hub starts empty, rather than resubscribing behind
  * the listeners' backs and hiding the gap.
  */
-export function createLiveHub(subscriber: Redis, logger: Logger): LiveHub {
+export function createLiveHub(subscriber: Redis, cursors: StreamCursors, logger: Logger): LiveHub {
   const channels = new Map<string, Channel>();
 
   subscriber.on('message', (name: string, raw: string) => {
@@ -58,7 +60,8 @@ export function createLiveHub(subscriber: Redis, logger: Logger): LiveHub {
     }
     if (parsed.foreign > 0) logger.error({ tenantId: channel.tenantId, foreign: parsed.foreign }, 'live events of another tenant discarded');
     if (parsed.events.length === 0) return;
-    for (const listener of [...channel.listeners]) listener.onEvents(parsed.events);
+    const events = parsed.events.map((positioned) => cursors.liveEvent(channel.tenantId, positioned));
+    for (const listener of [...channel.listeners]) listener.onEvents(events);
   });
 
   subscriber.on('close', () => {

@@ -54,6 +54,7 @@ function runAt(at: number, action: () => void): () => void {
  */
 export class StreamConnection implements LiveListener {
   private unreported = 0;
+  private readonly roomWaiters = new Set<() => void>();
   private fullSince: number | undefined;
   private answeredPing = true;
   private readonly cancelExpiry: () => void;
@@ -68,7 +69,10 @@ export class StreamConnection implements LiveListener {
     socket.on('pong', () => (this.answeredPing = true));
     socket.on('error', (error) => options.logger.debug({ err: error }, 'live-tail socket error'));
     this.cancelExpiry = runAt(options.expiresAt.getTime(), () => this.close(CLOSE_CODES.tokenExpired, 'token expired'));
-    socket.once('close', () => this.cancelExpiry());
+    socket.once('close', () => {
+      this.cancelExpiry();
+      this.wakeRoomWaiters();
+    });
   }
 
   start(subscribed: Record<string, unknown>): void {
@@ -88,6 +92,43 @@ export class StreamConnection implements LiveListener {
         this.checkSlow();
       }
     }
+  }
+
+  /** Events read back from PostgreSQL: never dropped, because the feed waits for `room()` before each page. */
+  sendCaughtUp(events: readonly LiveEvent[]): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    for (const live of events) if (this.options.matches(live.event)) this.socket.send(live.frame, TEXT_FRAME, this.afterWrite);
+  }
+
+  /**
+   * Resolves true once the send buffer has room, false once the socket is closed. A socket that
+   * stays full for the slow-consumer timeout is closed with 1013, as in live delivery.
+   */
+  room(): Promise<boolean> {
+    if (!this.isOpen) return Promise.resolve(false);
+    if (this.hasRoom()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const settle = (answer: boolean) => {
+        clearTimeout(timer);
+        this.roomWaiters.delete(check);
+        resolve(answer);
+      };
+      const check = () => {
+        if (!this.isOpen) settle(false);
+        else if (this.hasRoom()) settle(true);
+      };
+      const timer = setTimeout(() => {
+        check();
+        if (!this.roomWaiters.has(check)) return;
+        this.closeTooSlow('too slow to take the missed events');
+        settle(false);
+      }, this.options.slowConsumerTimeoutMs);
+      this.roomWaiters.add(check);
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
   }
 
   onInterrupted(): void {
@@ -131,13 +172,22 @@ export class StreamConnection implements LiveListener {
     const now = this.options.now?.() ?? Date.now();
     this.fullSince ??= now;
     if (now - this.fullSince >= this.options.slowConsumerTimeoutMs && this.socket.readyState === WebSocket.OPEN) {
-      this.close(CLOSE_CODES.tryAgainLater, `too slow: ${this.unreported} events dropped`);
-      this.options.onSlowConsumerClosed?.();
+      this.closeTooSlow(`too slow: ${this.unreported} events dropped`);
     }
+  }
+
+  private closeTooSlow(reason: string): void {
+    this.close(CLOSE_CODES.tryAgainLater, reason);
+    this.options.onSlowConsumerClosed?.();
+  }
+
+  private wakeRoomWaiters(): void {
+    for (const check of [...this.roomWaiters]) check();
   }
 
   /** A queued frame reached the kernel: if the buffer has room again, tell the client what it missed. */
   private drained(): void {
+    this.wakeRoomWaiters();
     if (this.unreported > 0 && this.socket.readyState === WebSocket.OPEN && this.hasRoom()) this.reportDrops();
   }
 

@@ -82,6 +82,8 @@ export interface Config {
     readonly slowConsumerTimeoutMs: number;
     readonly maxConnectionsPerTenant: number;
     readonly maxConnections: number;
+    /** How old a resume cursor may be (WS_RESUME_WINDOW_SECONDS). */
+    readonly resumeWindowMs: number;
   };
   readonly cursor: { readonly secret: string };
   readonly integrity: {
@@ -217,6 +219,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       slowConsumerTimeoutMs: env.WS_SLOW_CONSUMER_TIMEOUT_MS,
       maxConnectionsPerTenant: env.WS_MAX_CONNECTIONS_PER_TENANT,
       maxConnections: env.WS_MAX_CONNECTIONS,
+      resumeWindowMs: env.WS_RESUME_WINDOW_SECONDS * 1000,
     },
     rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
     cursor: { secret: env.CURSOR_SECRET },

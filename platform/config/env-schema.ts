@@ -95,6 +95,11 @@ export const EnvSchema = Type.Object({
   WS_SLOW_CONSUMER_TIMEOUT_MS: PositiveInt(10_000),
   WS_MAX_CONNECTIONS_PER_TENANT: PositiveInt(100),
   WS_MAX_CONNECTIONS: PositiveInt(2000),
+  /**
+   * How far back a live tail may resume (`after=CURSOR`), in seconds since the cursor's event was
+   * received; an older cursor is closed with 4410 rather than replayed in bulk (search covers it).
+   */
+  WS_RESUME_WINDOW_SECONDS: PositiveInt(24 * 3600),
 
   /**
    * How old an event's `event_timestamp` may be, in years (422 beyond). Partitions of `logs` cover

@@ -7,6 +7,7 @@ import { createRedisSubscriber } from '../../adapters/redis/redis-subscriber';
 import type { LogEvent } from '../../domain/log-event';
 import type { LiveEvent } from '../../features/live-tail/live-event';
 import { createLiveHub, type LiveHub, type LiveListener } from '../../features/live-tail/live-hub';
+import { createStreamCursors } from '../../features/live-tail/stream-cursor';
 import { createRedisLivePublisher, liveChannel, type LivePublisher } from '../../adapters/redis/live-publisher';
 import { testSystem } from '../support/system';
 import { waitFor } from '../support/wait-for';
@@ -22,7 +23,8 @@ class RecordingListener implements LiveListener {
   }
 }
 
-const event = (tenantId: string) => ({ id: randomUUID(), tenant_id: tenantId }) as LogEvent;
+const event = (tenantId: string) => ({ id: randomUUID(), tenant_id: tenantId, received_at: new Date().toISOString() }) as LogEvent;
+const cursors = createStreamCursors('a stream-hub test secret of 32 characters or more');
 
 describe('live hub: one Redis subscription per tenant, on the real Redis', function () {
   this.timeout(30_000);
@@ -40,7 +42,7 @@ describe('live hub: one Redis subscription per tenant, on the real Redis', funct
     subscriber = createRedisSubscriber(config.redis.url, 'stream-hub-test-subscriber');
     await Promise.all([redis.connect(), subscriber.connect()]);
     publisher = createRedisLivePublisher(redis);
-    hub = createLiveHub(subscriber, logger);
+    hub = createLiveHub(subscriber, cursors, logger);
   });
 
   after(async () => {
@@ -55,7 +57,7 @@ describe('live hub: one Redis subscription per tenant, on the real Redis', funct
     expect(hub.stats()).to.deep.include({ channels: 2, listeners: 3 });
 
     const sent = event(tenant);
-    await publisher.publish(tenant, [sent]);
+    await publisher.publish(tenant, 1, [sent]);
     await waitFor('both listeners to receive the event', () => first.ids.length === 1 && second.ids.length === 1);
     expect(first.ids).to.deep.equal([sent.id]);
     expect(stranger.ids).to.deep.equal([]);
@@ -76,7 +78,7 @@ describe('live hub: one Redis subscription per tenant, on the real Redis', funct
     const again = await hub.subscribe(tenant, listener);
     expect(await subscribers(tenant)).to.equal(1);
     const sent = event(tenant);
-    await publisher.publish(tenant, [sent]);
+    await publisher.publish(tenant, 1, [sent]);
     await waitFor('the event after resubscribing', () => listener.ids.includes(sent.id));
     again.release();
   });
@@ -95,7 +97,7 @@ describe('live hub: one Redis subscription per tenant, on the real Redis', funct
     const fresh = new RecordingListener();
     const subscription = await hub.subscribe(tenant, fresh);
     const sent = event(tenant);
-    await publisher.publish(tenant, [sent]);
+    await publisher.publish(tenant, 1, [sent]);
     await waitFor('the event on the new subscription', () => fresh.ids.includes(sent.id));
     subscription.release();
   });
@@ -103,7 +105,7 @@ describe('live hub: one Redis subscription per tenant, on the real Redis', funct
   it('fails a subscription at once while Redis is unreachable', async () => {
     const offline = createRedisSubscriber('redis://127.0.0.1:1', 'stream-hub-test-offline');
     try {
-      const offlineHub = createLiveHub(offline, logger);
+      const offlineHub = createLiveHub(offline, cursors, logger);
       let failure: unknown;
       await offlineHub.subscribe(randomUUID(), new RecordingListener()).catch((error: unknown) => (failure = error));
       expect(failure).to.be.instanceOf(Error);

@@ -56,7 +56,7 @@ async function publishLoad(api: RunningApi, publisher: LivePublisher, tenantId: 
   const load: Load = { published: 0, publishedBytes: 0, peakRetainedGrowth: 0, peakRssGrowth: 0, peakServerBuffered: 0 };
   for (let message = 0; message < MESSAGES && !until(); message += 1) {
     const events = Array.from({ length: EVENTS_PER_MESSAGE }, (_, i) => loadEvent(tenantId, load.published + i));
-    await publisher.publish(tenantId, events);
+    await publisher.publish(tenantId, load.published + 1, events);
     load.published += events.length;
     load.publishedBytes += events.length * (MESSAGE_TEXT.length + 400);
     load.peakServerBuffered = Math.max(load.peakServerBuffered, api.liveTail.stats().bufferedBytes);

@@ -68,6 +68,11 @@ function connect(baseUrl: string, options: StreamOptions): WebSocket {
   return new WebSocket(url, protocols, { headers, ...options.clientOptions });
 }
 
+/** Starts an upgrade without waiting for anything: for sockets the server closes right after it. */
+export function streamSocket(baseUrl: string, options: StreamOptions = {}): StreamClient {
+  return new StreamClient(connect(baseUrl, options));
+}
+
 /** Opens the stream and resolves once `subscribed` has arrived; rejects with the refusal if there is one. */
 export function openStream(baseUrl: string, options: StreamOptions = {}): Promise<StreamClient> {
   const socket = connect(baseUrl, options);

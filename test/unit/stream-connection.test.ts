@@ -51,7 +51,7 @@ class FakeSocket extends EventEmitter {
 }
 
 const event = (n: number): LiveEvent =>
-  new LiveEvent({ id: randomUUID(), tenant_id: 't', severity: n % 2 ? 'ERROR' : 'INFO', message: 'm'.repeat(100) } as unknown as LogEvent);
+  new LiveEvent({ id: randomUUID(), tenant_id: 't', severity: n % 2 ? 'ERROR' : 'INFO', message: 'm'.repeat(100) } as unknown as LogEvent, n + 1, `cursor-${n}`);
 
 describe('live-tail connection', () => {
   let clock: number;

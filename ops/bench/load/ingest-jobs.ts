@@ -7,7 +7,7 @@ import { withTenantTx } from '../../../adapters/postgres/tenant-transaction';
 import type { NewLogRow } from '../../../domain/log-event';
 import { copyInto } from '../lib/copy';
 import { generateEvents } from '../lib/events';
-import { toCopyText, toRows } from '../lib/rows';
+import { COPY_COLUMNS, toCopyText, toRows } from '../lib/rows';
 import { summarizeLatencies, type LatencySummary } from '../lib/statistics';
 import { closedLoop } from './closed-loop';
 import { httpClient, jsonHeaders } from './http';
@@ -89,9 +89,10 @@ export async function insertPath(params: BulkParams & { appUrl: string; tenantId
     const rows = withFreshIds(batches[index % batches.length] as NewLogRow[]);
     await withTenantTx(pool, tenantId, async (tx) => {
       if (params.method === 'unnest-insert') return logsRepository(tx).insertMany(tenantId, rows);
-      await tx.client.query('CREATE TEMP TABLE IF NOT EXISTS bench_stage (LIKE logs) ON COMMIT DELETE ROWS');
+      // The stage has the copied columns only: positions are taken by the insert into logs.
+      await tx.client.query(`CREATE TEMP TABLE IF NOT EXISTS bench_stage ON COMMIT DELETE ROWS AS SELECT ${COPY_COLUMNS} FROM logs WITH NO DATA`);
       await copyInto(tx.client, 'bench_stage', toCopyText(tenantId, rows));
-      await tx.client.query('INSERT INTO logs SELECT * FROM bench_stage');
+      await tx.client.query(`INSERT INTO logs (${COPY_COLUMNS}) SELECT ${COPY_COLUMNS} FROM bench_stage`);
     });
     return rows.length;
   });
