@@ -48,6 +48,8 @@ export function createExportActivities(deps: { pool: Pool; exportJob: ExportJob;
       report(0);
       const result = await deps.exportJob.run(tenantId, taskId, request, {
         signal: context.cancellationSignal,
+        // The SDK names why an attempt stops; only the workflow's cancellation gives the export up.
+        abandoned: () => (context.cancellationSignal.reason as Error | undefined)?.message === 'CANCELLED',
         onRows: (rows) => {
           const now = Date.now();
           if (now - reported < PROGRESS_EVERY_MS) return;

@@ -56,7 +56,10 @@ export interface ExportJobDeps {
 }
 
 export interface ExportJobOptions {
+  /** Stops the export; what was uploaded is kept for the next attempt unless `abandoned` says otherwise. */
   signal?: AbortSignal;
+  /** Whether a stop means the export is given up (cancelled), not interrupted (worker shutdown, lost attempt). */
+  abandoned?: () => boolean;
   /** Rows written so far (those of kept parts included); also called while a resumed object is read back. */
   onRows?: (rows: number) => void;
 }
@@ -118,8 +121,9 @@ export function createExportJob(deps: ExportJobDeps) {
         }
         if (!state.completed) await upload.complete(uploadId, parts);
       } catch (error) {
-        // A cancelled export is abandoned; any other failure keeps the upload for the next attempt.
-        if (options.signal?.aborted) {
+        // A cancelled export is abandoned; any other stop or failure keeps the upload for the next
+        // attempt (after a lost heartbeat that attempt may already be writing it).
+        if (options.signal?.aborted && options.abandoned?.()) {
           await upload.abort(uploadId).catch(() => undefined);
           await store.forget(tenantId, taskId).catch(() => undefined);
         }

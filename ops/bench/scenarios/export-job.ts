@@ -79,7 +79,7 @@ export const exportJobs: Scenario = {
     notes.push(
       `${corpus.events.toLocaleString('en-US')} events of one tenant. The job's time runs from POST /exports until its task row says succeeded (the outbox, the task bridge, the workflow, the rows as NDJSON, gzip, a recorded multipart upload); its object's size is checked in the bucket.`,
       'The anchor runs COPY (SELECT the columns … ORDER BY event_timestamp, id) TO STDOUT as the app role in the tenant\'s transaction, gzip and one S3 upload of the same rows; the object is then read back from S3 and its lines counted.',
-      'Worker memory growth is the Temporal worker\'s peak RSS during the job minus its RSS just before, sampled every 50 ms; `npm run bench:export-job-memory` measures it at 1,000,000 rows.',
+      'Worker memory growth is the Temporal worker\'s peak RSS during the job minus its RSS just before, sampled every 50 ms. The bench runs the worker under tsx with Node\'s default heap flags (V8 then collects late) and the first run also pays for loading the export code; `npm run bench:export-job-memory` measures the compiled worker with the production flags at 1,000,000 rows.',
     );
     return {
       figures: [
