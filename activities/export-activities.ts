@@ -17,7 +17,8 @@ export function createExportActivities(deps: { pool: Pool; exportJob: ExportJob;
   return {
     /**
      * Streams an export job's rows into its object, heartbeating the row count. A retried attempt
-     * (after a worker died, or S3 failed) writes the object again from the start under the same key.
+     * (after a worker died, or S3 failed) continues the same multipart upload after its last
+     * recorded part (the record is in PostgreSQL, which a killed worker cannot lose).
      */
     async writeExportObject(input: TaskInput): Promise<ExportJobResult> {
       const context = Context.current();
@@ -47,6 +48,8 @@ export function createExportActivities(deps: { pool: Pool; exportJob: ExportJob;
       report(0);
       const result = await deps.exportJob.run(tenantId, taskId, request, {
         signal: context.cancellationSignal,
+        // The SDK names why an attempt stops; only the workflow's cancellation gives the export up.
+        abandoned: () => (context.cancellationSignal.reason as Error | undefined)?.message === 'CANCELLED',
         onRows: (rows) => {
           const now = Date.now();
           if (now - reported < PROGRESS_EVERY_MS) return;

@@ -113,8 +113,8 @@ export const checkpointing: ActivityOptions = {
 
 /**
  * An export job: one long activity that heartbeats its row count. A worker that dies is noticed
- * within the heartbeat timeout; the next attempt aborts the unfinished upload and writes the object
- * again under the same key.
+ * within the heartbeat timeout; the next attempt continues the same multipart upload after the
+ * last part it recorded.
  */
 export const exportStreaming: ActivityOptions = {
   startToCloseTimeout: '12 hours',

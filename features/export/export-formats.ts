@@ -1,5 +1,6 @@
 import type { Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
 import { LOG_COLUMNS } from '../../domain/log-event';
 
 /** The table's columns, then `seq` (the event's place in the tamper-evident log; empty while unsealed). */
@@ -22,13 +23,20 @@ export function neutraliseFormula(cell: string): string {
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
+const CSV_OPTIONS = { columns: [...EXPORT_COLUMNS], cast: { string: (value: string) => neutraliseFormula(value) } };
+
 /** CSV with a header row from rows of text cells in column order; JSON columns arrive as JSON text; formulas neutralised. */
 export function csvFormatter(): Transform {
-  return stringify({
-    header: true,
-    columns: [...EXPORT_COLUMNS],
-    cast: { string: (value) => neutraliseFormula(value) },
-  });
+  return stringify({ ...CSV_OPTIONS, header: true });
+}
+
+/**
+ * A run of rows as text, exactly as the streaming encoders write them: runs encoded one after the
+ * other (the header only in the first) concatenate to the bytes of one stream over all the rows.
+ */
+export function encodeRows(format: ExportFormat, rows: readonly string[][], header: boolean): string {
+  if (format === 'csv') return stringifySync(rows as string[][], { ...CSV_OPTIONS, header });
+  return rows.length === 0 ? '' : `${rows.map((row) => row[1]).join('\n')}\n`;
 }
 
 /**

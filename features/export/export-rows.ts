@@ -1,5 +1,6 @@
 import QueryStream from 'pg-query-stream';
 import { assertTenant, type TenantTx } from '../../adapters/postgres/tenant-transaction';
+import type { RowKey } from '../../domain/archive-row';
 import { LOG_COLUMNS, type LogEvent } from '../../domain/log-event';
 import type { LogFilter } from '../../domain/log-filter';
 import type { ExportFormat } from './export-formats';
@@ -10,6 +11,16 @@ const BATCH_ROWS = 500;
 
 /** An export row: the log id, then the NDJSON line or the CSV cells (ids included), all text. */
 export type ExportRow = string[];
+
+export interface ExportRowsOptions {
+  /** Start after this row (a resumed export job). */
+  after?: RowKey | null;
+  /** Append the row's exact `event_timestamp` as a last cell, so a caller can record where it stands. */
+  withKey?: boolean;
+}
+
+/** The key's timestamp as PostgreSQL's RFC 3339 text with every fractional digit it keeps (a keyset resumes exactly). */
+const KEY_TIMESTAMP = "to_json(event_timestamp) #>> '{}'";
 
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -39,12 +50,14 @@ export function exportRowsRepository(tx: TenantTx) {
      * order of the primary key, so PostgreSQL streams from the index without sorting. Reads only as
      * fast as the consumer drains it; destroying the stream closes the cursor.
      */
-    stream(tenantId: string, filter: Omit<LogFilter, 'q'>, format: ExportFormat): QueryStream {
+    stream(tenantId: string, filter: Omit<LogFilter, 'q'>, format: ExportFormat, options: ExportRowsOptions = {}): QueryStream {
       assertTenant(tx, tenantId);
       const condition = tenantFilterSql(tenantId, filter);
-      const select = format === 'csv' ? CSV_CELLS : `id::text, ${NDJSON_LINE}`;
+      const select = [format === 'csv' ? CSV_CELLS : `id::text, ${NDJSON_LINE}`, ...(options.withKey ? [KEY_TIMESTAMP] : [])].join(', ');
+      const values = [...condition.values];
+      const after = options.after ? ` AND (event_timestamp, id) > ($${values.push(options.after.event_timestamp)}::timestamptz, $${values.push(options.after.id)}::uuid)` : '';
       return tx.client.query(
-        new QueryStream(`SELECT ${select} FROM logs WHERE ${condition.where} ORDER BY event_timestamp, id`, condition.values, {
+        new QueryStream(`SELECT ${select} FROM logs WHERE ${condition.where}${after} ORDER BY event_timestamp, id`, values, {
           batchSize: BATCH_ROWS,
           rowMode: 'array',
         }),

@@ -1,7 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool } from 'pg';
-import { withTenantTx, type TenantTx } from '../../adapters/postgres/tenant-transaction';
+import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { LogFilter } from '../../domain/log-filter';
 import type { Logger } from '../../platform/observability/logger';
 import type { TextMatcher } from '../../adapters/opensearch/text-match';
@@ -26,7 +26,7 @@ export interface LogExportDeps {
 }
 
 /** Keeps the rows whose event matches `q` (the id is a row's first cell), asking the search engine about a batch at a time, in order. */
-function keepMatching(text: TextMatcher, tenantId: string, q: string) {
+export function keepMatching(text: TextMatcher, tenantId: string, q: string) {
   return async function* (rows: AsyncIterable<ExportRow>): AsyncGenerator<ExportRow> {
     let batch: ExportRow[] = [];
     const flush = async function* () {
@@ -40,39 +40,6 @@ function keepMatching(text: TextMatcher, tenantId: string, q: string) {
     }
     yield* flush();
   };
-}
-
-type Stage = NodeJS.ReadWriteStream | NodeJS.WritableStream;
-
-function counting(onRow: (rows: number) => void) {
-  return async function* (rows: AsyncIterable<ExportRow>): AsyncGenerator<ExportRow> {
-    let count = 0;
-    for await (const row of rows) {
-      onRow((count += 1));
-      yield row;
-    }
-  };
-}
-
-/**
- * For export jobs: the rows and encoding of the download below (the same row source, matching and
- * encoders, so their bytes cannot differ) written through `destination` (transforms, then a
- * writable) under backpressure. `onRow` gets the count of rows that matched so far (counted before
- * encoding, so a CSV cell's newline is not a row).
- */
-export async function pipeExport(
-  tx: TenantTx,
-  text: TextMatcher,
-  request: { tenantId: string; filter: LogFilter; format: ExportFormat },
-  destination: readonly Stage[],
-  onRow: (rows: number) => void,
-): Promise<void> {
-  const { tenantId, format } = request;
-  const { q, ...sqlFilter } = request.filter;
-  const rows = exportRowsRepository(tx).stream(tenantId, sqlFilter, format);
-  const stages = [rows, ...(q ? [keepMatching(text, tenantId, q)] : []), counting(onRow), format === 'csv' ? csvFormatter() : ndjsonLines];
-  // Async generator functions are valid stages; the array overload's types only list streams.
-  await pipeline([...stages, ...destination] as unknown as readonly NodeJS.ReadableStream[]);
 }
 
 const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../adapters/s3/s3-client';
 import { createExportExpiry } from '../../features/export/export-expiry';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
@@ -216,6 +216,8 @@ describe('export jobs: POST /exports, the object in the bucket, GET /exports/{id
     // Rows large enough (random, so gzip cannot shrink them) that the object takes several parts.
     const BIG = 60_000;
     let bigTenant: string;
+    let worker: WorkerProcess | undefined;
+    let resumedSha256 = '';
 
     before(async () => {
       bigTenant = await createTenant(system);
@@ -231,54 +233,101 @@ describe('export jobs: POST /exports, the object in the bucket, GET /exports/{id
 
     const rssKiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
 
-    it('ends succeeded with one complete object, no unfinished upload left behind', async () => {
+    it('continues the same upload: parts stored before the kill are kept, the object holds every row once, the bytes of an uninterrupted run', async () => {
       const first = spawnWorkerProcess();
       workers.push(first);
       await first.ready();
       const token = tokenFor(system, 'auditor', bigTenant);
       const taskId = await startExport({ format: 'ndjson', resource: 'document' }, token);
       const key = `tenants/${bigTenant}/exports/${taskId}.ndjson.gz`;
-      const unfinishedUploads = async () => {
-        const client = s3();
-        try {
-          return (await client.send(new ListMultipartUploadsCommand({ Bucket: system.config.s3.bucket, Prefix: key }))).Uploads ?? [];
-        } finally {
-          client.destroy();
-        }
+      const bucket = system.config.s3.bucket;
+      const client = s3();
+      const unfinishedUploads = async () => (await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }))).Uploads ?? [];
+      // What S3 itself holds for the upload: part number, ETag, size and when it was stored.
+      const storedParts = async (uploadId: string) => {
+        const page = await client.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+        return (page.Parts ?? []).map((part) => ({ number: part.PartNumber as number, etag: part.ETag as string, size: part.Size as number, stored: part.LastModified?.toISOString() }));
       };
-      await waitFor('the export to stream a third of its rows', async () => ((await taskRow(system, taskId))?.progress_done ?? 0) >= BIG / 3, { timeoutMs: 120_000, intervalMs: 50 });
-      expect(await first.kill('SIGKILL')).to.equal('SIGKILL');
-      const atKill = await taskRow(system, taskId);
-      expect(await unfinishedUploads(), 'the killed attempt had a multipart upload under way').to.have.length(1);
-      expect(atKill?.status, 'the export must still be running when the worker dies').to.equal('running');
-      console.log(`      killed the worker at ${atKill?.progress_done} of ${BIG} rows`);
-
-      const second = spawnWorkerProcess();
-      workers.push(second);
-      await second.ready();
-      const baseline = rssKiB(second.pid);
-      let peak = baseline;
-      const sampler = setInterval(() => (peak = Math.max(peak, rssKiB(second.pid))), 100);
-      let task;
       try {
-        task = await waitForTask(system, taskId, 'succeeded', 300_000);
+        let uploadId = '';
+        const recordedParts = async () => (await system.ownerPool.query('SELECT part_number FROM export_upload_parts WHERE task_id = $1', [taskId])).rows as { part_number: number }[];
+        // Killed once S3 holds three parts and all are recorded, so that every stored part must be kept.
+        await waitFor(
+          'the export to store and record three parts',
+          async () => {
+            uploadId = (await unfinishedUploads())[0]?.UploadId ?? '';
+            if (uploadId === '') return false;
+            const stored = (await storedParts(uploadId)).length;
+            return stored >= 3 && (await recordedParts()).length === stored;
+          },
+          { timeoutMs: 120_000, intervalMs: 50 },
+        );
+        expect(await first.kill('SIGKILL')).to.equal('SIGKILL');
+        const atKill = await storedParts(uploadId);
+        const recordedAtKill = await recordedParts();
+        expect((await taskRow(system, taskId))?.status, 'the export must still be running when the worker dies').to.equal('running');
+        console.log(`      killed the worker with ${atKill.length} parts stored (${recordedAtKill.length} recorded)`);
+
+        const second = spawnWorkerProcess();
+        workers.push(second);
+        await second.ready();
+        const baseline = rssKiB(second.pid);
+        let peak = baseline;
+        const sampler = setInterval(() => (peak = Math.max(peak, rssKiB(second.pid))), 100);
+        // The upload's parts as last seen before it completed (it is not listable after), and every upload seen meanwhile.
+        let beforeCompletion = atKill;
+        const uploadsSeen = new Set<string>();
+        let watching = true;
+        const watcher = (async () => {
+          while (watching) {
+            for (const upload of await unfinishedUploads()) uploadsSeen.add(upload.UploadId as string);
+            if (uploadsSeen.size === 1) beforeCompletion = await storedParts(uploadId).catch(() => beforeCompletion);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        })();
+        let task;
+        try {
+          task = await waitForTask(system, taskId, 'succeeded', 300_000);
+        } finally {
+          watching = false;
+          clearInterval(sampler);
+          await watcher;
+        }
+        expect([...uploadsSeen], 'the resumed attempt continues the same upload').to.deep.equal([uploadId]);
+        console.log(`      worker RSS: ${(baseline / 1024).toFixed(0)} MiB idle, ${(peak / 1024).toFixed(0)} MiB peak while resuming ${BIG} rows (${(task.result.bytes / 1048576).toFixed(1)} MiB gzip): growth ${((peak - baseline) / 1024).toFixed(0)} MiB`);
+        expect(task.attempts, 'one attempt killed, one complete').to.equal(2);
+        expect(task.result.rows).to.equal(BIG);
+
+        // A part S3 stored in the instant before the kill, not yet recorded, is the one part that may be sent again.
+        const recorded = new Set(recordedAtKill.map((row) => row.part_number));
+        const mustBeKept = atKill.filter((part) => recorded.has(part.number) || part.number < atKill.length);
+        expect(mustBeKept.length, 'parts stored before the kill').to.be.at.least(3);
+        const after = new Map(beforeCompletion.map((part) => [part.number, part]));
+        for (const part of mustBeKept) expect(after.get(part.number), `part ${part.number} is the one stored before the kill, not uploaded again`).to.deep.equal(part);
+        expect(beforeCompletion.length, 'the resumed attempt added parts').to.be.greaterThan(atKill.length);
+
+        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        expect(head.ContentLength).to.equal(task.result.bytes);
+        const stored = await objectBytes(task.result.object_key);
+        expect(sha256(stored), "the result's SHA-256 is the stored object's").to.equal(task.result.sha256);
+        const ids = gunzipSync(stored).toString('utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+        const inPostgres = await system.ownerPool.query("SELECT id::text FROM logs WHERE tenant_id = $1 AND resource = 'document' ORDER BY event_timestamp, id", [bigTenant]);
+        expect(ids, 'every row of PostgreSQL once, in order').to.deep.equal(inPostgres.rows.map((row: { id: string }) => row.id));
+        expect(await unfinishedUploads(), 'no unfinished upload is left behind').to.deep.equal([]);
+        const leftover = await system.ownerPool.query('SELECT count(*)::int AS n FROM export_uploads WHERE task_id = $1', [taskId]);
+        expect(leftover.rows[0].n, 'the resume record is forgotten once the object is complete').to.equal(0);
+        resumedSha256 = task.result.sha256 as string;
+        worker = second;
       } finally {
-        clearInterval(sampler);
+        client.destroy();
       }
-      console.log(`      worker RSS: ${(baseline / 1024).toFixed(0)} MiB idle, ${(peak / 1024).toFixed(0)} MiB peak while exporting ${BIG} rows (${(task.result.bytes / 1048576).toFixed(1)} MiB gzip): growth ${((peak - baseline) / 1024).toFixed(0)} MiB`);
-      expect(task.attempts, 'one attempt killed, one complete').to.equal(2);
-      expect(task.result.rows).to.equal(BIG);
+    });
 
-      const stored = await objectBytes(task.result.object_key);
-      expect(sha256(stored)).to.equal(task.result.sha256);
-      const ids = gunzipSync(stored).toString('utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
-      expect(ids, 'every row').to.have.length(BIG);
-      expect(new Set(ids).size, 'no row twice').to.equal(BIG);
-
-      expect(await unfinishedUploads(), "the killed attempt's multipart upload was aborted").to.deep.equal([]);
-
+    it('an uninterrupted run of the same export writes the same bytes; worker memory does not follow the size', async () => {
+      const second = worker as WorkerProcess;
+      const token = tokenFor(system, 'auditor', bigTenant);
       // Again on the now warm worker, a third and then all of the rows: growth that does not follow the size is flat memory.
-      const measure = async (body: Record<string, unknown>, rows: number) => {
+      const measure = async (body: Record<string, unknown>, rows: number): Promise<string> => {
         const before = rssKiB(second.pid);
         let top = before;
         const warmSampler = setInterval(() => (top = Math.max(top, rssKiB(second.pid))), 50);
@@ -286,13 +335,15 @@ describe('export jobs: POST /exports, the object in the bucket, GET /exports/{id
           const again = await waitForTask(system, await startExport(body, token), 'succeeded', 300_000);
           expect(again.result.rows).to.equal(rows);
           console.log(`      warm worker RSS: ${(before / 1024).toFixed(0)} MiB before, ${(top / 1024).toFixed(0)} MiB peak during a ${rows}-row export (${(again.result.bytes / 1048576).toFixed(1)} MiB gzip): growth ${((top - before) / 1024).toFixed(0)} MiB`);
+          return again.result.sha256 as string;
         } finally {
           clearInterval(warmSampler);
         }
       };
       const third = new Date(FROM.getTime() + (TO.getTime() - FROM.getTime()) / 3).toISOString();
       await measure({ format: 'ndjson', resource: 'document', end_time: third }, BIG / 3);
-      await measure({ format: 'ndjson', resource: 'document' }, BIG);
+      const uninterrupted = await measure({ format: 'ndjson', resource: 'document' }, BIG);
+      expect(uninterrupted, 'the resumed object has the bytes of an uninterrupted run').to.equal(resumedSha256);
     });
   });
 });

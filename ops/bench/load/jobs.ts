@@ -1,5 +1,6 @@
 import type { Job } from './protocol';
 import { archiveAnchor } from './archive-jobs';
+import { exportJobAnchor } from './export-job-jobs';
 import { bulkCopy, bulkHttp, insertPath, singleHttpRate, singlePgRate } from './ingest-jobs';
 import { bulkOpenSearch, indexLagHttp, indexLagRaw } from './lag-jobs';
 import { cursorWalk, exportCopy, exportHttp, searchDirect, searchHttp } from './read-jobs';
@@ -26,6 +27,7 @@ export const JOB_FUNCTIONS = {
   publishHttp,
   publishRedis,
   archiveAnchor,
+  exportJobAnchor,
 };
 
 export type JobKind = keyof typeof JOB_FUNCTIONS;

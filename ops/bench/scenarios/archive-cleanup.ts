@@ -3,20 +3,10 @@ import type { BenchContext } from '../lib/context';
 import { figure } from '../lib/figures';
 import { runLoad } from '../lib/load';
 import { seedTenant } from '../lib/seed';
+import { taskState } from '../lib/task-state';
 import { eachRun, round, type Scenario } from './scenario';
 
 const DAY = 86_400_000;
-
-interface TaskState {
-  status: string;
-  result: { log_cleanup_task_id?: string } | null;
-  error_msg: string | null;
-}
-
-async function taskState(ctx: BenchContext, taskId: string): Promise<TaskState | undefined> {
-  const result = await ctx.ownerPool.query<TaskState>('SELECT status, result, error_msg FROM async_task WHERE task_id = $1', [taskId]);
-  return result.rows[0];
-}
 
 /** Waits for the archive task, then the cleanup task it created, to succeed; throws on failure or timeout. */
 async function waitForChain(ctx: BenchContext, archiveTaskId: string, timeoutMs: number): Promise<void> {
@@ -28,7 +18,7 @@ async function waitForChain(ctx: BenchContext, archiveTaskId: string, timeoutMs:
     if (state?.status === 'failed') throw new Error(`${stage} task ${taskId} failed: ${state.error_msg}`);
     if (state?.status === 'succeeded') {
       if (stage === 'cleanup') return;
-      const next = state.result?.log_cleanup_task_id;
+      const next = state.result?.log_cleanup_task_id as string | undefined;
       if (!next) throw new Error(`archive task ${taskId} succeeded without naming a cleanup task`);
       [taskId, stage] = [next, 'cleanup'];
       continue;

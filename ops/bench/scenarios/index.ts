@@ -1,6 +1,7 @@
 import { archiveCleanup } from './archive-cleanup';
 import { bulkIngest } from './bulk-ingest';
 import { exportLogs } from './export';
+import { exportJobs } from './export-job';
 import { indexLag } from './index-lag';
 import { insertPath } from './insert-path';
 import { liveTail } from './live-tail';
@@ -9,4 +10,4 @@ import { search } from './search';
 import { singlePost } from './single-post';
 
 /** In the issue's order; `--only=1,4` picks by id. */
-export const SCENARIOS: Scenario[] = [bulkIngest, insertPath, singlePost, indexLag, search, exportLogs, liveTail, archiveCleanup];
+export const SCENARIOS: Scenario[] = [bulkIngest, insertPath, singlePost, indexLag, search, exportLogs, liveTail, archiveCleanup, exportJobs];
