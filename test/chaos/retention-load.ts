@@ -62,7 +62,7 @@ export interface RetentionLoadOptions extends LoadProgress {
 /**
  * Retention during the load: a wave of old events (seeded before the load by `seedOldWave(1)`),
  * then `rounds` cleanup rounds spread over the load. Each round asks `DELETE /logs/cleanup` for
- * every tenant, starts the scheduled sweep's workflow every second round, and sends the next wave
+ * every tenant, after running the scheduled sweep's workflow every second round, and sends the next wave
  * of old events, so later rounds have new work and meet chains still running.
  */
 export class RetentionLoad {
@@ -83,18 +83,17 @@ export class RetentionLoad {
 
   async run(): Promise<RetentionLoadRecord> {
     const { rounds, totalLoadEvents, random, log } = this.options;
-    const sweeps: Promise<void>[] = [];
     for (let round = 1; round <= rounds; round++) {
       const at = Math.floor(totalLoadEvents * (0.05 + (0.75 * (round - 1 + random.next() * 0.5)) / rounds));
       if (!(await reachedProgress(this.options, at, `cleanup round ${round}`))) break;
       const duringLoad = !this.options.loadFinished();
-      if (round % 2 === 0) sweeps.push(this.sweep(round));
+      // The sweep goes first and the requests meet its chains; started together, the requests always won.
+      if (round % 2 === 0) await this.sweep(round);
       const answers = await Promise.all(this.options.tenants.ids.map((tenantId) => this.requestCleanup(round, tenantId, duringLoad)));
       this.record.cleanups.push(...answers);
-      log(`cleanup round ${round} at ${this.options.acknowledged()} acknowledged events: ${answers.filter((a) => a.status === 202).length} accepted, ${answers.filter((a) => a.status === 409).length} refused with 409${round % 2 === 0 ? '; sweep started' : ''}`);
+      log(`cleanup round ${round} at ${this.options.acknowledged()} acknowledged events: ${answers.filter((a) => a.status === 202).length} accepted, ${answers.filter((a) => a.status === 409).length} refused with 409${round % 2 === 0 ? ' after a sweep' : ''}`);
       if (round < rounds) await this.seedOldWave(round + 1);
     }
-    await Promise.all(sweeps);
     return this.record;
   }
 

@@ -18,7 +18,7 @@ export interface SoakOptions {
   opensearchOutageMs: number;
   /** Old events seeded for retention, in one wave per cleanup round; 0 turns retention off. */
   retentionEvents: number;
-  /** Rounds of `DELETE /logs/cleanup` for every tenant during the load (every second one also starts the sweep). */
+  /** Rounds of `DELETE /logs/cleanup` for every tenant during the load (every second one runs the retention sweep first). */
   retentionRounds: number;
   seed: number;
   drainTimeoutMs: number;
