@@ -1,4 +1,4 @@
-import { Agent, createServer, request, type IncomingMessage } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -6,10 +6,19 @@ import type { AddressInfo } from 'node:net';
  * - `reset`: the connection is cut before anything is forwarded (the server never saw the request);
  * - `reset-after-forward`: the request is forwarded and answered, then the connection is cut before
  *   the answer reaches the client (the server acted on it; the client cannot know — a retry duplicates);
- * - `error-status`: an error status (503 unless configured) without forwarding.
+ * - `error-status`: an error status (503 unless configured) without forwarding;
+ * - `delay`: forwarded intact after a pause of up to `maxDelayMs` (a slow server, not a failing one).
  */
-export type FaultMode = 'reset' | 'reset-after-forward' | 'error-status';
+export type FaultMode = 'reset' | 'reset-after-forward' | 'error-status' | 'delay';
+/** The modes that make a request fail: the default, since a delay alone breaks nothing. */
 export const FAULT_MODES: readonly FaultMode[] = ['reset', 'reset-after-forward', 'error-status'];
+
+/**
+ * An outage window: every eligible request fails the same way until it ends. `error-status`
+ * answers at once; `stall` holds each request unanswered and cuts it when the window closes, as a
+ * server that stopped responding does (the client waits, then sees the connection drop).
+ */
+export type OutageMode = 'error-status' | 'stall';
 
 export interface FaultProxyOptions {
   /** The real server behind the proxy (ElasticMQ, OpenSearch, versitygw…). */
@@ -25,13 +34,19 @@ export interface FaultProxyOptions {
   errorStatus?: number;
   errorBody?: string;
   errorContentType?: string;
+  /** The longest pause of the `delay` mode, drawn uniformly from [0, maxDelayMs). Default 2,000. */
+  maxDelayMs?: number;
 }
 
 export interface FaultProxyStats {
   requests: number;
   eligible: number;
+  /** Eligible requests faulted one at a time, at the fault rate (outage windows not included). */
   faulted: number;
   byMode: Record<FaultMode, number>;
+  /** Outage windows opened, and the eligible requests they failed, by how. */
+  outages: number;
+  failedInOutages: Record<OutageMode, number>;
 }
 
 export interface FaultProxy {
@@ -40,6 +55,8 @@ export interface FaultProxy {
   port: number;
   stats(): FaultProxyStats;
   setFaultRate(rate: number): void;
+  /** Fails every eligible request for `ms` (requests already forwarded are left alone); resolves when the window has closed. */
+  outage(mode: OutageMode, ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,11 +65,37 @@ export interface FaultProxy {
  * signed requests stay valid) and injects faults into a configurable share of eligible requests.
  */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
-  const { target, eligible = () => true, modes = FAULT_MODES, random = Math.random } = options;
+  const { target, eligible = () => true, modes = FAULT_MODES, random = Math.random, maxDelayMs = 2000 } = options;
   if (modes.length === 0) throw new Error('a fault proxy needs at least one fault mode');
   let faultRate = checkedRate(options.faultRate);
-  const stats: FaultProxyStats = { requests: 0, eligible: 0, faulted: 0, byMode: { reset: 0, 'reset-after-forward': 0, 'error-status': 0 } };
+  const stats: FaultProxyStats = {
+    requests: 0,
+    eligible: 0,
+    faulted: 0,
+    byMode: { reset: 0, 'reset-after-forward': 0, 'error-status': 0, delay: 0 },
+    outages: 0,
+    failedInOutages: { 'error-status': 0, stall: 0 },
+  };
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  let openOutage: { mode: OutageMode; stalled: Set<IncomingMessage> } | undefined;
+
+  const answerError = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    incoming.resume();
+    incoming.once('end', () => {
+      if (outgoing.writableEnded || outgoing.destroyed) return;
+      outgoing.writeHead(options.errorStatus ?? 503, { 'content-type': options.errorContentType ?? 'application/json' });
+      outgoing.end(options.errorBody ?? '{"message":"fault injected by the test proxy"}');
+    });
+  };
+
+  /** True when an open outage window took the request. */
+  function failedByOutage(incoming: IncomingMessage, outgoing: ServerResponse): boolean {
+    if (!openOutage || !eligible(incoming)) return false;
+    stats.failedInOutages[openOutage.mode] += 1;
+    if (openOutage.mode === 'error-status') answerError(incoming, outgoing);
+    else openOutage.stalled.add(incoming);
+    return true;
+  }
 
   function faultFor(incoming: IncomingMessage): FaultMode | undefined {
     if (!eligible(incoming)) return undefined;
@@ -64,21 +107,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     return mode;
   }
 
-  const server = createServer((incoming, outgoing) => {
-    stats.requests += 1;
-    const fault = faultFor(incoming);
-    if (fault === 'reset') {
-      incoming.socket.destroy();
-      return;
-    }
-    if (fault === 'error-status') {
-      incoming.resume();
-      incoming.once('end', () => {
-        outgoing.writeHead(options.errorStatus ?? 503, { 'content-type': options.errorContentType ?? 'application/json' });
-        outgoing.end(options.errorBody ?? '{"message":"fault injected by the test proxy"}');
-      });
-      return;
-    }
+  const forward = (incoming: IncomingMessage, outgoing: ServerResponse, fault: FaultMode | undefined) => {
     const upstream = request({ host: target.host, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers, agent }, (answer) => {
       if (fault === 'reset-after-forward') {
         answer.resume();
@@ -96,6 +125,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (!outgoing.writableFinished) upstream.destroy();
     });
     incoming.pipe(upstream);
+  };
+
+  const server = createServer((incoming, outgoing) => {
+    stats.requests += 1;
+    if (failedByOutage(incoming, outgoing)) return;
+    const fault = faultFor(incoming);
+    if (fault === 'reset') incoming.socket.destroy();
+    else if (fault === 'error-status') answerError(incoming, outgoing);
+    else if (fault === 'delay') setTimeout(() => forward(incoming, outgoing, undefined), Math.floor(random() * maxDelayMs));
+    else forward(incoming, outgoing, fault);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -106,9 +145,19 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    stats: () => ({ ...stats, byMode: { ...stats.byMode } }),
+    stats: () => ({ ...stats, byMode: { ...stats.byMode }, failedInOutages: { ...stats.failedInOutages } }),
     setFaultRate(rate) {
       faultRate = checkedRate(rate);
+    },
+    async outage(mode, ms) {
+      if (openOutage) throw new Error('an outage window is already open');
+      const window = { mode, stalled: new Set<IncomingMessage>() };
+      openOutage = window;
+      stats.outages += 1;
+      // The window's length is the fault being injected, not a wait for a condition.
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      openOutage = undefined;
+      window.stalled.forEach((incoming) => incoming.socket.destroy());
     },
     async close() {
       server.closeAllConnections();

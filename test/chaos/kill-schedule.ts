@@ -1,4 +1,4 @@
-import { waitFor } from '../support/wait-for';
+import { reachedProgress, type LoadProgress } from './load-progress';
 import type { SeededRandom } from './seeded-random';
 import { SERVICES, type ServiceName, type ServiceProcesses } from './service-processes';
 
@@ -12,9 +12,11 @@ export interface KillRecord extends PlannedKill {
   /** Events acknowledged when the SIGKILL was sent (the load keeps running, so it can be past the planned point). */
   acknowledgedAtKill: number;
   pid: number | undefined;
+  /** When the SIGKILL was sent (epoch ms), to compare with the load's start and end. */
+  killedAt: number;
   /** From the SIGKILL until the new process served again. */
   downMs: number;
-  /** False for a kill that lagged past the end of the load (restarts take seconds): it hit the draining pipeline. */
+  /** False for a kill sent after the load had finished: it hit the draining pipeline, not the load. */
   duringLoad: boolean;
 }
 
@@ -30,36 +32,33 @@ export function planKills(random: SeededRandom, perService: number, totalEvents:
   return kills.sort((a, b) => a.atAcknowledged - b.atAcknowledged);
 }
 
-export interface KillRunOptions {
+export interface KillRunOptions extends LoadProgress {
   plan: readonly PlannedKill[];
   processes: ServiceProcesses;
-  acknowledged: () => number;
-  loadFinished: () => boolean;
-  /** True once the load has failed: remaining kills are skipped. */
-  loadFailed: () => boolean;
   log: (line: string) => void;
 }
 
 /**
- * Executes the plan one kill at a time: SIGKILL, restart, wait until the process serves, next.
- * A kill that lags past the end of the load still happens, on the draining pipeline.
+ * Executes the plan: each process's kills one after another (SIGKILL, restart, wait until it
+ * serves, next), the four processes independently, so one slow restart does not push another
+ * process's kill past the end of the load. A kill that still lags past the end happens on the
+ * draining pipeline and says so (`duringLoad` false), which the soak's assertions refuse.
  */
 export async function runKills(options: KillRunOptions): Promise<KillRecord[]> {
   const done: KillRecord[] = [];
-  for (const kill of options.plan) {
-    await waitFor(`${kill.atAcknowledged} acknowledged events before killing the ${kill.service}`, () => options.loadFinished() || options.loadFailed() || options.acknowledged() >= kill.atAcknowledged, {
-      timeoutMs: 24 * 3600_000,
-      intervalMs: 50,
-    });
-    if (options.loadFailed()) break;
-    const duringLoad = !options.loadFinished();
-    const pid = options.processes.processes[kill.service].pid;
-    const acknowledgedAtKill = options.acknowledged();
-    const started = Date.now();
-    await options.processes.killAndRestart(kill.service);
-    const record = { ...kill, acknowledgedAtKill, pid, downMs: Date.now() - started, duringLoad };
-    options.log(`SIGKILL ${kill.service} (pid ${pid}) at ${acknowledgedAtKill} acknowledged events${duringLoad ? '' : ' (after the load)'}; serving again after ${record.downMs} ms`);
-    done.push(record);
-  }
-  return done;
+  const killsOf = async (service: ServiceName) => {
+    for (const kill of options.plan.filter((planned) => planned.service === service)) {
+      if (!(await reachedProgress(options, kill.atAcknowledged, `killing the ${service}`))) return;
+      const duringLoad = !options.loadFinished();
+      const pid = options.processes.processes[service].pid;
+      const acknowledgedAtKill = options.acknowledged();
+      const killedAt = Date.now();
+      await options.processes.killAndRestart(service);
+      const record = { ...kill, acknowledgedAtKill, pid, killedAt, downMs: Date.now() - killedAt, duringLoad };
+      options.log(`SIGKILL ${service} (pid ${pid}) at ${acknowledgedAtKill} acknowledged events${duringLoad ? '' : ' (after the load)'}; serving again after ${record.downMs} ms`);
+      done.push(record);
+    }
+  };
+  await Promise.all(SERVICES.map(killsOf));
+  return done.sort((a, b) => a.killedAt - b.killedAt);
 }

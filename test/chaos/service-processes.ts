@@ -11,6 +11,8 @@ export interface ServiceProcessesOptions {
   env: Environment;
   /** Where every process sends its SQS calls: the fault proxy in front of ElasticMQ. */
   sqsEndpoint: string;
+  /** Where every process sends its OpenSearch calls: the fault proxy in front of OpenSearch. */
+  opensearchUrl: string;
   /** A prebuilt workflow bundle, so a restarted worker is polling within seconds. */
   workflowBundle: string;
   logDir: string;
@@ -47,6 +49,7 @@ export class ServiceProcesses {
     const common: Environment = {
       ...options.env,
       SQS_ENDPOINT: options.sqsEndpoint,
+      OPENSEARCH_URL: options.opensearchUrl,
       TEMPORAL_WORKFLOW_BUNDLE: options.workflowBundle,
       LOG_LEVEL: 'info',
       ...options.extraEnv,

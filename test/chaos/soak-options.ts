@@ -11,6 +11,15 @@ export interface SoakOptions {
   sqsSendFaultRate: number;
   /** SIGKILLs of each of the four processes during the load. */
   killsPerProcess: number;
+  /** Share of the service's OpenSearch requests the proxy faults (reset, reset after forwarding, 503, delay) while the load runs. */
+  opensearchFaultRate: number;
+  /** Windows during the load in which every OpenSearch request fails (503s and stalls alternately), and their length. */
+  opensearchOutages: number;
+  opensearchOutageMs: number;
+  /** Old events seeded for retention, in one wave per cleanup round; 0 turns retention off. */
+  retentionEvents: number;
+  /** Rounds of `DELETE /logs/cleanup` for every tenant during the load (every second one runs the retention sweep first). */
+  retentionRounds: number;
   seed: number;
   drainTimeoutMs: number;
   /**
@@ -35,10 +44,21 @@ function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, chec
 }
 
 const positiveInt = (value: number) => Number.isSafeInteger(value) && value > 0;
+const count = (value: number) => Number.isSafeInteger(value) && value >= 0;
 const share = (value: number) => value >= 0 && value <= 1;
 
+export interface SoakDefaults {
+  events: number;
+  killsPerProcess: number;
+  drainTimeoutMs: number;
+  opensearchOutages: number;
+  opensearchOutageMs: number;
+  retentionEvents: number;
+  retentionRounds: number;
+}
+
 /** The soak's size and faults: the caller's defaults, overridden by CHAOS_* variables. */
-export function soakOptions(defaults: { events: number; killsPerProcess: number; drainTimeoutMs: number }, env: NodeJS.ProcessEnv = process.env): SoakOptions {
+export function soakOptions(defaults: SoakDefaults, env: NodeJS.ProcessEnv = process.env): SoakOptions {
   const events = numberFrom(env, 'CHAOS_EVENTS', defaults.events, positiveInt);
   return {
     events,
@@ -47,7 +67,12 @@ export function soakOptions(defaults: { events: number; killsPerProcess: number;
     bulkShare: numberFrom(env, 'CHAOS_BULK_SHARE', 0.1, share),
     bulkSize: { min: 10, max: 90 },
     sqsSendFaultRate: numberFrom(env, 'CHAOS_SQS_FAULT_RATE', 0.05, share),
-    killsPerProcess: numberFrom(env, 'CHAOS_KILLS_PER_PROCESS', defaults.killsPerProcess, (value) => Number.isSafeInteger(value) && value >= 0),
+    killsPerProcess: numberFrom(env, 'CHAOS_KILLS_PER_PROCESS', defaults.killsPerProcess, count),
+    opensearchFaultRate: numberFrom(env, 'CHAOS_OPENSEARCH_FAULT_RATE', 0.05, share),
+    opensearchOutages: numberFrom(env, 'CHAOS_OPENSEARCH_OUTAGES', defaults.opensearchOutages, count),
+    opensearchOutageMs: numberFrom(env, 'CHAOS_OPENSEARCH_OUTAGE_MS', defaults.opensearchOutageMs, positiveInt),
+    retentionEvents: numberFrom(env, 'CHAOS_RETENTION_EVENTS', defaults.retentionEvents, count),
+    retentionRounds: numberFrom(env, 'CHAOS_RETENTION_ROUNDS', defaults.retentionRounds, positiveInt),
     seed: chaosSeed(env),
     drainTimeoutMs: numberFrom(env, 'CHAOS_DRAIN_TIMEOUT_MS', defaults.drainTimeoutMs, positiveInt),
     sdkMaxAttempts: numberFrom(env, 'CHAOS_SDK_MAX_ATTEMPTS', 1, positiveInt),

@@ -8,9 +8,13 @@ export interface SoakTenants {
   tokens: Map<string, string>;
 }
 
+/** A platform admin's token for the whole soak (tenants, cleanups). */
+export function soakAdminToken(env: Environment): string {
+  return signToken(loadConfig(env).jwt, { sub: 'chaos-admin', role: 'admin', ttlSeconds: 24 * 3600 }).token;
+}
+
 /** Creates the soak's tenants through the API (as an admin would) and mints each a user token there. */
-export async function createSoakTenants(apiUrl: string, env: Environment, count: number, seed: number): Promise<SoakTenants> {
-  const admin = signToken(loadConfig(env).jwt, { sub: 'chaos-admin', role: 'admin', ttlSeconds: 600 }).token;
+export async function createSoakTenants(apiUrl: string, admin: string, count: number, seed: number, retentionDays: number): Promise<SoakTenants> {
   const post = async (path: string, body: unknown) => {
     const response = await fetch(`${apiUrl}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const answer = (await response.json()) as Record<string, string>;
@@ -20,7 +24,7 @@ export async function createSoakTenants(apiUrl: string, env: Environment, count:
   const ids: string[] = [];
   const tokens = new Map<string, string>();
   for (let i = 1; i <= count; i++) {
-    const tenant = await post('/tenants', { name: `chaos-${seed}-${Date.now()}-${i}` });
+    const tenant = await post('/tenants', { name: `chaos-${seed}-${Date.now()}-${i}`, retention_days: retentionDays });
     const id = tenant.id as string;
     const minted = await post(`/tenants/${id}/tokens`, { sub: 'chaos-client', role: 'user', ttl_seconds: 24 * 3600 });
     ids.push(id);

@@ -121,6 +121,37 @@ describe('chaos fault proxy', () => {
     }
   });
 
+  it('forwards a delayed request intact', async () => {
+    const running = await start({ faultRate: 1, modes: ['delay'], maxDelayMs: 50 });
+    const answer = await fetch(`${running.url}/slow`, { method: 'POST', body: 'late but whole' });
+    expect(await answer.json()).to.deep.equal({ echoed: 'late but whole', url: '/slow' });
+    expect(running.stats().byMode.delay).to.equal(1);
+  });
+
+  it('fails every eligible request while an outage window is open, and none after it closes', async () => {
+    const running = await start({ faultRate: 0 });
+    const window = running.outage('error-status', 300);
+    const during = await Promise.all([1, 2, 3].map((i) => fetch(`${running.url}/during/${i}`).then((answer) => answer.status)));
+    await window;
+    expect(during).to.deep.equal([503, 503, 503]);
+    expect((await fetch(`${running.url}/after`)).status).to.equal(200);
+    expect(upstream.seen.map((s) => s.url)).to.deep.equal(['/after']);
+    expect(running.stats()).to.deep.include({ outages: 1, failedInOutages: { 'error-status': 3, stall: 0 } });
+  });
+
+  it('holds requests unanswered through a stall window, then cuts them', async () => {
+    const running = await start({ faultRate: 0 });
+    const window = running.outage('stall', 300);
+    const stalled = fetch(`${running.url}/stalled`).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    expect(await Promise.race([stalled, window.then(() => 'window closed')]), 'settled before the window closed').to.equal('window closed');
+    expect(await stalled).to.equal('cut');
+    expect(upstream.seen).to.have.length(0);
+    expect(running.stats().failedInOutages.stall).to.equal(1);
+  });
+
   it('stops faulting when the rate is set to 0', async () => {
     const running = await start({ faultRate: 1, modes: ['error-status'] });
     expect((await fetch(`${running.url}/a`)).status).to.equal(503);
