@@ -59,8 +59,8 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = html;
   };
+  // The router is not strict: this serves /console/ too, the address the page's links use.
   router.get('/console', page);
-  router.get('/console/', page);
 
   router.get('/console/assets/:file', async (ctx) => {
     const file = ctx.params.file as string;
@@ -85,8 +85,7 @@ const html = { description: 'The console page; its policy allows scripts, styles
 const notBuiltResponse = { description: 'The console has not been built on this machine.' };
 
 export const consoleRouteDocs: RouteDoc[] = [
-  { method: 'get', path: '/console', summary: 'The web console (sign in with a token)', tags: ['console'], responses: { 200: html, 503: notBuiltResponse } },
-  { method: 'get', path: '/console/', summary: 'The web console, with a trailing slash', tags: ['console'], responses: { 200: html, 503: notBuiltResponse } },
+  { method: 'get', path: '/console', summary: 'The web console (sign in with a token); also at /console/', tags: ['console'], responses: { 200: html, 503: notBuiltResponse } },
   {
     method: 'get',
     path: '/console/assets/{file}',

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { TenantPicker } from './components/tenant-picker';
 import { EventPage } from './pages/event';
 import { ExportsPage } from './pages/exports';
 import { IntegrityPage } from './pages/integrity';
@@ -53,6 +54,7 @@ export function App() {
       />
     );
   }
+  const platformAdmin = session.role === 'admin' && !session.tokenTenantId;
   const pages = PAGES.filter((page) => !page.roles || page.roles.includes(session.role));
   return (
     <>
@@ -72,9 +74,19 @@ export function App() {
             ))}
           </ul>
         </nav>
+        {platformAdmin && (
+          <TenantPicker
+            session={session}
+            onChange={(tenantId) => {
+              const next = { ...session, tenantId };
+              saveSession(next);
+              setSession(next);
+            }}
+          />
+        )}
         <span class="who">
           {session.sub} · {session.role}
-          {session.tenantId && <> · tenant {session.tenantId.slice(0, 8)}</>}
+          {session.tokenTenantId && <> · tenant {session.tokenTenantId.slice(0, 8)}</>}
         </span>
         <button
           type="button"
@@ -88,7 +100,7 @@ export function App() {
         </button>
       </header>
       <main id="main" tabIndex={-1} key={session.tenantId}>
-        {content(session, route)}
+        {platformAdmin && !session.tenantId && route.path !== '/tasks' ? <p class="note">Choose a tenant above to read its events.</p> : content(session, route)}
       </main>
     </>
   );

@@ -33,27 +33,31 @@ export function SearchPage({ session, route }: { session: Session; route: Route 
   const [paging, setPaging] = useState<{ key: string; cursors: Array<string | undefined> }>({ key, cursors: [undefined] });
   const cursors = paging.key === key ? paging.cursors : [undefined];
   const setCursors = (next: Array<string | undefined>) => setPaging({ key, cursors: next });
-  const [page, setPage] = useState<SearchPage>();
+  // Tagged with what it answers: the last page stays in view (and the pager keeps focus) while the next loads.
+  const [result, setResult] = useState<{ for: string; first: number; page: SearchPage }>();
   const [stats, setStats] = useState<Stats>();
   const [error, setError] = useState<unknown>();
   const cursor = cursors[cursors.length - 1];
+  const request = JSON.stringify([key, cursor]);
+  const page = result?.page;
+  const loading = result?.for !== request;
 
   useEffect(() => {
     let live = true;
     setError(undefined);
     const query = cursor ? { cursor } : { ...filters, sort, page_size: pageSize };
     getJson<SearchPage>(session, apiUrl(session, '/logs', query)).then(
-      (result) => live && setPage(result),
+      (answer) => live && setResult({ for: request, first: (cursors.length - 1) * Number(pageSize) + 1, page: answer }),
       (failure: unknown) => live && setError(failure),
     );
     return () => {
       live = false;
     };
-  }, [key, cursor]);
+  }, [request]);
   useEffect(() => {
     let live = true;
     getJson<Stats>(session, apiUrl(session, '/logs/stats', { ...filters, interval: intervalFor(filters) })).then(
-      (result) => live && setStats(result),
+      (answer) => live && setStats(answer),
       () => live && setStats(undefined),
     );
     return () => {
@@ -62,7 +66,7 @@ export function SearchPage({ session, route }: { session: Session; route: Route 
   }, [key]);
 
   const pageNumber = cursors.length;
-  const from = (pageNumber - 1) * Number(pageSize) + 1;
+  const from = result?.first ?? 1;
   return (
     <section aria-labelledby="search-title">
       <h1 id="search-title">Search</h1>
@@ -85,7 +89,7 @@ export function SearchPage({ session, route }: { session: Session; route: Route 
       {stats && <Timeline stats={stats} />}
       <Problem error={error} />
       {page && (
-        <>
+        <div aria-busy={loading}>
           <EventTable
             events={page.items}
             caption={
@@ -95,15 +99,15 @@ export function SearchPage({ session, route }: { session: Session; route: Route 
             }
           />
           <nav class="pager" aria-label="Pages">
-            <button type="button" disabled={pageNumber === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+            <button type="button" disabled={loading || pageNumber === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
               Previous page
             </button>
             <span aria-live="polite">Page {pageNumber}</span>
-            <button type="button" disabled={!page.next_cursor} onClick={() => page.next_cursor && setCursors([...cursors, page.next_cursor])}>
+            <button type="button" disabled={loading || !page.next_cursor} onClick={() => page.next_cursor && setCursors([...cursors, page.next_cursor])}>
               Next page
             </button>
           </nav>
-        </>
+        </div>
       )}
     </section>
   );

@@ -14,7 +14,6 @@ export function SignInPage({ onSignIn }: { onSignIn(session: Session): void }) {
           event.preventDefault();
           try {
             const session = sessionFor(token.trim(), tenant.trim() || undefined);
-            if (session.role === 'admin' && !session.tokenTenantId && !session.tenantId) throw new Error('A platform admin token needs a tenant id to act on.');
             onSignIn(session);
           } catch (failure) {
             setError((failure as Error).message);
@@ -23,7 +22,7 @@ export function SignInPage({ onSignIn }: { onSignIn(session: Session): void }) {
       >
         <label for="sign-in-token">Access token (JWT)</label>
         <textarea id="sign-in-token" rows={5} required autoComplete="off" spellcheck={false} value={token} onInput={(event) => setToken(event.currentTarget.value)} />
-        <label for="sign-in-tenant">Tenant id (platform admin tokens only)</label>
+        <label for="sign-in-tenant">Tenant id (platform admin tokens only; you can also pick one after signing in)</label>
         <input id="sign-in-tenant" value={tenant} autoComplete="off" onInput={(event) => setTenant(event.currentTarget.value)} />
         {error && (
           <p class="problem" role="alert">
