@@ -7,7 +7,6 @@ import type { Browser, Page } from 'playwright-core';
 import { consoleTab, launchChromium, PHONE, screenshot, signIn, SCREENSHOT_DIR } from '../support/console-browser';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { taskRow, waitForTask } from '../support/retention';
-import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';
 import { waitFor } from '../support/wait-for';
 
@@ -59,7 +58,11 @@ describe('web console in a browser', function () {
         after_state: { status: 'sent', total: 100 + index, sent_to: 'billing@example.com' },
       }),
     );
-    seeded = (await seedLogs(system, tenantId, events)).map((event) => event.id);
+    // Through the API, so the events are indexed and sealed as any client's are.
+    const bulk = await system.api.http.post('/api/v1/logs/bulk', { token: writer, body: { logs: events } });
+    expect(bulk.status, bulk.text).to.equal(201);
+    seeded = bulk.body.ids;
+    await waitForTask(system, bulk.body.task_id, 'succeeded');
     ({ page, urls, messages } = await consoleTab(browser));
   });
 
@@ -200,8 +203,14 @@ describe('web console in a browser', function () {
   });
 
   it("shows the integrity status and starts a verification, following its task", async () => {
+    const stored = Number((await system.ownerPool.query('SELECT count(*) FROM logs WHERE tenant_id = $1', [tenantId])).rows[0].count);
+    await waitFor('every event to be sealed', async () => {
+      const latest = await system.api.http.get('/api/v1/integrity/checkpoints/latest', { token: auditor });
+      return latest.body?.tree_size === stored;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
     await page.getByRole('link', { name: 'Integrity' }).click();
-    await page.getByRole('heading', { name: 'Latest checkpoint' }).waitFor();
+    await page.getByText('Events sealed').waitFor();
+    expect(await page.locator('.fields dd').first().innerText()).to.equal(String(stored));
     await page.getByRole('button', { name: 'Verify the whole log' }).click();
     const summary = page.locator('.task-summary');
     await summary.waitFor();
@@ -210,7 +219,8 @@ describe('web console in a browser', function () {
       const row = await taskRow(system, taskId);
       return row?.status === 'succeeded' || row?.status === 'failed' ? row : undefined;
     }, { timeoutMs: 90_000, intervalMs: 250 });
-    await page.locator(`[data-task-status="${finished.status}"]`).waitFor();
+    expect(finished.result).to.include({ ok: true, events_checked: stored });
+    await page.getByRole('status').filter({ hasText: `Intact: ${stored} events` }).waitFor();
     await screenshot(page, 'integrity');
   });
 

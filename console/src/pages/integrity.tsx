@@ -21,6 +21,29 @@ interface VerifyResult {
   problems: Array<{ kind: string; seq: number | null; id: string | null; detail: string }>;
 }
 
+/** The verdict, problems counted by kind, with the first few named. */
+function VerifyOutcome({ result }: { result: VerifyResult }) {
+  const byKind = new Map<string, number>();
+  for (const problem of result.problems) byKind.set(problem.kind, (byKind.get(problem.kind) ?? 0) + 1);
+  return (
+    <>
+      <p class={result.ok ? 'ok' : 'problem'} role="status">
+        {result.ok ? 'Intact' : 'Problems found'}: {result.events_checked} events and {result.checkpoints_checked} checkpoints checked
+        {byKind.size > 0 && `; ${[...byKind].map(([kind, count]) => `${count} ${kind}`).join(', ')}`}
+      </p>
+      {result.problems.length > 0 && (
+        <ul class="problems">
+          {result.problems.slice(0, 10).map((problem, index) => (
+            <li key={index}>
+              {problem.kind} {problem.seq !== null ? `at seq ${problem.seq}` : ''} {problem.id ?? ''}: {problem.detail}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
 export function IntegrityPage({ session }: { session: Session }) {
   const [checkpoint, setCheckpoint] = useState<Checkpoint | null>();
   const [error, setError] = useState<unknown>();
@@ -80,12 +103,7 @@ export function IntegrityPage({ session }: { session: Session }) {
         <>
           <h2>Verification</h2>
           <TaskSummary task={task} />
-          {result && (
-            <p class={result.ok ? 'ok' : 'problem'} role="status">
-              {result.ok ? 'Intact' : 'Problems found'}: {result.events_checked} events and {result.checkpoints_checked} checkpoints checked
-              {result.problems.length > 0 && `; ${result.problems.map((problem) => `${problem.kind} at seq ${problem.seq ?? '?'}`).join(', ')}`}
-            </p>
-          )}
+          {result && <VerifyOutcome result={result} />}
         </>
       )}
     </section>
