@@ -87,6 +87,9 @@ export function App() {
         <span class="who">
           {session.sub} · {session.role}
           {session.tokenTenantId && <> · tenant {session.tokenTenantId.slice(0, 8)}</>}
+          {Object.keys(session.fixedFilters).length > 0 && (
+            <> · only {Object.entries(session.fixedFilters).map(([name, value]) => `${name}=${value}`).join(', ')}</>
+          )}
         </span>
         <button
           type="button"

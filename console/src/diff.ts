@@ -22,10 +22,13 @@ function leaves(value: Json | undefined, path: string, into: Map<string, string>
   return into;
 }
 
-/** A field-by-field comparison of an event's before_state and after_state, in the order the fields first appear. */
+/**
+ * A field-by-field comparison of an event's before_state and after_state, in the order the fields
+ * first appear. A missing or null state (a creation has no before, a deletion no after) has no fields.
+ */
 export function diffStates(before: unknown, after: unknown): DiffRow[] {
-  const old = leaves(before as Json | undefined, '', new Map());
-  const now = leaves(after as Json | undefined, '', new Map());
+  const old = leaves((before ?? undefined) as Json | undefined, '', new Map());
+  const now = leaves((after ?? undefined) as Json | undefined, '', new Map());
   const paths = [...new Set([...old.keys(), ...now.keys()])];
   return paths.map((path) => {
     const was = old.get(path);

@@ -7,6 +7,8 @@ export interface Session {
   tokenTenantId: string | undefined;
   tenantId: string | undefined;
   expiresAt: Date | undefined;
+  /** A viewer token's fixed filters: the server narrows every read to them. */
+  fixedFilters: Record<string, string>;
 }
 
 const TOKEN_KEY = 'audit-console.token';
@@ -29,6 +31,7 @@ export function sessionFor(token: string, chosenTenant?: string): Session {
     tokenTenantId,
     tenantId: tokenTenantId ?? chosenTenant,
     expiresAt: typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : undefined,
+    fixedFilters: typeof claims.filters === 'object' && claims.filters !== null ? (claims.filters as Record<string, string>) : {},
   };
 }
 
