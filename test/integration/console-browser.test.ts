@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Browser, Page } from 'playwright-core';
-import { consoleTab, launchChromium, PHONE, screenshot, signIn, SCREENSHOT_DIR } from '../support/console-browser';
+import { consoleTab, fitsWidth, focused, launchChromium, PHONE, screenshot, signIn, SCREENSHOT_DIR, unlabelledControls } from '../support/console-browser';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { taskRow, waitForTask } from '../support/retention';
 import { testSystem, type TestSystem } from '../support/system';
@@ -86,10 +86,22 @@ describe('web console in a browser', function () {
     expect(asset.headers.get('cache-control')).to.contain('immutable');
 
     await page.goto(`${system.api.url}/console/`);
+    expect(await unlabelledControls(page)).to.deep.equal([]);
     await screenshot(page, 'sign-in');
     await signIn(page, system.api.url, auditor);
     expect(await page.evaluate(() => sessionStorage.getItem('audit-console.token'))).to.equal(auditor);
     expect(page.url()).to.not.contain(auditor);
+
+    // From the keyboard: the first Tab reaches the skip link, the next ones the pages.
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).text).to.equal('Skip to content');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await focused(page), 'the second page link, with a visible focus ring').to.deep.equal({ text: 'Live tail', outline: 'solid' });
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Live tail' }).waitFor();
+    expect(await unlabelledControls(page)).to.deep.equal([]);
+    await page.getByRole('link', { name: 'Search' }).click();
   });
 
   it('signs in from a #token= link and removes the token from the address and history', async () => {
@@ -116,6 +128,7 @@ describe('web console in a browser', function () {
       if (shown.length < 25) await page.getByRole('button', { name: 'Next page' }).click();
     }
     expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).to.equal(true);
+    expect(await unlabelledControls(page)).to.deep.equal([]);
     expect(shown).to.have.length(25);
     expect(new Set(shown)).to.deep.equal(new Set(seeded));
 
@@ -123,7 +136,9 @@ describe('web console in a browser', function () {
     await page.getByRole('button', { name: 'Previous page' }).click();
     await page.locator('table.events caption').filter({ hasText: 'Events 11–20 of 25' }).waitFor();
     await screenshot(page, 'search-phone');
+    expect(await fitsWidth(page), 'no sideways scrolling at phone width').to.equal(true);
     await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await fitsWidth(page)).to.equal(true);
   });
 
   it("opens an event and shows its before/after state as a field-by-field diff", async () => {
@@ -197,6 +212,7 @@ describe('web console in a browser', function () {
     await page.getByRole('button', { name: 'Start export job' }).click();
     await page.locator('[data-task-status="succeeded"]').waitFor({ timeout: 90_000 });
     await screenshot(page, 'exports');
+    expect(await unlabelledControls(page)).to.deep.equal([]);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the export file' }).click()]);
     const lines = gunzipSync(await readFile(await download.path())).toString('utf8').trim().split('\n');
     expect(new Set(lines.map((line) => JSON.parse(line).id))).to.deep.equal(new Set(seeded));
@@ -266,6 +282,7 @@ describe('web console in a browser', function () {
       expect((await row.locator('td').allInnerTexts()).map((text) => text.trim())).to.include.members(['reindex_tenant', 'failed', '1', 'InjectedOutage: search cluster went read-only']);
       expect(await row.getByRole('link', { name: /Temporal UI/ }).getAttribute('href')).to.contain(`/workflows/reindex_tenant-${retried}/`);
       await screenshot(adminPage, 'tasks');
+      expect(await unlabelledControls(adminPage)).to.deep.equal([]);
       await row.getByRole('button', { name: /Retry/ }).click();
       await waitFor('the retry to be accepted', async () => (await taskRow(system, retried))?.retry_count === 1);
       const done = await waitForTask(system, retried, 'succeeded');

@@ -42,3 +42,22 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 }
+
+/** Form controls a screen reader would announce without a name: each needs a <label> or aria-label. */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.locator('input, select, textarea').evaluateAll((controls) =>
+    controls
+      .filter((control) => (control as unknown as { labels: { length: number } | null }).labels?.length === 0 && !control.getAttribute('aria-label'))
+      .map((control) => control.outerHTML),
+  );
+}
+
+/** True when the page is no wider than the window (nothing to scroll sideways to). */
+export function fitsWidth(page: Page): Promise<boolean> {
+  return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+}
+
+/** The text of the focused element, and whether it shows a focus ring. (Strings: this project's TypeScript has no DOM library.) */
+export async function focused(page: Page): Promise<{ text: string; outline: string }> {
+  return page.evaluate<{ text: string; outline: string }>('({ text: document.activeElement.textContent, outline: getComputedStyle(document.activeElement).outlineStyle })');
+}
