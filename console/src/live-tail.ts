@@ -19,6 +19,8 @@ const STORAGE_KEY = 'audit-console.tail';
 const SHOWN = 500;
 /** Close codes of "Live tail resume": the cursor is too old, or not valid for this tenant. */
 const CURSOR_REFUSED = new Set([4410, 4400]);
+/** The token expired (4001) or was revoked (4401): reconnecting with it cannot succeed. */
+const TOKEN_ENDED = new Set([4001, 4401]);
 
 interface Stored {
   filters: Filters;
@@ -75,6 +77,10 @@ export function openTail(session: Session, filters: Filters, onChange: (state: T
     };
     current.onclose = (event) => {
       if (socket !== current || closed || state.status === 'paused') return;
+      if (TOKEN_ENDED.has(event.code)) {
+        update({ status: 'paused', note: 'The token expired or was revoked: sign out and sign in with a new one.' });
+        return;
+      }
       const refused = CURSOR_REFUSED.has(event.code);
       update({
         status: 'reconnecting',
