@@ -6,7 +6,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx tsc -p tsconfig.build.json && cp -r migrations dist/migrations \
- && node dist/ops/scripts/bundle-workflows.js dist/workflow-bundle.js && npm prune --omit=dev
+ && node dist/ops/scripts/bundle-workflows.js dist/workflow-bundle.js \
+ && npx tsx ops/scripts/build-console.ts && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production

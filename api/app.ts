@@ -34,6 +34,7 @@ import { buildOpenApiDocument } from './openapi/build-document';
 import type { RouteDoc } from './openapi/route-doc';
 import { recordRouters } from './openapi/served-routes';
 import { bulkLogsRouteDocs, bulkLogsRoutes } from './routes/bulk-logs-routes';
+import { consoleRouteDocs, consoleRoutes } from './routes/console-routes';
 import { docsRouteDocs, docsRoutes } from './routes/docs-routes';
 import { exportRouteDocs, exportRoutes } from './routes/export-routes';
 import { exportJobRouteDocs, exportJobRoutes } from './routes/export-jobs-routes';
@@ -58,7 +59,7 @@ import type { LogQueryServices } from './log-query-services';
 import type { TenantDirectory } from './tenant-directory';
 
 export interface ApiDeps {
-  config: Pick<Config, 'jwt' | 'temporal' | 'rateLimit' | 'archive' | 'events' | 'integrity'>;
+  config: Pick<Config, 'jwt' | 'temporal' | 'rateLimit' | 'archive' | 'events' | 'integrity' | 'console'>;
   pool: Pool;
   ingest: IngestService;
   outbox: TaskOutbox;
@@ -174,8 +175,8 @@ export function createApp(deps: ApiDeps): Koa {
   api.use(rateLimit({ limiter: deps.rateLimiter, tenants: deps.tenants, defaults: deps.config.rateLimit, onLimited: () => deps.metrics.rateLimited.inc() }));
   for (const area of areas) api.use(area.router.routes());
 
-  const document = buildOpenApiDocument([...areas.flatMap((area) => area.docs), ...healthRouteDocs, ...docsRouteDocs, ...metricsRouteDocs, ...wellKnownKeysRouteDocs], DOCUMENT_INFO);
-  const operations = [healthRoutes(deps.readinessChecks), docsRoutes(() => document), metricsRoutes(metricsExposition(deps.metrics.registry)), wellKnownKeysRoutes(integrity)];
+  const document = buildOpenApiDocument([...areas.flatMap((area) => area.docs), ...healthRouteDocs, ...docsRouteDocs, ...consoleRouteDocs, ...metricsRouteDocs, ...wellKnownKeysRouteDocs], DOCUMENT_INFO);
+  const operations = [healthRoutes(deps.readinessChecks), docsRoutes(() => document), consoleRoutes(deps.config.console), metricsRoutes(metricsExposition(deps.metrics.registry)), wellKnownKeysRoutes(integrity)];
   recordRouters(app, [...operations, api]);
 
   app.use(drainUnreadBody());

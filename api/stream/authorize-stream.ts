@@ -30,11 +30,16 @@ export interface AuthorizedStream {
 
 const BEARER = /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/i;
 
-/** A browser page may only open the stream from an allowed origin; a client that sends no Origin is not a browser. */
-function checkOrigin(origin: string | undefined, allowed: readonly string[]): void {
+/**
+ * A browser page may only open the stream from an allowed origin, or from this service's own pages
+ * (the console: an Origin whose host is the Host the request was sent to, which a page of another
+ * origin cannot forge). A client that sends no Origin is not a browser.
+ */
+function checkOrigin(origin: string | undefined, host: string | undefined, allowed: readonly string[]): void {
   if (origin === undefined) return;
   const canonical = canonicalOrigin(origin);
-  if (!canonical || !allowed.includes(canonical)) throw problems.forbidden('This origin may not open the live tail.');
+  const sameHost = canonical !== undefined && host !== undefined && new URL(canonical).host === host.toLowerCase();
+  if (!canonical || !(sameHost || allowed.includes(canonical))) throw problems.forbidden('This origin may not open the live tail.');
 }
 
 /** The token from, in this order, the Authorization header, a `bearer.<JWT>` subprotocol, or `access_token`. */
@@ -67,7 +72,7 @@ async function verify(verifier: TokenVerifier, token: string) {
  */
 export async function authorizeStream(req: IncomingMessage, search: string, deps: StreamAuthDeps): Promise<AuthorizedStream> {
   checkWebSocketHandshake(req);
-  checkOrigin(req.headers.origin, deps.allowedOrigins);
+  checkOrigin(req.headers.origin, req.headers.host, deps.allowedOrigins);
   const protocols = offeredProtocols(req);
   const { principal, expiresAt } = await verify(deps.verifier, readToken(req, protocols, search));
   admitOrRefuse(deps.access, principal);

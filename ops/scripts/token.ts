@@ -13,7 +13,8 @@ const USAGE = 'usage: npm run token -- --role admin|user|auditor [--tenant TENAN
 /**
  * Signs a token with the configured key. A tenant's token carries a `jti` and is recorded (so an
  * admin can list and revoke it) before it is printed; a platform admin token belongs to no tenant
- * and is not recorded (rotate the key to withdraw those).
+ * and is not recorded (rotate the key to withdraw those). Also prints a link that opens the web console
+ * signed in with the token.
  */
 async function main() {
   const { values } = parseArgs({
@@ -49,6 +50,10 @@ async function main() {
     }
   }
   console.log(token);
+  // On stderr, so `$(npm run -s token …)` still captures the bare token. The fragment never reaches a
+  // server, and the console removes it from the address bar and history as soon as it has read it.
+  const base = config.http.publicUrl ?? `http://127.0.0.1:${config.http.port}`;
+  console.error(`Console: ${base.replace(/\/$/, '')}/console/#token=${token}`);
 }
 
 main().catch((error: unknown) => {

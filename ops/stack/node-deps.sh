@@ -50,3 +50,19 @@ ensure_node_deps() {
     (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
+
+# ensure_console_bundle: builds the web console (console/src) into dist/console, which the API serves
+# at /console. The build script skips itself when the sources and the lockfile are unchanged since
+# the last build, so this is cheap to call on every start and test run. Call ensure_node_deps first.
+ensure_console_bundle() {
+  local root=$1
+  (cd "$root" && npx tsx ops/scripts/build-console.ts) || die "console: the build failed (npm run console:build)"
+}
+
+# ensure_chromium: the browser the console's browser test drives (playwright-core, which downloads
+# no browser of its own), from Debian's packages.
+ensure_chromium() {
+  command -v chromium >/dev/null && return 0
+  log "installing chromium (Debian package) for the console's browser test"
+  apt_install chromium
+}

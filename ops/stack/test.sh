@@ -15,12 +15,16 @@ started=$SECONDS
 ensure_node
 log "node $(node --version) ($(command -v node))"
 ensure_node_deps "$PROJECT_ROOT"
+ensure_console_bundle "$PROJECT_ROOT"
+# Only the console's browser test needs a browser.
+if [[ -z ${TEST_FILES:-} || $TEST_FILES == *console-browser* ]]; then ensure_chromium; fi
 # The compose file's syntax is checked with Compose itself (Debian's docker-compose needs no engine).
 command -v docker-compose >/dev/null || apt_install docker-compose
 cd "$PROJECT_ROOT"
 if [[ -z ${SKIP_CHECKS:-} ]]; then
   log "typecheck"
   npx tsc --noEmit
+  npx tsc --noEmit -p console
   log "lint (eslint, then the layer rule and cycles with dependency-cruiser)"
   npm run -s lint
 fi

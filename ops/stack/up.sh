@@ -12,6 +12,7 @@ source "$here/app.sh"
 
 ensure_node
 ensure_node_deps "$PROJECT_ROOT"
+ensure_console_bundle "$PROJECT_ROOT"
 bash "$here/stack.sh" dev start
 set -a
 # shellcheck source=ops/stack/profiles/dev.env
@@ -34,6 +35,7 @@ cat <<MSG
 
 Audit log service is up (profile dev, state in $STACK_STATE_DIR).
   API           http://127.0.0.1:$PORT/api/v1
+  Console       http://127.0.0.1:$PORT/console   (a link that signs in: npm run token -- --role auditor --tenant ID)
   API docs      http://127.0.0.1:$PORT/docs   (OpenAPI: http://127.0.0.1:$PORT/openapi.json)
   Readiness     http://127.0.0.1:$PORT/readyz
   Temporal UI   $TEMPORAL_UI_URL

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import Ajv from 'ajv';
 import { parseAllowedOrigins } from './allowed-origins';
 import { EnvSchema, type Env } from './env-schema';
@@ -86,6 +88,8 @@ export interface Config {
     readonly resumeWindowMs: number;
   };
   readonly cursor: { readonly secret: string };
+  /** The web console's built files and who may frame it. */
+  readonly console: { readonly bundleDir: string; readonly frameAncestors: string };
   readonly integrity: {
     /** The service part of every tenant's checkpoint origin. */
     readonly origin: string;
@@ -108,6 +112,13 @@ function pickKnown(source: NodeJS.ProcessEnv): Record<string, string> {
     if (value !== undefined && value !== '') known[name] = value;
   }
   return known;
+}
+
+/** dist/console under the project root, found from this file whether it runs from source or from dist/. */
+function defaultConsoleDir(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return path.join(dir, 'dist', 'console');
 }
 
 /** A checkpoint origin is a schema-less URL (C2SP tlog-checkpoint): PUBLIC_URL without its scheme, else the service's name. */
@@ -223,6 +234,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
     cursor: { secret: env.CURSOR_SECRET },
+    console: { bundleDir: env.CONSOLE_DIR ?? defaultConsoleDir(), frameAncestors: env.CONSOLE_FRAME_ANCESTORS },
     integrity: { origin: integrityOrigin(env), keys: integrityKeys(env.INTEGRITY_SIGNING_KEYS) },
   });
 }

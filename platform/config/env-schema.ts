@@ -87,6 +87,10 @@ export const EnvSchema = Type.Object({
 
   /** Browser origins allowed to open the live tail, comma separated; a request without Origin (a server) is always allowed. */
   WS_ALLOWED_ORIGINS: Type.String({ default: '' }),
+  /** Where the built web console is served from (`npm run console:build` writes it); defaults to dist/console in the project. */
+  CONSOLE_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  /** The CSP frame-ancestors sources of the console, e.g. `https://app.example.com` to embed it; by default it cannot be framed. */
+  CONSOLE_FRAME_ANCESTORS: Type.String({ default: "'none'", pattern: "^[^;,\\r\\n]+$" }),
   /** How often each live-tail socket gets a heartbeat message and a ping; a peer that missed the last pong is dropped. */
   WS_HEARTBEAT_INTERVAL_MS: PositiveInt(30_000),
   /** Bytes a live-tail socket may have waiting to be sent; beyond it events are dropped and counted. */

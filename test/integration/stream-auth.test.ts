@@ -103,6 +103,15 @@ describe('live tail: authentication and refusals before the upgrade', function (
     await client.close();
   });
 
+  it("accepts a page of the service's own host (the web console) without listing it, and no other port or host", async () => {
+    const own = new URL(system.api.url);
+    const client = await openStream(system.api.url, { token, via: 'protocol', protocols: ['audit-log.v1'], headers: { origin: own.origin } });
+    await client.close();
+    const otherPort = `http://${own.hostname}:${Number(own.port) + 1}`;
+    expectProblem(await refusedStream(system.api.url, { token, headers: { origin: otherPort } }), 403);
+    expectProblem(await refusedStream(system.api.url, { token, headers: { origin: `http://localhost:${own.port}` } }), 403);
+  });
+
   it('refuses unknown query parameters (400) and invalid filters (422), naming each', async () => {
     const unknown = await refusedStream(system.api.url, { token, query: { q: 'login', colour: 'red' } });
     expectProblem(unknown, 400);
