@@ -41,7 +41,7 @@ export function createRestoreActivities(deps: { pool: Pool; restoreRun: RestoreR
   return {
     /** Chooses the archive parts to load (once; a later attempt reuses the recorded plan). */
     async planRestore(input: TaskInput): Promise<{ parts: number }> {
-      const range = await rangeOf(input, true);
+      const range = await rangeOf(input, false);
       await deps.copies.ensureIndex();
       const parts = await deps.restoreRun.plan(range);
       await recordProgress(input, parts.filter((part) => part.loadedRows !== null).length, parts.length);
@@ -55,7 +55,7 @@ export function createRestoreActivities(deps: { pool: Pool; restoreRun: RestoreR
      */
     async loadRestoreParts(input: TaskInput): Promise<RestoreLoadResult> {
       const context = Context.current();
-      const range = await rangeOf(input, false);
+      const range = await rangeOf(input, true);
       const plan = await deps.restoreRun.plan(range);
       let rows = plan.reduce((sum, part) => sum + (part.loadedRows ?? 0), 0);
       let done = plan.filter((part) => part.loadedRows !== null).length;
