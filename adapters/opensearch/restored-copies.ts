@@ -48,6 +48,12 @@ export function readTarget(index: string, tenantId: string, filter: LogFilter): 
   };
 }
 
+/** A restored copy as reads return it: the archived event, its `seq`, and the mark. */
+export type RestoredCopy = ArchiveRow & { restored: true };
+
+/** Copies per page when streaming them out. */
+const STREAM_PAGE = 1_000;
+
 interface BulkItem {
   index?: { _id?: string; status: number; error?: { type?: string; reason?: string } };
 }
@@ -104,6 +110,33 @@ export function createRestoredCopies(client: OpenSearchClient, index: string) {
         body: { query: { bool: { filter: [{ term: { tenant_id: tenantId } }, { term: { restore_id: restoreId } }] } } },
       } as never);
       return (response.body as { deleted?: number }).deleted ?? 0;
+    },
+
+    /**
+     * The tenant's unexpired copies matching `filter`, in (event_timestamp, id) order, a page at a
+     * time through `search_after` (for exports: flat memory at any count).
+     */
+    async *stream(tenantId: string, filter: LogFilter): AsyncGenerator<RestoredCopy> {
+      const target = readTarget(index, tenantId, { ...filter, include_restored: true });
+      let after: unknown[] | undefined;
+      for (;;) {
+        const response = await client.search({
+          index: name,
+          routing: tenantId,
+          ignore_unavailable: true,
+          body: {
+            size: STREAM_PAGE,
+            query: target.query,
+            sort: [{ event_timestamp: { order: 'asc' } }, { id: { order: 'asc' } }],
+            _source: { excludes: target.sourceExcludes },
+            ...(after ? { search_after: after } : {}),
+          } as never,
+        });
+        const hits = (response.body as unknown as { hits: { hits: { _source: RestoredCopy; sort: unknown[] }[] } }).hits.hits;
+        for (const hit of hits) yield hit._source;
+        if (hits.length < STREAM_PAGE) return;
+        after = hits[hits.length - 1]?.sort;
+      }
     },
 
     /** Makes loaded copies visible to searches now rather than at the next refresh. */

@@ -23,10 +23,10 @@ export function neutraliseFormula(cell: string): string {
 }
 
 /** CSV with a header row from rows of text cells in column order; JSON columns arrive as JSON text; formulas neutralised. */
-export function csvFormatter(): Transform {
+export function csvFormatter(extraColumns: readonly string[] = []): Transform {
   return stringify({
     header: true,
-    columns: [...EXPORT_COLUMNS],
+    columns: [...EXPORT_COLUMNS, ...extraColumns],
     cast: { string: (value) => neutraliseFormula(value) },
   });
 }

@@ -102,6 +102,15 @@ describe(`restore of ${EVENTS} archived events`, function () {
     const statsHidden = await system.api.http.request('GET', `/api/v1/logs/stats?${range}&interval=day`, { token: auditor });
     expect(statsHidden.body.total).to.equal(0);
 
+    const exported = await system.api.http.request('GET', `/api/v1/logs/export?${range}&include_restored=true`, { token: auditor });
+    const lines = exported.text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Document);
+    expect(lines, 'exported copies').to.have.length(expected.size);
+    for (const line of lines) expect(line).to.deep.equal({ ...originals.get(line.id as string), restored: true });
+    const exportedHidden = await system.api.http.request('GET', `/api/v1/logs/export?${range}`, { token: auditor });
+    expect(exportedHidden.text, 'export without include_restored').to.equal('');
+    const csv = await system.api.http.request('GET', `/api/v1/logs/export?${range}&include_restored=true&format=csv`, { token: auditor });
+    expect(csv.text.split('\n')[0]).to.match(/,seq,restored$/);
+
     const listed = await system.api.http.request('GET', '/api/v1/restores', { token: auditor });
     expect(listed.body.items).to.have.length(1);
     expect(listed.body.items[0]).to.include({ restore_id: restoreId, task_id: taskId, status: 'succeeded', rows: expected.size });
@@ -115,6 +124,10 @@ describe(`restore of ${EVENTS} archived events`, function () {
     for (const item of search.body.items) expect(item.tenant_id).to.equal(otherTenantId);
     const stats = await system.api.http.request('GET', `/api/v1/logs/stats?${everything}&interval=day`, { token: other });
     expect(stats.body.total).to.equal(500);
+    const exported = await system.api.http.request('GET', `/api/v1/logs/export?${everything}`, { token: other });
+    const ids = exported.text.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as Document).tenant_id);
+    expect(ids).to.have.length(500);
+    expect(new Set(ids)).to.deep.equal(new Set([otherTenantId]));
     const listed = await system.api.http.request('GET', '/api/v1/restores', { token: other });
     expect(listed.body.items).to.deep.equal([]);
     const deleted = await system.api.http.request('DELETE', `/api/v1/restores/${firstRestoreId}?tenant_id=${otherTenantId}`, { token: admin });
