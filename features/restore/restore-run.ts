@@ -94,10 +94,19 @@ export function createRestoreRun(deps: RestoreRunDeps) {
       const bytes = await verifiedPartBytes(deps, part, options.signal);
       let batch: ArchiveRow[] = [];
       let loaded = 0;
+      // One `_bulk` request in flight while the next batch is parsed: OpenSearch indexes while this
+      // process reads, and at most two batches are ever in memory.
+      let inFlight: Promise<void> = Promise.resolve();
       const flush = async () => {
-        loaded += await deps.copies.load(tenantId, { restoreId, expiresAt: range.expiresAt }, batch);
+        await inFlight;
+        const rows = batch;
         batch = [];
-        options.onBatch?.(loaded);
+        inFlight = deps.copies.load(tenantId, { restoreId, expiresAt: range.expiresAt }, rows).then((written) => {
+          loaded += written;
+          options.onBatch?.(loaded);
+        });
+        // Awaited by the next flush or after the loop; this only keeps an early rejection from counting as unhandled.
+        inFlight.catch(() => undefined);
       };
       for await (const row of gzipRows(part.key, Readable.from([bytes]))) {
         if (row.tenant_id !== tenantId) throw new ArchiveIntegrityError(`archive part ${part.key} holds event ${row.id} of another tenant`);
@@ -106,6 +115,7 @@ export function createRestoreRun(deps: RestoreRunDeps) {
         if (batch.length >= BULK_ROWS) await flush();
       }
       if (batch.length > 0) await flush();
+      await inFlight;
       await inTenant(tenantId, (restores) => restores.markPartLoaded(tenantId, restoreId, part.position, loaded));
       return loaded;
     },
