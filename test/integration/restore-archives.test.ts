@@ -9,7 +9,7 @@ import { copiesOf, countCopies, originalEvents, type Document } from '../support
 import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';
 import { waitFor } from '../support/wait-for';
-import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { spawnWorkerProcess, withWorkerProcesses } from '../support/worker-process';
 
 /** Events archived and cleaned up: RESTORE_TEST_EVENTS (20,000 by default; the issue's figure is 100,000). */
 const EVENTS = Number(process.env.RESTORE_TEST_EVENTS ?? 20_000);
@@ -153,15 +153,7 @@ describe(`restore of ${EVENTS} archived events`, function () {
   });
 
   describe('with the worker SIGKILLed mid-restore', () => {
-    const workers: WorkerProcess[] = [];
-    before(async () => {
-      await system.worker?.stop();
-      system.worker = undefined;
-    });
-    after(async () => {
-      for (const worker of workers) await worker.kill('SIGKILL');
-      await system.replaceWorker();
-    });
+    const workers = withWorkerProcesses(() => system);
 
     it('ends with every event of the range restored once, none missing', async () => {
       const first = spawnWorkerProcess();
