@@ -9,6 +9,10 @@ import { createReconcileSweepActivities } from './reconcile-sweep-activities';
 import type { ExportExpiry } from '../features/export/export-expiry';
 import type { ExportJob } from '../features/export/export-job';
 import { createExportActivities } from './export-activities';
+import type { RestoredCopies } from '../adapters/opensearch/restored-copies';
+import type { RestoreAdmin } from '../features/restore/restore-admin';
+import type { RestoreRun } from '../features/restore/restore-run';
+import { createRestoreActivities } from './restore-activities';
 import type { RetentionActivityDeps } from './retention-deps';
 import type { OutageRetryPolicy } from './outage-retries';
 import { createRetentionActivities } from './retention-activities';
@@ -38,6 +42,10 @@ export interface ActivityDeps extends RetentionActivityDeps {
   verifier: LogVerifier;
   exportJob: ExportJob;
   exportExpiry: ExportExpiry;
+  /** Restores: loading archived parts as restored copies, and removing them at expiry. */
+  restoreRun: RestoreRun;
+  restoreAdmin: RestoreAdmin;
+  copies: RestoredCopies;
 }
 
 /** Every activity the worker registers, built once per worker over explicit clients. */
@@ -50,6 +58,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIntegrityActivities({ sealer: deps.sealer }),
     ...createIntegrityVerifyActivities({ pool: deps.pool, verifier: deps.verifier }),
     ...createExportActivities(deps),
+    ...createRestoreActivities(deps),
     ...createRetentionSweepActivities({ pool: deps.pool, requester: deps.cleanupRequester, logger: deps.logger }),
     ...createLogPartitionActivities({ pool: deps.pool, settings: deps.logPartitions }),
     ...createReconcileActivities(deps),

@@ -41,6 +41,9 @@ import { exportJobRouteDocs, exportJobRoutes } from './routes/export-jobs-routes
 import { createExportRequester } from '../features/export/request-export';
 import type { ExportDownloads } from '../features/export/export-downloads';
 import { healthRouteDocs, healthRoutes } from './routes/health-routes';
+import { restoresRouteDocs, restoresRoutes } from './routes/restores-routes';
+import { createRestoreRequester } from '../features/restore/request-restore';
+import type { RestoreAdmin } from '../features/restore/restore-admin';
 import { logsRouteDocs, logsRoutes } from './routes/logs-routes';
 import { integrityRouteDocs, integrityRoutes, wellKnownKeysRouteDocs, wellKnownKeysRoutes } from './routes/integrity-routes';
 import { createIntegrityReader } from '../features/integrity/integrity-reader';
@@ -67,6 +70,8 @@ export interface ApiDeps {
   logQueries: LogQueryServices;
   /** Export jobs' objects in the archive bucket. */
   exportDownloads: ExportDownloads;
+  /** Listing restores and ending them early (their copies are in search). */
+  restoreAdmin: RestoreAdmin;
   verifier: TokenVerifier;
   /** Refuses revoked tokens and suspended tenants' from memory. */
   access: CallerAccess;
@@ -119,6 +124,10 @@ export function createApp(deps: ApiDeps): Koa {
     {
       router: exportJobRoutes({ tenants: deps.tenants, requester: createExportRequester({ outbox: deps.outbox }), downloads: deps.exportDownloads }),
       docs: exportJobRouteDocs,
+    },
+    {
+      router: restoresRoutes({ tenants: deps.tenants, requester: createRestoreRequester({ outbox: deps.outbox }), admin: deps.restoreAdmin }),
+      docs: restoresRouteDocs,
     },
     // Before logs: /logs/{id}/proof.
     {

@@ -27,6 +27,8 @@ import { createAccessRevocations } from '../features/tenancy/access-revocations'
 import { createTokenUsage } from '../features/tenancy/token-usage';
 import type { CallerAccess } from './admit-caller';
 import { createExportDownloads } from '../features/export/export-downloads';
+import { createRestoredCopies } from '../adapters/opensearch/restored-copies';
+import { createRestoreAdmin } from '../features/restore/restore-admin';
 import { createApp } from './app';
 import { createLogQueryServices } from './log-query-services';
 import { createTenantDirectory } from './tenant-directory';
@@ -94,6 +96,7 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
     outbox,
     tenants,
     exportDownloads: createExportDownloads({ pool, s3, bucket: config.s3.bucket }),
+    restoreAdmin: createRestoreAdmin({ pool, copies: createRestoredCopies(opensearch, config.opensearch.index), logger }),
     logQueries: createLogQueryServices({ pool, opensearch, index: config.opensearch.index, cursorSecret: config.cursor.secret, logger }),
     verifier,
     access,

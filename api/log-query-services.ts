@@ -6,6 +6,7 @@ import { createLogSearch, type LogSearch } from '../adapters/opensearch/log-sear
 import { createLogStats, type LogStats } from '../adapters/opensearch/log-stats';
 import { createCursorCodec, type CursorCodec } from '../adapters/opensearch/search-cursor';
 import { createTextMatcher } from '../adapters/opensearch/text-match';
+import { createRestoredCopies } from '../adapters/opensearch/restored-copies';
 
 /** The read side of the logs: search and stats on OpenSearch, export from PostgreSQL. */
 export interface LogQueryServices {
@@ -27,7 +28,12 @@ export function createLogQueryServices(deps: LogQueryDeps): LogQueryServices {
   return {
     search: createLogSearch(deps.opensearch, deps.index),
     stats: createLogStats(deps.opensearch, deps.index),
-    exports: createLogExport({ pool: deps.pool, text: createTextMatcher(deps.opensearch, deps.index), logger: deps.logger }),
+    exports: createLogExport({
+      pool: deps.pool,
+      text: createTextMatcher(deps.opensearch, deps.index),
+      logger: deps.logger,
+      restored: createRestoredCopies(deps.opensearch, deps.index),
+    }),
     cursors: createCursorCodec(deps.cursorSecret),
   };
 }

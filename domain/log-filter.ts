@@ -19,6 +19,8 @@ export interface LogFilter {
   ip_address?: string;
   /** Full text in the simple query syntax; matched by the search engine only. */
   q?: string;
+  /** Also the restored copies of archived events (api.md, "Restores"); absent means never. */
+  include_restored?: true;
 }
 
 /** The filters that are exact matches on one stored field. */

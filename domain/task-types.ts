@@ -28,6 +28,7 @@ export const TASK_TYPE_TABLE = {
   log_cleanup: { queue: 'cleanup', workflow: 'cleanupWorkflow', payload: '{archive_task_id, ...}: the verified archive whose rows it deletes' },
   reconcile: { queue: 'index', workflow: 'reconcileWorkflow', payload: '{start_time?, end_time?}: the range of the tenant whose search documents are compared with PostgreSQL and repaired' },
   export: { queue: 'archive', workflow: 'exportWorkflow', payload: '{format, filter}: an export job\'s format and search filters' },
+  restore: { queue: 'archive', workflow: 'restoreWorkflow', payload: '{restore_id, start_time, end_time}: the archived range brought back into search' },
 } as const satisfies Record<string, TaskTypeRow>;
 
 export type TaskType = keyof typeof TASK_TYPE_TABLE;

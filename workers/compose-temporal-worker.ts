@@ -16,6 +16,9 @@ import { createTextMatcher } from '../adapters/opensearch/text-match';
 import { createExportExpiry } from '../features/export/export-expiry';
 import { createExportJob } from '../features/export/export-job';
 import { installTemporalRuntime } from './temporal-runtime';
+import { createRestoredCopies } from '../adapters/opensearch/restored-copies';
+import { createRestoreAdmin } from '../features/restore/restore-admin';
+import { createRestoreRun } from '../features/restore/restore-run';
 import { createLogSealer } from '../features/integrity/log-sealer';
 import { createCheckpointStore } from '../adapters/s3/checkpoint-store';
 import { createLogVerifier } from '../features/integrity/verify-log';
@@ -50,6 +53,7 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
   const s3 = createS3Client(config.s3);
   const sqs = createSqsClient(config.sqs);
   const outbox = createTaskOutbox({ pool, publisher: createSqsTaskPublisher(sqs, config.sqs.queueUrls), logger });
+  const copies = createRestoredCopies(opensearch, config.opensearch.index);
   const activities = createActivities({
     pool,
     indexer,
@@ -69,6 +73,9 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
       retentionDays: config.exports.retentionDays,
     }),
     exportExpiry: createExportExpiry({ s3, bucket: config.s3.bucket, retentionDays: config.exports.retentionDays }),
+    restoreRun: createRestoreRun({ pool, s3, bucket: config.s3.bucket, copies }),
+    restoreAdmin: createRestoreAdmin({ pool, copies, logger }),
+    copies,
     logger,
     sealer: createLogSealer({ pool, origin: config.integrity.origin, keys: config.integrity.keys, checkpoints: createCheckpointStore(s3, config.s3.bucket) }),
     verifier: createLogVerifier({ pool, keys: config.integrity.keys.verifying, archive: createArchivedRows({ pool, s3, bucket: config.s3.bucket }) }),

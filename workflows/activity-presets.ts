@@ -121,3 +121,21 @@ export const exportStreaming: ActivityOptions = {
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: PERMANENT },
 };
+
+/**
+ * Loading a restore's parts: one long activity that heartbeats per `_bulk` request. A worker that
+ * dies is noticed within the heartbeat timeout; the next attempt skips the parts recorded as loaded
+ * and loads the interrupted one again (same ids). A missing or corrupt part is permanent.
+ */
+export const restoreLoading: ActivityOptions = {
+  startToCloseTimeout: '12 hours',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: [...ARCHIVE_PERMANENT, 'RestoredCopyRejectedError'] },
+};
+
+/** The restore expiry run: delete-by-query per expired restore, heartbeated between restores. */
+export const restoreExpiry: ActivityOptions = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: PERMANENT },
+};

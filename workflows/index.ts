@@ -9,3 +9,5 @@ export { reconcileSweepWorkflow } from './reconcile-sweep-workflow';
 export { sealWorkflow } from './seal-workflow';
 export { integrityVerifyWorkflow } from './integrity-verify-workflow';
 export { exportWorkflow } from './export-workflow';
+export { restoreWorkflow } from './restore-workflow';
+export { restoreExpiryWorkflow } from './restore-expiry-workflow';

@@ -1,7 +1,7 @@
 import type { OpenSearchClient } from './opensearch-client';
 import type { LogEvent } from '../../domain/log-event';
 import type { LogFilter, SortOrder } from '../../domain/log-filter';
-import { tenantFilterQuery } from './filter-query';
+import { readTarget } from './restored-copies';
 import type { SortPosition } from './search-cursor';
 
 /** OpenSearch's index.max_result_window: `page` paging stops here, the cursor does not. */
@@ -44,16 +44,18 @@ export function createLogSearch(client: OpenSearchClient, index: string) {
       // Cursor pages ask for one extra hit to learn whether another page exists; numbered pages
       // learn it from the total, which is exact far past the paging window.
       const size = request.after ? pageSize + 1 : Math.min(pageSize, MAX_PAGED_RESULTS - from);
+      const target = readTarget(index, tenantId, request.filter);
       const response = await client.search({
-        index,
+        index: target.index,
         routing: tenantId,
+        ignore_unavailable: target.ignoreUnavailable,
         body: {
-          query: tenantFilterQuery(tenantId, request.filter),
+          query: target.query,
           sort: [{ event_timestamp: { order: sort } }, { id: { order: sort } }],
           size,
           ...(request.after ? { search_after: request.after } : { from }),
           track_total_hits: TOTAL_HITS_BOUND,
-          _source: { excludes: ['metadata_text'] },
+          _source: { excludes: target.sourceExcludes },
         } as never,
       });
       const body = response.body as unknown as SearchBody;

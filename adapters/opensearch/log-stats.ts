@@ -1,6 +1,6 @@
 import type { OpenSearchClient } from './opensearch-client';
 import type { LogFilter } from '../../domain/log-filter';
-import { tenantFilterQuery } from './filter-query';
+import { readTarget } from './restored-copies';
 import { alignDown, bucketStarts, type StatsInterval } from './stats-buckets';
 
 export const STATS_GROUP_FIELDS = ['severity', 'action', 'resource', 'user_id'] as const;
@@ -58,13 +58,15 @@ export function createLogStats(client: OpenSearchClient, index: string) {
       // end_time is exclusive: an empty range holds no event and no bucket.
       if (startMs >= endMs) return { total: 0, buckets: [], top: [] };
       const starts = bucketStarts(startMs, endMs, interval);
+      const target = readTarget(index, tenantId, filter);
       const response = await client.search({
-        index,
+        index: target.index,
         routing: tenantId,
+        ignore_unavailable: target.ignoreUnavailable,
         body: {
           size: 0,
           track_total_hits: true,
-          query: tenantFilterQuery(tenantId, filter),
+          query: target.query,
           aggs: {
             over_time: {
               date_histogram: {

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { ArchiveRow } from '../../domain/archive-row';
@@ -15,7 +16,11 @@ function parseLine(key: string, line: string, lineNumber: number): ArchiveRow {
 
 /** Streams the rows of a gzip NDJSON part back out of S3, one line in memory at a time. */
 export async function* readPartRows(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): AsyncGenerator<ArchiveRow> {
-  const body = await openObject(s3, bucket, key, signal);
+  yield* gzipRows(key, await openObject(s3, bucket, key, signal));
+}
+
+/** The rows of a gzip NDJSON part read from `body` (named `key` in errors), one line in memory at a time. */
+export async function* gzipRows(key: string, body: Readable): AsyncGenerator<ArchiveRow> {
   const gunzip = createGunzip();
   body.once('error', (error) => gunzip.destroy(new ObjectStoreError('read', key, error)));
   body.pipe(gunzip);

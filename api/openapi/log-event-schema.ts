@@ -27,6 +27,7 @@ export const LogEventSchema = Type.Object(
     seq: Type.Optional(
       Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: "The event's position in the tenant's tamper-evident log (leaf index seq - 1); null until it is sealed." }),
     ),
+    restored: Type.Optional(Type.Literal(true, { description: 'Present only on the restored copy of an archived event (search, stats and export with include_restored=true).' })),
   },
   { additionalProperties: false, $id: 'LogEvent' },
 );

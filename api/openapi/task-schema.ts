@@ -6,7 +6,7 @@ const NullableString = (description?: string) => Type.Union([Type.String(), Type
 export const TaskTypeSchema = Type.Unsafe<TaskType>({
   type: 'string',
   enum: [...TASK_TYPES],
-  description: 'reindex (one ingest), reindex_tenant (an operator rebuild over a time range), archive, log_cleanup, reconcile (search repaired from PostgreSQL), integrity_verify (a check of the tamper-evident log) or export (an export job).',
+  description: 'reindex (one ingest), reindex_tenant (an operator rebuild over a time range), archive, log_cleanup, reconcile (search repaired from PostgreSQL), integrity_verify (a check of the tamper-evident log), export (an export job) or restore (archived events brought back into search).',
 });
 
 export const TaskStatusSchema = Type.Unsafe<TaskStatus>({ type: 'string', enum: [...TASK_STATUSES], description: 'pending, running, succeeded or failed.' });

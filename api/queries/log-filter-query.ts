@@ -44,7 +44,14 @@ export const LogFilterQueryProperties = {
   ),
 } satisfies TProperties;
 
-type FilterQuery = Static<TObject<typeof LogFilterQueryProperties>>;
+/** Search, stats and export only: the restored copies of archived events too (api.md, "Restores"). */
+export const IncludeRestoredProperty = {
+  include_restored: Type.Optional(
+    Type.Boolean({ default: false, description: 'true: also the restored copies of archived events (marked `"restored": true`) whose restore has not expired.' }),
+  ),
+} satisfies TProperties;
+
+type FilterQuery = Static<TObject<typeof LogFilterQueryProperties>> & { include_restored?: boolean };
 
 /** RFC 3339 allows more digits than JavaScript keeps; stored times are whole milliseconds, so round up. */
 function toMillisCeil(value: string): number {
@@ -88,6 +95,7 @@ export function toLogFilter(query: FilterQuery): LogFilter {
   }
   if (query.start_time !== undefined) filter.start_time = new Date(toMillisCeil(query.start_time)).toISOString();
   if (query.end_time !== undefined) filter.end_time = new Date(toMillisCeil(query.end_time)).toISOString();
+  if (query.include_restored === true) filter.include_restored = true;
   return filter;
 }
 

@@ -4,7 +4,7 @@ import { InvalidCursorError, type CursorCodec } from '../../adapters/opensearch/
 import { MAX_PAGED_RESULTS, type LogSearchRequest } from '../../adapters/opensearch/log-search';
 import type { FieldError } from '../../platform/validation/field-error';
 import { problems } from '../problem';
-import { filterRuleErrors, LogFilterQueryProperties, queryParser, stringEnum, toLogFilter } from './log-filter-query';
+import { filterRuleErrors, IncludeRestoredProperty, LogFilterQueryProperties, queryParser, stringEnum, toLogFilter } from './log-filter-query';
 
 export const MAX_PAGE_SIZE = 100;
 const SORTS = ['event_timestamp:desc', 'event_timestamp:asc'] as const;
@@ -12,6 +12,7 @@ const SORTS = ['event_timestamp:desc', 'event_timestamp:asc'] as const;
 export const SearchQuerySchema = Type.Object(
   {
     ...LogFilterQueryProperties,
+    ...IncludeRestoredProperty,
     sort: Type.Optional(stringEnum(SORTS, 'event_timestamp:desc (newest first, the default) or event_timestamp:asc.', 'event_timestamp:desc')),
     page: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: `1-based; page × page_size may not exceed ${MAX_PAGED_RESULTS} (use cursor beyond).` })),
     page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 })),
@@ -38,7 +39,7 @@ function searchRuleErrors(raw: Record<string, unknown>): FieldError[] {
 export const parseSearchQuery = queryParser(SearchQuerySchema, searchRuleErrors);
 type SearchQuery = Static<typeof SearchQuerySchema>;
 
-const FILTER_PARAMS = Object.keys(LogFilterQueryProperties).filter((name) => name !== 'tenant_id');
+const FILTER_PARAMS = [...Object.keys(LogFilterQueryProperties), ...Object.keys(IncludeRestoredProperty)].filter((name) => name !== 'tenant_id');
 
 export interface ResolvedSearch {
   request: LogSearchRequest;

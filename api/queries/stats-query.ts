@@ -2,13 +2,14 @@ import { Type, type Static } from '@sinclair/typebox';
 import { STATS_GROUP_FIELDS, type StatsRequest } from '../../adapters/opensearch/log-stats';
 import { bucketCount, MAX_STATS_BUCKETS, STATS_INTERVALS } from '../../adapters/opensearch/stats-buckets';
 import { problems } from '../problem';
-import { LogFilterQueryProperties, queryParser, stringEnum, toLogFilter } from './log-filter-query';
+import { IncludeRestoredProperty, LogFilterQueryProperties, queryParser, stringEnum, toLogFilter } from './log-filter-query';
 
 export const DEFAULT_STATS_RANGE_MS = 24 * 3_600_000;
 
 export const StatsQuerySchema = Type.Object(
   {
     ...LogFilterQueryProperties,
+    ...IncludeRestoredProperty,
     interval: Type.Optional(stringEnum(STATS_INTERVALS, 'Bucket size, aligned to UTC: minute, hour (the default) or day.', 'hour')),
     group_by: Type.Optional(stringEnum(STATS_GROUP_FIELDS, 'The field counted per bucket and in top: severity (the default), action, resource or user_id.', 'severity')),
   },

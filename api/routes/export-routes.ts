@@ -4,7 +4,7 @@ import { EXPORT_CONTENT_TYPES, EXPORT_FORMATS } from '../../features/export/expo
 import { type LogExport } from '../../features/export/log-export';
 import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
-import { LogFilterQueryProperties, queryParser, stringEnum, toLogFilter } from '../queries/log-filter-query';
+import { IncludeRestoredProperty, LogFilterQueryProperties, queryParser, stringEnum, toLogFilter } from '../queries/log-filter-query';
 import { resolveTenant, type TenantLookup } from '../tenant-scope';
 
 export interface ExportRouteDeps {
@@ -15,6 +15,7 @@ export interface ExportRouteDeps {
 export const ExportQuerySchema = Type.Object(
   {
     ...LogFilterQueryProperties,
+    ...IncludeRestoredProperty,
     format: Type.Optional(stringEnum(EXPORT_FORMATS, 'ndjson (the default): one JSON event per line; or csv.', 'ndjson')),
   },
   { additionalProperties: false },

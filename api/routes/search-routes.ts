@@ -38,7 +38,7 @@ export function searchRoutes(deps: SearchRouteDeps): Router {
     ctx.body = {
       total: result.total,
       total_relation: result.totalRelation,
-      items: result.items.map((item) => ({ ...item, seq: seqs.get(item.id) ?? null })),
+      items: result.items.map((item) => ({ ...item, seq: seqs.get(item.id) ?? (item as { seq?: number | null }).seq ?? null })),
       page,
       page_size: pageSize,
       next_cursor: result.next ? deps.cursors.encode({ tenantId, filter, sort, pageSize, page: page + 1, after: result.next }) : null,

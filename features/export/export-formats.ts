@@ -26,8 +26,8 @@ export function neutraliseFormula(cell: string): string {
 const CSV_OPTIONS = { columns: [...EXPORT_COLUMNS], cast: { string: (value: string) => neutraliseFormula(value) } };
 
 /** CSV with a header row from rows of text cells in column order; JSON columns arrive as JSON text; formulas neutralised. */
-export function csvFormatter(): Transform {
-  return stringify({ ...CSV_OPTIONS, header: true });
+export function csvFormatter(extraColumns: readonly string[] = []): Transform {
+  return stringify({ ...CSV_OPTIONS, columns: [...EXPORT_COLUMNS, ...extraColumns], header: true });
 }
 
 /**

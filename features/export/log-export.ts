@@ -7,6 +7,8 @@ import type { Logger } from '../../platform/observability/logger';
 import type { TextMatcher } from '../../adapters/opensearch/text-match';
 import { csvFormatter, ndjsonLines, type ExportFormat } from './export-formats';
 import { exportRowsRepository, type ExportRow } from './export-rows';
+import type { RestoredCopies } from '../../adapters/opensearch/restored-copies';
+import { RESTORED_COLUMN, withRestoredRows } from '../restore/restored-export-rows';
 
 /** Events asked about per search request when `q` narrows an export. */
 const TEXT_MATCH_BATCH = 500;
@@ -23,6 +25,8 @@ export interface LogExportDeps {
   text: TextMatcher;
   logger: Logger;
   maxConcurrent?: number;
+  /** Restored copies, which include_restored adds before the live rows. */
+  restored?: RestoredCopies;
 }
 
 /** Keeps the rows whose event matches `q` (the id is a row's first cell), asking the search engine about a batch at a time, in order. */
@@ -58,7 +62,7 @@ export function createLogExport(deps: LogExportDeps) {
   return {
     /** Resolves once the transaction is open, so an unreachable database is an error, not a broken download. */
     async open(tenantId: string, filter: LogFilter, format: ExportFormat): Promise<Readable> {
-      const { q, ...sqlFilter } = filter;
+      const { q, include_restored: includeRestored, ...sqlFilter } = filter;
       // Before any byte is sent: an unavailable search engine is then a 503, not a download cut short.
       if (q) await deps.text.check(tenantId, q);
       if (running >= maxConcurrent) throw new ExportCapacityError(`${maxConcurrent} exports are already running`);
@@ -72,8 +76,10 @@ export function createLogExport(deps: LogExportDeps) {
         started = true;
         opened();
         const matching = q ? keepMatching(deps.text, tenantId, q) : (source: AsyncIterable<ExportRow>) => source;
-        if (format === 'csv') await pipeline(rows, matching, csvFormatter(), body);
-        else await pipeline(rows, matching, ndjsonLines, body);
+        const restored = includeRestored && deps.restored ? withRestoredRows(deps.restored, tenantId, filter, format) : undefined;
+        const all = restored ?? ((source: AsyncIterable<ExportRow>) => source);
+        if (format === 'csv') await pipeline(rows, matching, all, csvFormatter(restored ? [RESTORED_COLUMN] : []), body);
+        else await pipeline(rows, matching, all, ndjsonLines, body);
       }).finally(() => {
         running -= 1;
       });

@@ -1,6 +1,7 @@
 import { DeleteQueueCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { Client } from 'pg';
 import { createOpenSearchClient } from '../../adapters/opensearch/opensearch-client';
+import { restoredIndexName } from '../../adapters/opensearch/restored-copies';
 import { createSqsClient } from '../../adapters/sqs/sqs-client';
 import { createTemporalClient } from '../../adapters/temporal/temporal-client';
 import { loadConfig } from '../../platform/config/config';
@@ -24,7 +25,9 @@ async function main() {
   await admin.query(`DROP DATABASE IF EXISTS "${database.replace(/"/g, '""')}" WITH (FORCE)`).finally(() => admin.end());
 
   const opensearch = createOpenSearchClient(config.opensearch.url);
-  await opensearch.indices.delete({ index: config.opensearch.index, ignore_unavailable: true }).finally(() => opensearch.close());
+  await opensearch.indices
+    .delete({ index: [config.opensearch.index, restoredIndexName(config.opensearch.index)], ignore_unavailable: true })
+    .finally(() => opensearch.close());
 
   const sqs = createSqsClient(config.sqs);
   for (const url of Object.values(config.sqs.queueUrls)) {

@@ -9,6 +9,8 @@ import { ensureQueues } from '../provisioning/ensure-queues';
 import { ensureReconcileSchedule } from '../provisioning/ensure-reconcile-schedule';
 import { ensureRetentionSchedule } from '../provisioning/ensure-retention-schedule';
 import { ensureLogPartitionSchedule } from '../provisioning/ensure-log-partition-schedule';
+import { ensureRestoreExpirySchedule } from '../provisioning/ensure-restore-expiry-schedule';
+import { createRestoredCopies, restoredIndexName } from '../../adapters/opensearch/restored-copies';
 import { ensureLogPartitions } from '../../features/log-partitions/ensure-log-partitions';
 import { createTemporalClient } from '../../adapters/temporal/temporal-client';
 import { loadConfig } from '../../platform/config/config';
@@ -116,6 +118,8 @@ async function main() {
   try {
     await createLogIndexer(opensearch, config.opensearch.index).ensureTemplate();
     console.log(`search index: ${config.opensearch.index} ready`);
+    await createRestoredCopies(opensearch, config.opensearch.index).ensureIndex();
+    console.log(`restored copies index: ${restoredIndexName(config.opensearch.index)} ready`);
   } finally {
     await opensearch.close();
   }
@@ -125,6 +129,7 @@ async function main() {
     console.log(`retention schedule: ${await ensureRetentionSchedule(temporal, config.temporal.taskQueue)}`);
     console.log(`log partition schedule: ${await ensureLogPartitionSchedule(temporal, config.temporal.taskQueue)}`);
     console.log(`reconcile schedule: ${await ensureReconcileSchedule(temporal, config.temporal.taskQueue)}`);
+    console.log(`restore expiry schedule: ${await ensureRestoreExpirySchedule(temporal, config.temporal.taskQueue)}`);
   } finally {
     await temporal.connection.close();
   }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import type { TestSystem } from './system';
 import { waitFor } from './wait-for';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -52,3 +53,21 @@ export function spawnServiceProcess(service: ServiceEntry, env: Record<string, s
 }
 
 export type WorkerProcess = ReturnType<typeof spawnServiceProcess>;
+
+/**
+ * For a `describe` whose tests run the worker as processes they can kill: stops the shared test
+ * system's in-process worker before them, and afterwards kills every process they spawned (listed
+ * in the returned array) and puts an in-process worker back.
+ */
+export function withWorkerProcesses(system: () => TestSystem): WorkerProcess[] {
+  const workers: WorkerProcess[] = [];
+  before(async () => {
+    await system().worker?.stop();
+    system().worker = undefined;
+  });
+  after(async () => {
+    for (const worker of workers) await worker.kill('SIGKILL');
+    await system().replaceWorker();
+  });
+  return workers;
+}

@@ -6,8 +6,9 @@ import { indexLag } from './index-lag';
 import { insertPath } from './insert-path';
 import { liveTail } from './live-tail';
 import type { Scenario } from './scenario';
+import { restore } from './restore';
 import { search } from './search';
 import { singlePost } from './single-post';
 
 /** In the issue's order; `--only=1,4` picks by id. */
-export const SCENARIOS: Scenario[] = [bulkIngest, insertPath, singlePost, indexLag, search, exportLogs, liveTail, archiveCleanup, exportJobs];
+export const SCENARIOS: Scenario[] = [bulkIngest, insertPath, singlePost, indexLag, search, exportLogs, liveTail, archiveCleanup, exportJobs, restore];
