@@ -26,6 +26,7 @@ import { createTokenUsage } from '../features/tenancy/token-usage';
 import type { CallerAccess } from './admit-caller';
 import { createExportDownloads } from '../features/export/export-downloads';
 import { createApp } from './app';
+import { createReadAudit } from '../features/read-audit/read-audit';
 import { createLogQueryServices } from './log-query-services';
 import { createTenantDirectory } from './tenant-directory';
 import type { LogStreamDeps } from './stream/attach-log-stream';
@@ -110,6 +111,7 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
     access,
     tenants,
     hub: createLiveHub(liveSubscriber, logger),
+    audit: createReadAudit({ ingest }),
     config: config.stream,
     logger,
   };

@@ -19,6 +19,11 @@ export interface LogFilter {
   ip_address?: string;
   /** Full text in the simple query syntax; matched by the search engine only. */
   q?: string;
+  /**
+   * Set when two filters of one field disagree (a viewer token's fixed filter and the request's):
+   * both must hold, so no event matches. Never parsed from a query.
+   */
+  matches_nothing?: true;
 }
 
 /** The filters that are exact matches on one stored field. */

@@ -12,6 +12,8 @@ import { CLOSE_CODES, StreamConnection } from '../../features/live-tail/stream-c
 import type { Principal } from '../../domain/auth';
 import { stillAdmitted, type CallerAccess } from '../admit-caller';
 import { isDependencyUnavailable } from '../dependency-errors';
+import { domainProblem } from '../domain-problems';
+import type { ReadAudit } from '../../features/read-audit/read-audit';
 import { ProblemError, problems } from '../problem';
 import type { TenantLookup } from '../tenant-scope';
 import { authorizeStream, type AuthorizedStream } from './authorize-stream';
@@ -32,6 +34,8 @@ export interface LogStreamDeps {
   access: CallerAccess;
   tenants: TenantLookup;
   hub: LiveHub;
+  /** Records the subscriptions of audited readers in the tenant's log. */
+  audit: ReadAudit;
   config: Config['stream'];
   logger: Logger;
 }
@@ -67,7 +71,7 @@ export function attachLogStream(server: Server, deps: LogStreamDeps): LogStream 
   };
   const wss = new WebSocketServer(options);
   const registry = createConnectionRegistry(config);
-  const auth = { verifier: deps.verifier, access: deps.access, tenants: deps.tenants, allowedOrigins: config.allowedOrigins };
+  const auth = { verifier: deps.verifier, access: deps.access, tenants: deps.tenants, allowedOrigins: config.allowedOrigins, audit: deps.audit };
   /** Who opened each socket, so a revocation or suspension can close exactly the sockets it concerns. */
   const openedBy = new Map<StreamConnection, Principal>();
   let closing = false;
@@ -112,6 +116,11 @@ export function attachLogStream(server: Server, deps: LogStreamDeps): LogStream 
       throw problems.serviceUnavailable('The live feed is unavailable; retry shortly.');
     });
     lease.add(() => subscription.release());
+    // Recorded before the upgrade: a subscription that cannot be recorded is refused (503), not opened.
+    const { filter } = authorized;
+    await authorized.scope.record({ endpoint: 'WS /logs/stream', filters: filter, resultCount: null, effective: filter }).catch((error: unknown) => {
+      throw domainProblem(error) ?? error;
+    });
     if (closing) throw problems.serviceUnavailable('The server is shutting down.');
     if (socket.destroyed) return;
     open(req, socket, head, authorized, lease, slot, relay);

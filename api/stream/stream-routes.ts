@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { LOG_READERS } from '../../domain/auth';
 import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
 import { ProblemError } from '../problem';
@@ -13,7 +14,7 @@ import { BEARER_PROTOCOL_PREFIX, STREAM_PROTOCOL } from './websocket-handshake';
  */
 export function streamRoutes(): Router {
   const router = new Router();
-  router.get('/logs/stream', allowRoles('admin', 'user', 'auditor'), () => {
+  router.get('/logs/stream', allowRoles(...LOG_READERS), () => {
     throw new ProblemError({
       status: 426,
       title: 'Upgrade Required',
@@ -60,7 +61,7 @@ export const streamRouteDocs: RouteDoc[] = [
       closeCodes,
     ].join('\n\n'),
     tags: ['logs'],
-    roles: ['admin', 'user', 'auditor'],
+    roles: [...LOG_READERS],
     query: StreamQuerySchema,
     responses: {
       101: { description: `Switching Protocols: the socket is open; Sec-WebSocket-Protocol is \`${STREAM_PROTOCOL}\` when subprotocols were offered.` },

@@ -44,6 +44,31 @@ function keepMatching(text: TextMatcher, tenantId: string, q: string) {
 
 type Stage = NodeJS.ReadWriteStream | NodeJS.WritableStream;
 
+/**
+ * Told how many rows a download read once its last row has passed, before the download ends: a
+ * rejection then cuts it short, so a download never completes without what `onEnd` does (e.g.
+ * recording the read). A download that ends early (the client left, the database failed) is told
+ * too, with the rows read so far; its rejection is only logged, as the download is already cut.
+ */
+export type ExportEnd = (rows: number) => Promise<void>;
+
+function endingWith(onEnd: ExportEnd, logger: Logger, tenantId: string) {
+  return async function* (rows: AsyncIterable<ExportRow>): AsyncGenerator<ExportRow> {
+    let count = 0;
+    let reachedEnd = false;
+    try {
+      for await (const row of rows) {
+        count += 1;
+        yield row;
+      }
+      reachedEnd = true;
+      await onEnd(count);
+    } finally {
+      if (!reachedEnd) await onEnd(count).catch((error: unknown) => logger.error({ err: error, tenantId }, 'the end of an interrupted export was not handled'));
+    }
+  };
+}
+
 function counting(onRow: (rows: number) => void) {
   return async function* (rows: AsyncIterable<ExportRow>): AsyncGenerator<ExportRow> {
     let count = 0;
@@ -90,7 +115,7 @@ export function createLogExport(deps: LogExportDeps) {
 
   return {
     /** Resolves once the transaction is open, so an unreachable database is an error, not a broken download. */
-    async open(tenantId: string, filter: LogFilter, format: ExportFormat): Promise<Readable> {
+    async open(tenantId: string, filter: LogFilter, format: ExportFormat, onEnd: ExportEnd = async () => undefined): Promise<Readable> {
       const { q, ...sqlFilter } = filter;
       // Before any byte is sent: an unavailable search engine is then a 503, not a download cut short.
       if (q) await deps.text.check(tenantId, q);
@@ -105,8 +130,9 @@ export function createLogExport(deps: LogExportDeps) {
         started = true;
         opened();
         const matching = q ? keepMatching(deps.text, tenantId, q) : (source: AsyncIterable<ExportRow>) => source;
-        if (format === 'csv') await pipeline(rows, matching, csvFormatter(), body);
-        else await pipeline(rows, matching, ndjsonLines, body);
+        const ending = endingWith(onEnd, deps.logger, tenantId);
+        if (format === 'csv') await pipeline(rows, matching, ending, csvFormatter(), body);
+        else await pipeline(rows, matching, ending, ndjsonLines, body);
       }).finally(() => {
         running -= 1;
       });
