@@ -48,3 +48,10 @@ export async function resolveReadScope(ctx: Context, deps: { tenants: TenantLook
   const tenantId = await resolveTenant(ctx, deps.tenants);
   return readScope(ctx.state.principal as Principal, tenantId, deps.audit);
 }
+
+/** For the OpenAPI document of every route that reads through a ReadScope. */
+export const READ_SCOPE_NOTE =
+  "A viewer token reads only events inside its fixed filters: the request's filters narrow them, never widen them (a conflicting filter matches nothing). " +
+  'Every read by an auditor or viewer token is recorded in the tenant\'s log as an audit_log.viewed event {endpoint, filters, result_count} before the answer is sent ' +
+  '(not for a read of action=audit_log.viewed itself); a read that cannot be recorded is answered 503.';
+export const UNRECORDED_READ = { description: 'The read could not be recorded in the audit log (auditor and viewer tokens), or a dependency is down.' };

@@ -7,7 +7,7 @@ import type { RouteDoc } from '../openapi/route-doc';
 import { LogFilterQueryProperties, queryParser, stringEnum, toLogFilter } from '../queries/log-filter-query';
 import { LOG_EXPORTERS } from '../../domain/auth';
 import type { ReadAudit } from '../../features/read-audit/read-audit';
-import { resolveReadScope } from '../read-scope';
+import { READ_SCOPE_NOTE, resolveReadScope } from '../read-scope';
 import type { TenantLookup } from '../tenant-scope';
 
 export interface ExportRouteDeps {
@@ -56,7 +56,9 @@ export const exportRouteDocs: RouteDoc[] = [
     description:
       'Streams from PostgreSQL in (event_timestamp, id) order with flat memory. CSV columns: id, tenant_id, received_at, then the ' +
       'event fields in table order; JSON objects are JSON text; a cell starting with = + - @ tab CR or LF is prefixed with a single quote. ' +
-      '`q` matches what search matches (events not yet indexed do not match a `q`).',
+      '`q` matches what search matches (events not yet indexed do not match a `q`). ' +
+      READ_SCOPE_NOTE +
+      ' An export records its read after its last row, before the download completes; if that fails the download is cut short.',
     tags: ['logs'],
     roles: [...LOG_EXPORTERS],
     query: ExportQuerySchema,
@@ -68,7 +70,7 @@ export const exportRouteDocs: RouteDoc[] = [
       },
       400: { description: 'Unknown query parameter.' },
       422: { description: 'Invalid filter values, each named by its path.' },
-      503: { description: 'Too many exports in progress, or the database is unavailable.' },
+      503: { description: 'Too many exports in progress, the database is unavailable, or the read could not be recorded (the download is then cut short).' },
     },
   },
 ];

@@ -13,7 +13,7 @@ import type { RouteDoc } from '../openapi/route-doc';
 import { problems } from '../problem';
 import { LOG_READERS } from '../../domain/auth';
 import type { ReadAudit } from '../../features/read-audit/read-audit';
-import { resolveReadScope } from '../read-scope';
+import { READ_SCOPE_NOTE, resolveReadScope, UNRECORDED_READ } from '../read-scope';
 import { isUuid, resolveTenant, type TenantLookup } from '../tenant-scope';
 
 export const SINGLE_EVENT_BODY_LIMIT = 64 * 1024;
@@ -89,12 +89,14 @@ export const logsRouteDocs: RouteDoc[] = [
     method: 'get',
     path: '/api/v1/logs/{id}',
     summary: 'Read one audit event',
+    description: `${READ_SCOPE_NOTE} An event outside a viewer's filters is a 404, like a missing one.`,
     tags: ['logs'],
     roles: [...LOG_READERS],
     pathParams: Type.Object({ id: Type.String({ description: "The event's id (a UUID)." }) }),
     responses: {
       200: { description: 'The event.', schema: LogEventSchema },
-      404: { description: 'No such event in this tenant (also for an id that is not a UUID).' },
+      404: { description: 'No such event in this tenant (also for an id that is not a UUID), or outside a viewer token\'s filters.' },
+      503: UNRECORDED_READ,
     },
   },
 ];

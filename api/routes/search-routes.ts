@@ -8,7 +8,7 @@ import { LogEventSchema } from '../openapi/log-event-schema';
 import type { RouteDoc } from '../openapi/route-doc';
 import { parseSearchQuery, resolveSearch, SearchQuerySchema } from '../queries/search-query';
 import type { ReadAudit } from '../../features/read-audit/read-audit';
-import { resolveReadScope } from '../read-scope';
+import { READ_SCOPE_NOTE, resolveReadScope, UNRECORDED_READ } from '../read-scope';
 import type { TenantLookup } from '../tenant-scope';
 
 export interface SearchRouteDeps {
@@ -63,7 +63,8 @@ export const searchRouteDocs: RouteDoc[] = [
     summary: 'Search log events',
     description:
       'Filters combine with AND. Page with page/page_size up to 10,000 results, or follow next_cursor to any depth; ' +
-      'a cursor is signed and bound to its tenant and query (400 if altered, foreign, or combined with different filters).',
+      'a cursor is signed and bound to its tenant and query (400 if altered, foreign, or combined with different filters). ' +
+      READ_SCOPE_NOTE,
     tags: ['logs'],
     roles: [...LOG_READERS],
     query: SearchQuerySchema,
@@ -71,6 +72,7 @@ export const searchRouteDocs: RouteDoc[] = [
       200: { description: 'A page of matching events.', schema: SearchResponseSchema },
       400: { description: 'Unknown query parameter, or a cursor that is invalid, foreign or used with different filters.' },
       422: { description: 'Invalid filter values, each named by its path.' },
+      503: UNRECORDED_READ,
     },
   },
 ];

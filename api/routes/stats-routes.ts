@@ -6,7 +6,7 @@ import type { RouteDoc } from '../openapi/route-doc';
 import { parseStatsQuery, resolveStats, StatsQuerySchema } from '../queries/stats-query';
 import { LOG_READERS } from '../../domain/auth';
 import type { ReadAudit } from '../../features/read-audit/read-audit';
-import { resolveReadScope } from '../read-scope';
+import { READ_SCOPE_NOTE, resolveReadScope, UNRECORDED_READ } from '../read-scope';
 import type { TenantLookup } from '../tenant-scope';
 
 export interface StatsRouteDeps {
@@ -53,7 +53,7 @@ export const statsRouteDocs: RouteDoc[] = [
     method: 'get',
     path: '/api/v1/logs/stats',
     summary: 'Event counts over time, grouped, with the top keys',
-    description: 'The range defaults to the last 24 hours; at most 5,000 buckets (422 naming start_time, end_time and interval beyond).',
+    description: `The range defaults to the last 24 hours; at most 5,000 buckets (422 naming start_time, end_time and interval beyond). ${READ_SCOPE_NOTE}`,
     tags: ['logs'],
     roles: [...LOG_READERS],
     query: StatsQuerySchema,
@@ -61,6 +61,7 @@ export const statsRouteDocs: RouteDoc[] = [
       200: { description: 'Buckets and top keys.', schema: StatsResponseSchema },
       400: { description: 'Unknown query parameter.' },
       422: { description: 'Invalid filter values or too many buckets, each named by its path.' },
+      503: UNRECORDED_READ,
     },
   },
 ];

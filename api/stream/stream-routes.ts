@@ -3,6 +3,7 @@ import { LOG_READERS } from '../../domain/auth';
 import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
 import { ProblemError } from '../problem';
+import { READ_SCOPE_NOTE } from '../read-scope';
 import { CLOSE_CODES } from '../../features/live-tail/stream-connection';
 import { MAX_INBOUND_FRAME_BYTES, STREAM_PATH } from './attach-log-stream';
 import { StreamQuerySchema } from './stream-query';
@@ -56,6 +57,7 @@ export const streamRouteDocs: RouteDoc[] = [
     summary: 'Live tail of log events (WebSocket)',
     description: [
       "A WebSocket (GET with `Upgrade: websocket`) that receives the tenant's new events as they are committed, filtered by the query parameters (the exact filters of `GET /logs`).",
+      `${READ_SCOPE_NOTE} The subscription is recorded before the upgrade (result_count null).`,
       authentication,
       messages,
       closeCodes,
@@ -71,7 +73,7 @@ export const streamRouteDocs: RouteDoc[] = [
       422: { description: 'Invalid filter values, each named by its path.' },
       426: { description: 'A plain GET without a WebSocket upgrade, or an unsupported WebSocket version.', headers: { Upgrade: 'websocket' } },
       429: { description: 'The tenant has the most live-tail connections a server allows; retry after Retry-After seconds.', headers: { 'Retry-After': 'Seconds to wait.' } },
-      503: { description: 'The live feed (Redis) is unavailable, this server has no room for another connection, or it is shutting down.' },
+      503: { description: 'The live feed (Redis) is unavailable, this server has no room for another connection, it is shutting down, or the subscription could not be recorded.' },
     },
   },
 ];
