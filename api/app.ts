@@ -107,7 +107,7 @@ export function createApp(deps: ApiDeps): Koa {
   });
 
   const integrity = createIntegrityReader({ pool: deps.pool, keys: deps.config.integrity.keys.verifying });
-  const audit = createReadAudit({ ingest: deps.ingest });
+  const audit = createReadAudit({ ingest: deps.ingest, logger: deps.logger });
   // Every routes module's router goes here with its docs: a route without a RouteDoc fails the OpenAPI test.
   const areas: ApiArea[] = [
     // Before logs: a plain GET /logs/stream must not be taken for GET /logs/{id}.

@@ -111,7 +111,7 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
     access,
     tenants,
     hub: createLiveHub(liveSubscriber, logger),
-    audit: createReadAudit({ ingest }),
+    audit: createReadAudit({ ingest, logger }),
     config: config.stream,
     logger,
   };

@@ -2,6 +2,7 @@ import type { NewLogRow } from '../../domain/log-event';
 import { VIEWED_ACTION, VIEWED_RESOURCE } from '../../domain/read-audit';
 import { toNewLogRow } from '../ingest/normalize-event';
 import type { IngestService } from '../ingest/ingest-service';
+import type { Logger } from '../../platform/observability/logger';
 
 /** The read could not be recorded in the tenant's log, so its result was not returned. */
 export class ReadNotRecordedError extends Error {
@@ -39,12 +40,14 @@ function viewedRow(reader: string, read: LogRead, at: Date): NewLogRow {
  * they are stored, indexed, streamed and sealed like any other). Resolves once the event is
  * committed; rejects with ReadNotRecordedError when it could not be.
  */
-export function createReadAudit(deps: { ingest: Pick<IngestService, 'ingestOne'> }) {
+export function createReadAudit(deps: { ingest: Pick<IngestService, 'ingestOne'>; logger: Logger }) {
   return {
     async record(tenantId: string, reader: string, read: LogRead): Promise<void> {
       try {
         await deps.ingest.ingestOne(tenantId, reader, viewedRow(reader, read, new Date()));
       } catch (error) {
+        // The caller only hears 503: operators must see that reads are being refused, and why.
+        deps.logger.error({ err: error, tenantId, endpoint: read.endpoint }, 'a read could not be recorded in the audit log; it was refused');
         throw new ReadNotRecordedError(`the read could not be recorded: ${(error as Error).message}`, { cause: error });
       }
     },

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { tenantsRepository } from '../../adapters/postgres/tenants-repository';
 import { tokenFor, validEvent } from '../support/fixtures';
 import type { HttpResponse } from '../support/http-client';
-import { openStream, type StreamClient } from '../support/stream-client';
+import { openStream, refusedStream, type StreamClient } from '../support/stream-client';
 import { documentIds } from '../support/search-documents';
 import { testSystem, type TestSystem } from '../support/system';
 import { waitFor } from '../support/wait-for';
@@ -297,6 +297,49 @@ describe('viewer tokens and audited reads', function () {
         await get(`/api/v1/logs/${recorded[0]?.id}`, auditor);
         streams.push(await openStream(system.api.url, { token: auditor, query: { action: 'audit_log.viewed' } }));
       }, 0);
+    });
+  });
+
+  describe('a read whose record cannot be written', () => {
+    // PostgreSQL itself refuses the records of this tenant's reads: a trigger, owned by the
+    // migration owner in this sandbox's own database, dropped afterwards.
+    const trigger = `refuse_views_${randomUUID().replace(/-/g, '')}`;
+
+    before(async () => {
+      await system.ownerPool.query(`
+        CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.tenant_id = '${tenantA}' AND NEW.action = 'audit_log.viewed' THEN RAISE EXCEPTION 'the test refuses audit records'; END IF;
+          RETURN NEW;
+        END $$`);
+      await system.ownerPool.query(`CREATE TRIGGER ${trigger} BEFORE INSERT ON logs FOR EACH ROW EXECUTE FUNCTION ${trigger}()`);
+    });
+
+    after(async () => {
+      await system.ownerPool.query(`DROP TRIGGER IF EXISTS ${trigger} ON logs`);
+      await system.ownerPool.query(`DROP FUNCTION IF EXISTS ${trigger}()`);
+    });
+
+    it('is withheld: 503 for search, get and stats, a refused stream, a download cut short; nothing recorded', async () => {
+      const before = (await viewedEvents(tenantA, VIEWER_SUB)).length;
+      for (const path of ['/api/v1/logs', `/api/v1/logs/${inside[0]}`, '/api/v1/logs/stats']) {
+        const response = await get(path);
+        expectProblem(response, 503, path);
+        expect(response.text, path).not.to.include(inside[0]);
+      }
+      const refused = await refusedStream(system.api.url, { token: viewer });
+      expect(refused.status).to.equal(503);
+      // Cut short before or after its headers, depending on how far the stream got: never complete.
+      const completed = await fetch(`${system.api.url}/api/v1/logs/export`, { headers: { authorization: `Bearer ${viewer}` } })
+        .then((response) => response.text())
+        .then(
+          () => true,
+          () => false,
+        );
+      expect(completed, 'the export download completed without its record').to.equal(false);
+      expect((await viewedEvents(tenantA, VIEWER_SUB)).length).to.equal(before);
+      // Writes are not reads: the tenant's own events are still accepted meanwhile.
+      await post(user, validEvent({ ...FIXED }));
     });
   });
 
