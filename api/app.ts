@@ -117,7 +117,7 @@ export function createApp(deps: ApiDeps): Koa {
     { router: statsRoutes({ stats: deps.logQueries.stats, tenants: deps.tenants, audit }), docs: statsRouteDocs },
     { router: exportRoutes({ exports: deps.logQueries.exports, tenants: deps.tenants, audit }), docs: exportRouteDocs },
     {
-      router: exportJobRoutes({ tenants: deps.tenants, requester: createExportRequester({ outbox: deps.outbox }), downloads: deps.exportDownloads }),
+      router: exportJobRoutes({ tenants: deps.tenants, requester: createExportRequester({ outbox: deps.outbox }), downloads: deps.exportDownloads, audit }),
       docs: exportJobRouteDocs,
     },
     // Before logs: /logs/{id}/proof.

@@ -11,7 +11,7 @@ type Narrowable = Pick<LogFilter, (typeof VIEWER_FILTER_FIELDS)[number] | 'actio
 /**
  * What one read of a tenant's log may see and what it must leave behind: the single place that
  * applies a viewer token's fixed filters and decides whether a read is recorded. Search, get,
- * stats, export and the live-tail subscription all go through it.
+ * stats, export, an export job's download and the live-tail subscription all go through it.
  */
 export interface ReadScope {
   tenantId: string;
@@ -20,25 +20,22 @@ export interface ReadScope {
   /** Whether one event (read by id) lies inside the token's fixed filters; outside is a 404. */
   shows(event: { [field in (typeof VIEWER_FILTER_FIELDS)[number]]: string | null }): boolean;
   /**
-   * Whether this read will be recorded: the caller's role is audited and the read does not ask
-   * only for records of reads (`effective` is the narrowed filter, or the event read by id).
+   * Records the read as an `audit_log.viewed` event, and resolves once it is committed, when the
+   * caller's role is audited and the read does not ask only for records of reads (`effective`:
+   * the narrowed filter, or the event read by id). Rejects (ReadNotRecordedError) if it cannot be.
    */
-  audited(effective: { action?: string | null }): boolean;
-  /** Records the read as an `audit_log.viewed` event when `audited`; resolves once it is committed. */
   record(read: LogRead & { effective: { action?: string | null } }): Promise<void>;
 }
 
 export function readScope(principal: Principal, tenantId: string, audit: ReadAudit): ReadScope {
   const fixed = principal.filters;
   const auditedRole = AUDITED_READER_ROLES.includes(principal.role);
-  const audited = (effective: { action?: string | null }) => auditedRole && !readsOnlyViews({ action: effective.action ?? undefined });
   return {
     tenantId,
     narrow: (filter) => narrowToFixed(filter, fixed),
     shows: (event) => withinFixed(event, fixed),
-    audited,
     async record({ effective, ...read }) {
-      if (audited(effective)) await audit.record(tenantId, principal.sub, read);
+      if (auditedRole && !readsOnlyViews({ action: effective.action ?? undefined })) await audit.record(tenantId, principal.sub, read);
     },
   };
 }
