@@ -17,6 +17,7 @@ import { createTaskRetry } from '../features/tasks/retry-task';
 import { createCleanupRequester } from '../features/retention/request-cleanup';
 import type { AccessRevocations } from '../features/tenancy/access-revocations';
 import { createTenantAdmin } from '../features/tenancy/tenant-admin';
+import { createReadAudit } from '../features/read-audit/read-audit';
 import { createTenantSuspension } from '../features/tenancy/tenant-suspension';
 import { createTokenRevocation } from '../features/tenancy/token-revocation';
 import type { CallerAccess } from './admit-caller';
@@ -113,16 +114,17 @@ export function createApp(deps: ApiDeps): Koa {
   });
 
   const integrity = createIntegrityReader({ pool: deps.pool, keys: deps.config.integrity.keys.verifying });
+  const audit = createReadAudit({ ingest: deps.ingest, logger: deps.logger });
   // Every routes module's router goes here with its docs: a route without a RouteDoc fails the OpenAPI test.
   const areas: ApiArea[] = [
     // Before logs: a plain GET /logs/stream must not be taken for GET /logs/{id}.
     { router: streamRoutes(), docs: streamRouteDocs },
     // Before logs too: /logs/stats and /logs/export must not be taken for GET /logs/{id}.
-    { router: searchRoutes({ search: deps.logQueries.search, cursors: deps.logQueries.cursors, tenants: deps.tenants, seqsOf: integrity.seqsOf }), docs: searchRouteDocs },
-    { router: statsRoutes({ stats: deps.logQueries.stats, tenants: deps.tenants }), docs: statsRouteDocs },
-    { router: exportRoutes({ exports: deps.logQueries.exports, tenants: deps.tenants }), docs: exportRouteDocs },
+    { router: searchRoutes({ search: deps.logQueries.search, cursors: deps.logQueries.cursors, tenants: deps.tenants, audit, seqsOf: integrity.seqsOf }), docs: searchRouteDocs },
+    { router: statsRoutes({ stats: deps.logQueries.stats, tenants: deps.tenants, audit }), docs: statsRouteDocs },
+    { router: exportRoutes({ exports: deps.logQueries.exports, tenants: deps.tenants, audit }), docs: exportRouteDocs },
     {
-      router: exportJobRoutes({ tenants: deps.tenants, requester: createExportRequester({ outbox: deps.outbox }), downloads: deps.exportDownloads }),
+      router: exportJobRoutes({ tenants: deps.tenants, requester: createExportRequester({ outbox: deps.outbox }), downloads: deps.exportDownloads, audit }),
       docs: exportJobRouteDocs,
     },
     {
@@ -134,7 +136,7 @@ export function createApp(deps: ApiDeps): Koa {
       router: integrityRoutes({ tenants: deps.tenants, reader: integrity, verify: createVerifyRequester({ outbox: deps.outbox }) }),
       docs: integrityRouteDocs,
     },
-    { router: logsRoutes({ pool: deps.pool, ingest: deps.ingest, tenants: deps.tenants, horizonYears: deps.config.events.horizonYears, integrity }), docs: logsRouteDocs },
+    { router: logsRoutes({ pool: deps.pool, ingest: deps.ingest, tenants: deps.tenants, audit, horizonYears: deps.config.events.horizonYears, integrity }), docs: logsRouteDocs },
     { router: bulkLogsRoutes({ ingest: deps.ingest, tenants: deps.tenants, horizonYears: deps.config.events.horizonYears }), docs: bulkLogsRouteDocs },
     {
       router: retentionRoutes({

@@ -30,6 +30,7 @@ import { createExportDownloads } from '../features/export/export-downloads';
 import { createRestoredCopies } from '../adapters/opensearch/restored-copies';
 import { createRestoreAdmin } from '../features/restore/restore-admin';
 import { createApp } from './app';
+import { createReadAudit } from '../features/read-audit/read-audit';
 import { createLogQueryServices } from './log-query-services';
 import { createTenantDirectory } from './tenant-directory';
 import type { LogStreamDeps } from './stream/attach-log-stream';
@@ -118,6 +119,7 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
     hub: createLiveHub(liveSubscriber, cursors, logger),
     replay: createLogReplay(pool),
     cursors,
+    audit: createReadAudit({ ingest, logger }),
     config: config.stream,
     logger,
   };

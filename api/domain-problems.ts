@@ -2,6 +2,7 @@ import { EventIdConflictError } from '../domain/errors';
 import { DuplicateTenantNameError } from '../adapters/postgres/tenants-repository';
 import { InvalidCutoffError } from '../features/retention/cutoff-rules';
 import { ExportCapacityError } from '../features/export/log-export';
+import { ReadNotRecordedError } from '../features/read-audit/read-audit';
 import { ExportNotFoundError, ExportNotReadyError } from '../features/export/export-downloads';
 import { AccessRevokedError, RevocationsUnknownError } from '../features/tenancy/access-revocations';
 import { ConcurrentTenantChangeError, TokenMintingUnavailableError } from '../features/tenancy/tenant-admin';
@@ -21,6 +22,7 @@ const DOMAIN_PROBLEMS: ReadonlyArray<readonly [ErrorClass, (error: Error) => Pro
   [ConcurrentTenantChangeError, () => problems.conflict('The tenant changed while this request was applied; read it again and retry.')],
   [TokenMintingUnavailableError, () => new ProblemError({ status: 501, title: 'Not Implemented', detail: 'This deployment verifies tokens but cannot mint them; use your identity provider.' })],
   [InvalidCutoffError, (error) => problems.validationFailed([{ path: '/before_date', message: error.message }])],
+  [ReadNotRecordedError, () => problems.serviceUnavailable('The read could not be recorded in the audit log, so its result is withheld; retry shortly.')],
   [ExportCapacityError, () => problems.serviceUnavailable('Too many exports are running; retry shortly.')],
   [ExportNotFoundError, (error) => problems.notFound(error.message)],
   [ExportNotReadyError, (error) => problems.conflict(error.message)],

@@ -21,6 +21,11 @@ export interface LogFilter {
   q?: string;
   /** Also the restored copies of archived events (api.md, "Restores"); absent means never. */
   include_restored?: true;
+  /**
+   * Set when two filters of one field disagree (a viewer token's fixed filter and the request's):
+   * both must hold, so no event matches. Never parsed from a query.
+   */
+  matches_nothing?: true;
 }
 
 /** The filters that are exact matches on one stored field. */

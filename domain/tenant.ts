@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ViewerFiltersSchema } from './viewer-filters';
 
 export const TENANT_LIMITS = {
   nameLength: 128,
@@ -50,7 +51,9 @@ export const TenantUpdateSchema = Type.Object(
 export type TenantUpdate = Static<typeof TenantUpdateSchema>;
 
 /** Tokens minted for a tenant act inside it; platform admin tokens are never minted through the API. */
-export const MINTABLE_ROLES = ['user', 'auditor'] as const;
+export const MINTABLE_ROLES = ['user', 'auditor', 'viewer'] as const;
+/** Viewer tokens are handed to end customers (e.g. embedded in a page): they live at most an hour. */
+export const VIEWER_MAX_TTL_SECONDS = 3600;
 
 export function tokenRequestSchema(maxTtlSeconds: number) {
   return Type.Object(
@@ -59,19 +62,30 @@ export function tokenRequestSchema(maxTtlSeconds: number) {
       role: Type.Unsafe<(typeof MINTABLE_ROLES)[number]>({
         type: 'string',
         enum: [...MINTABLE_ROLES],
-        description: 'must be user or auditor (admin tokens are not minted for a tenant)',
+        description: 'must be user, auditor or viewer (admin tokens are not minted for a tenant)',
       }),
+      filters: Type.Optional(ViewerFiltersSchema),
       ttl_seconds: Type.Integer({
         minimum: TENANT_LIMITS.minTtlSeconds,
         maximum: maxTtlSeconds,
         default: Math.min(3600, maxTtlSeconds),
-        description: `Lifetime in seconds, ${TENANT_LIMITS.minTtlSeconds} to ${maxTtlSeconds}.`,
+        description: `Lifetime in seconds, ${TENANT_LIMITS.minTtlSeconds} to ${maxTtlSeconds}; at most ${VIEWER_MAX_TTL_SECONDS} for a viewer.`,
       }),
     },
     { additionalProperties: false },
   );
 }
 export type TokenRequestBody = Static<ReturnType<typeof tokenRequestSchema>>;
+
+/** What the schema cannot say: filters belong to viewers only, and a viewer's lifetime is short. */
+export function checkTokenRequestRule(request: TokenRequestBody): { path: string; message: string }[] {
+  const errors = [];
+  if (request.filters !== undefined && request.role !== 'viewer') errors.push({ path: '/filters', message: 'only a viewer token takes filters' });
+  if (request.role === 'viewer' && request.ttl_seconds > VIEWER_MAX_TTL_SECONDS) {
+    errors.push({ path: '/ttl_seconds', message: `must be at most ${VIEWER_MAX_TTL_SECONDS} for a viewer token` });
+  }
+  return errors;
+}
 
 /** A tenant as the API returns it; `rate_limit` is what applies, the tenant's own or the defaults. */
 export const TenantSchema = Type.Object(
@@ -110,6 +124,7 @@ export const TokenRecordSchema = Type.Object(
     created_at: Time,
     last_used_at: Type.Union([Time, Type.Null()], { description: 'Recorded coarsely: up to a minute late.' }),
     revoked_at: TimeOrNull,
+    filters: Type.Union([ViewerFiltersSchema, Type.Null()], { description: "A viewer token's fixed filters; null for none." }),
   },
   { $id: 'TokenRecord' },
 );

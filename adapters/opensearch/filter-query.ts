@@ -27,5 +27,6 @@ export function tenantFilterQuery(tenantId: string, filter: LogFilter): OpenSear
   }
   // Results are sorted by time, never by relevance, so `q` runs in filter context too: no scoring.
   if (filter.q) clauses.push(textQueryClause(filter.q));
+  if (filter.matches_nothing) clauses.push({ match_none: {} });
   return { bool: { filter: clauses } };
 }

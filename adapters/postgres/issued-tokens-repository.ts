@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import type { ViewerFilters } from '../../domain/viewer-filters';
 import { assertTenant, type TenantTx } from './tenant-transaction';
 
 /** A minted token as recorded (never the token itself); times as RFC 3339 strings. */
@@ -10,6 +11,7 @@ export interface IssuedToken {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  filters: ViewerFilters | null;
 }
 
 export interface NewIssuedToken {
@@ -17,6 +19,7 @@ export interface NewIssuedToken {
   sub: string;
   role: string;
   expiresAt: Date;
+  filters?: ViewerFilters;
 }
 
 interface IssuedTokenRow {
@@ -27,9 +30,10 @@ interface IssuedTokenRow {
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  filters: ViewerFilters | null;
 }
 
-const COLUMNS = 'token_id, sub, role, expires_at, created_at, last_used_at, revoked_at';
+const COLUMNS = 'token_id, sub, role, expires_at, created_at, last_used_at, revoked_at, filters';
 
 const toIssuedToken = (row: IssuedTokenRow): IssuedToken => ({
   ...row,
@@ -44,12 +48,13 @@ export function issuedTokensRepository(tx: TenantTx) {
   return {
     async record(tenantId: string, token: NewIssuedToken): Promise<void> {
       assertTenant(tx, tenantId);
-      await tx.client.query('INSERT INTO issued_tokens (token_id, tenant_id, sub, role, expires_at) VALUES ($1, $2, $3, $4, $5)', [
+      await tx.client.query('INSERT INTO issued_tokens (token_id, tenant_id, sub, role, expires_at, filters) VALUES ($1, $2, $3, $4, $5, $6)', [
         token.tokenId,
         tenantId,
         token.sub,
         token.role,
         token.expiresAt,
+        token.filters ? JSON.stringify(token.filters) : null,
       ]);
     },
 

@@ -12,12 +12,15 @@ import type { RouteDoc } from '../openapi/route-doc';
 import { TaskIdSchema } from '../openapi/task-schema';
 import { problems } from '../problem';
 import { filterRuleErrors, LogFilterQueryProperties, queryParser, stringEnum, toLogFilter } from '../queries/log-filter-query';
+import type { ReadAudit } from '../../features/read-audit/read-audit';
+import { resolveReadScope } from '../read-scope';
 import { isUuid, resolveTenant, type TenantLookup } from '../tenant-scope';
 
 export interface ExportJobRouteDeps {
   tenants: TenantLookup;
   requester: ExportRequester;
   downloads: ExportDownloads;
+  audit: ReadAudit;
 }
 
 const EXPORT_BODY_LIMIT = 16 * 1024;
@@ -76,9 +79,12 @@ export function exportJobRoutes(deps: ExportJobRouteDeps): Router {
   });
 
   router.get('/exports/:task_id/download', allowRoles('admin', 'auditor'), async (ctx) => {
-    const tenantId = await resolveTenant(ctx, deps.tenants);
+    const scope = await resolveReadScope(ctx, deps);
     const query = parseDownloadQuery(ctx.query);
-    const found = await deps.downloads.locate(tenantId, taskIdParam(ctx));
+    const taskId = taskIdParam(ctx);
+    const found = await deps.downloads.locate(scope.tenantId, taskId);
+    // The download is where an export job's events are read: an auditor's is recorded (the job's own filters are in its task).
+    await scope.record({ endpoint: 'GET /exports/{task_id}/download', filters: { task_id: taskId }, resultCount: found.result.rows, effective: {} });
     ctx.set('Cache-Control', 'no-store');
     if (query.redirect === 'presigned') {
       const { url, expiresAt } = await deps.downloads.presign(found);
@@ -126,7 +132,8 @@ export const exportJobRouteDocs: RouteDoc[] = [
     summary: "Download an export job's object",
     description:
       'Streams the gzip object of a succeeded export job of the caller\'s tenant. With `redirect=presigned` the answer is a 307 to a ' +
-      `presigned object URL valid for ${PRESIGNED_URL_SECONDS / 60} minutes (never past the export's expiry), also given in the body.`,
+      `presigned object URL valid for ${PRESIGNED_URL_SECONDS / 60} minutes (never past the export's expiry), also given in the body. ` +
+      "An auditor's download is recorded in the tenant's log as an audit_log.viewed event (filters: the task_id; result_count: the job's rows) before it starts; 503 if it cannot be.",
     tags: ['exports'],
     roles: ['admin', 'auditor'],
     pathParams: TaskIdParam,
@@ -146,6 +153,7 @@ export const exportJobRouteDocs: RouteDoc[] = [
       404: { description: "No export job with this id in the caller's tenant, or its object expired." },
       409: { description: 'The export job has not succeeded (yet).' },
       422: { description: 'An invalid redirect value.' },
+      503: { description: 'The download could not be recorded in the audit log (auditor tokens), or a dependency is down.' },
     },
   },
 ];

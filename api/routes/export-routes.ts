@@ -5,11 +5,15 @@ import { type LogExport } from '../../features/export/log-export';
 import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
 import { IncludeRestoredProperty, LogFilterQueryProperties, queryParser, stringEnum, toLogFilter } from '../queries/log-filter-query';
-import { resolveTenant, type TenantLookup } from '../tenant-scope';
+import { LOG_EXPORTERS } from '../../domain/auth';
+import type { ReadAudit } from '../../features/read-audit/read-audit';
+import { READ_SCOPE_NOTE, resolveReadScope } from '../read-scope';
+import type { TenantLookup } from '../tenant-scope';
 
 export interface ExportRouteDeps {
   exports: LogExport;
   tenants: TenantLookup;
+  audit: ReadAudit;
 }
 
 export const ExportQuerySchema = Type.Object(
@@ -26,12 +30,15 @@ const parseExportQuery = queryParser(ExportQuerySchema);
 export function exportRoutes(deps: ExportRouteDeps): Router {
   const router = new Router();
 
-  router.get('/logs/export', allowRoles('admin', 'auditor'), async (ctx) => {
-    const tenantId = await resolveTenant(ctx, deps.tenants);
+  router.get('/logs/export', allowRoles(...LOG_EXPORTERS), async (ctx) => {
+    const scope = await resolveReadScope(ctx, deps);
+    const { tenantId } = scope;
     const query = parseExportQuery(ctx.query);
-    const filter = toLogFilter(query);
+    const filter = scope.narrow(toLogFilter(query));
     const format = query.format ?? 'ndjson';
-    const body = await deps.exports.open(tenantId, filter, format);
+    // The rows are counted as they stream, so the read is recorded at the end, before the download completes.
+    const recordRead = (rows: number) => scope.record({ endpoint: 'GET /logs/export', filters: filter, resultCount: rows, effective: filter });
+    const body = await deps.exports.open(tenantId, filter, format, recordRead);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     ctx.set('Content-Disposition', `attachment; filename="audit-logs-${tenantId}-${stamp}.${format}"`);
     ctx.set('Cache-Control', 'no-store');
@@ -50,9 +57,11 @@ export const exportRouteDocs: RouteDoc[] = [
     description:
       'Streams from PostgreSQL in (event_timestamp, id) order with flat memory. CSV columns: id, tenant_id, received_at, then the ' +
       'event fields in table order; JSON objects are JSON text; a cell starting with = + - @ tab CR or LF is prefixed with a single quote. ' +
-      '`q` matches what search matches (events not yet indexed do not match a `q`).',
+      '`q` matches what search matches (events not yet indexed do not match a `q`). ' +
+      READ_SCOPE_NOTE +
+      ' An export records its read after its last row, before the download completes; if that fails the download is cut short.',
     tags: ['logs'],
-    roles: ['admin', 'auditor'],
+    roles: [...LOG_EXPORTERS],
     query: ExportQuerySchema,
     responses: {
       200: {
@@ -62,7 +71,7 @@ export const exportRouteDocs: RouteDoc[] = [
       },
       400: { description: 'Unknown query parameter.' },
       422: { description: 'Invalid filter values, each named by its path.' },
-      503: { description: 'Too many exports in progress, or the database is unavailable.' },
+      503: { description: 'Too many exports in progress, the database is unavailable, or the read could not be recorded (the download is then cut short).' },
     },
   },
 ];

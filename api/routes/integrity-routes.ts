@@ -65,7 +65,7 @@ const notSealedYet = () =>
 export function integrityRoutes(deps: IntegrityRouteDeps): Router {
   const router = new Router();
 
-  router.get('/integrity/keys', allowRoles('admin', 'user', 'auditor'), (ctx) => {
+  router.get('/integrity/keys', allowRoles('admin', 'user', 'auditor', 'viewer'), (ctx) => {
     // The keys are the service's, not a tenant's; a tenant_id is still checked like on every route.
     checkTenantIdParameter(ctx.query.tenant_id);
     ctx.body = deps.reader.jwks();
@@ -158,7 +158,7 @@ export const integrityRouteDocs: RouteDoc[] = [
     summary: 'The checkpoint signing keys (JWKS)',
     description: "Ed25519 public keys as RFC 8037 JWKs; a checkpoint's key_id is one of their kids. Keys stay listed after rotation while checkpoints signed with them exist.",
     tags,
-    roles: ['admin', 'user', 'auditor'],
+    roles: ['admin', 'user', 'auditor', 'viewer'],
     responses: { 200: { description: 'The JWKS.', schema: JwksSchema } },
   },
   {

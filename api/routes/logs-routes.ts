@@ -11,6 +11,9 @@ import { jsonBody } from '../middleware/json-body';
 import { LogEventSchema } from '../openapi/log-event-schema';
 import type { RouteDoc } from '../openapi/route-doc';
 import { problems } from '../problem';
+import { LOG_READERS } from '../../domain/auth';
+import type { ReadAudit } from '../../features/read-audit/read-audit';
+import { READ_SCOPE_NOTE, resolveReadScope, UNRECORDED_READ } from '../read-scope';
 import { isUuid, resolveTenant, type TenantLookup } from '../tenant-scope';
 
 export const SINGLE_EVENT_BODY_LIMIT = 64 * 1024;
@@ -19,6 +22,7 @@ export interface LogsRouteDeps {
   pool: Pool;
   ingest: IngestService;
   tenants: TenantLookup;
+  audit: ReadAudit;
   /** EVENT_TIMESTAMP_HORIZON_YEARS: how old an event may be. */
   horizonYears: number;
   /** Reads the event with its seq in the tamper-evident log. */
@@ -44,11 +48,14 @@ export function logsRoutes(deps: LogsRouteDeps): Router {
     ctx.body = { id: event.id, event_timestamp: event.event_timestamp, received_at: event.received_at };
   });
 
-  router.get('/logs/:id', allowRoles('admin', 'user', 'auditor'), async (ctx) => {
-    const tenantId = await resolveTenant(ctx, deps.tenants);
+  router.get('/logs/:id', allowRoles(...LOG_READERS), async (ctx) => {
+    const scope = await resolveReadScope(ctx, deps);
     const id = ctx.params.id as string;
     if (!isUuid(id)) throw problems.notFound('No such log event.');
-    const event = await deps.integrity.event(tenantId, id.toLowerCase());
+    const stored = await deps.integrity.event(scope.tenantId, id.toLowerCase());
+    // Outside a viewer's fixed filters an event does not exist for it, exactly as another tenant's.
+    const event = stored && scope.shows(stored) ? stored : undefined;
+    await scope.record({ endpoint: 'GET /logs/{id}', filters: { id: id.toLowerCase() }, resultCount: event ? 1 : 0, effective: event ?? {} });
     if (!event) throw problems.notFound('No such log event.');
     ctx.body = event;
   });
@@ -82,12 +89,14 @@ export const logsRouteDocs: RouteDoc[] = [
     method: 'get',
     path: '/api/v1/logs/{id}',
     summary: 'Read one audit event',
+    description: `${READ_SCOPE_NOTE} An event outside a viewer's filters is a 404, like a missing one.`,
     tags: ['logs'],
-    roles: ['admin', 'user', 'auditor'],
+    roles: [...LOG_READERS],
     pathParams: Type.Object({ id: Type.String({ description: "The event's id (a UUID)." }) }),
     responses: {
       200: { description: 'The event.', schema: LogEventSchema },
-      404: { description: 'No such event in this tenant (also for an id that is not a UUID).' },
+      404: { description: 'No such event in this tenant (also for an id that is not a UUID), or outside a viewer token\'s filters.' },
+      503: UNRECORDED_READ,
     },
   },
 ];

@@ -2,16 +2,20 @@ import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
 import type { LogSearch } from '../../adapters/opensearch/log-search';
 import type { CursorCodec } from '../../adapters/opensearch/search-cursor';
+import { LOG_READERS } from '../../domain/auth';
 import { allowRoles } from '../middleware/authenticate';
 import { LogEventSchema } from '../openapi/log-event-schema';
 import type { RouteDoc } from '../openapi/route-doc';
 import { parseSearchQuery, resolveSearch, SearchQuerySchema } from '../queries/search-query';
-import { resolveTenant, type TenantLookup } from '../tenant-scope';
+import type { ReadAudit } from '../../features/read-audit/read-audit';
+import { READ_SCOPE_NOTE, resolveReadScope, UNRECORDED_READ } from '../read-scope';
+import type { TenantLookup } from '../tenant-scope';
 
 export interface SearchRouteDeps {
   search: LogSearch;
   cursors: CursorCodec;
   tenants: TenantLookup;
+  audit: ReadAudit;
   /** Each sealed event's seq, read from PostgreSQL (search documents are written before sealing). */
   seqsOf: (tenantId: string, logIds: readonly string[]) => Promise<Map<string, number>>;
 }
@@ -28,13 +32,17 @@ const SearchResponseSchema = Type.Object({
 export function searchRoutes(deps: SearchRouteDeps): Router {
   const router = new Router();
 
-  router.get('/logs', allowRoles('admin', 'user', 'auditor'), async (ctx) => {
-    const tenantId = await resolveTenant(ctx, deps.tenants);
+  router.get('/logs', allowRoles(...LOG_READERS), async (ctx) => {
+    const scope = await resolveReadScope(ctx, deps);
+    const { tenantId } = scope;
     const query = parseSearchQuery(ctx.query);
     const { request, page } = resolveSearch(tenantId, query, ctx.query, deps.cursors);
-    const result = await deps.search.search(tenantId, request);
+    // The cursor carries the request's own filter; every page is narrowed again, whoever presents it.
+    const effective = scope.narrow(request.filter);
+    const result = await deps.search.search(tenantId, { ...request, filter: effective });
     const { filter, sort, pageSize } = request;
     const seqs = await deps.seqsOf(tenantId, result.items.map((item) => item.id));
+    await scope.record({ endpoint: 'GET /logs', filters: effective, resultCount: result.items.length, effective });
     ctx.body = {
       total: result.total,
       total_relation: result.totalRelation,
@@ -55,14 +63,16 @@ export const searchRouteDocs: RouteDoc[] = [
     summary: 'Search log events',
     description:
       'Filters combine with AND. Page with page/page_size up to 10,000 results, or follow next_cursor to any depth; ' +
-      'a cursor is signed and bound to its tenant and query (400 if altered, foreign, or combined with different filters).',
+      'a cursor is signed and bound to its tenant and query (400 if altered, foreign, or combined with different filters). ' +
+      READ_SCOPE_NOTE,
     tags: ['logs'],
-    roles: ['admin', 'user', 'auditor'],
+    roles: [...LOG_READERS],
     query: SearchQuerySchema,
     responses: {
       200: { description: 'A page of matching events.', schema: SearchResponseSchema },
       400: { description: 'Unknown query parameter, or a cursor that is invalid, foreign or used with different filters.' },
       422: { description: 'Invalid filter values, each named by its path.' },
+      503: UNRECORDED_READ,
     },
   },
 ];

@@ -4,11 +4,15 @@ import type { LogStats } from '../../adapters/opensearch/log-stats';
 import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
 import { parseStatsQuery, resolveStats, StatsQuerySchema } from '../queries/stats-query';
-import { resolveTenant, type TenantLookup } from '../tenant-scope';
+import { LOG_READERS } from '../../domain/auth';
+import type { ReadAudit } from '../../features/read-audit/read-audit';
+import { READ_SCOPE_NOTE, resolveReadScope, UNRECORDED_READ } from '../read-scope';
+import type { TenantLookup } from '../tenant-scope';
 
 export interface StatsRouteDeps {
   stats: LogStats;
   tenants: TenantLookup;
+  audit: ReadAudit;
 }
 
 const StatsResponseSchema = Type.Object({
@@ -32,10 +36,12 @@ const StatsResponseSchema = Type.Object({
 export function statsRoutes(deps: StatsRouteDeps): Router {
   const router = new Router();
 
-  router.get('/logs/stats', allowRoles('admin', 'user', 'auditor'), async (ctx) => {
-    const tenantId = await resolveTenant(ctx, deps.tenants);
-    const request = resolveStats(parseStatsQuery(ctx.query), new Date());
-    const result = await deps.stats.stats(tenantId, request);
+  router.get('/logs/stats', allowRoles(...LOG_READERS), async (ctx) => {
+    const scope = await resolveReadScope(ctx, deps);
+    const resolved = resolveStats(parseStatsQuery(ctx.query), new Date());
+    const request = { ...resolved, filter: scope.narrow(resolved.filter) };
+    const result = await deps.stats.stats(scope.tenantId, request);
+    await scope.record({ endpoint: 'GET /logs/stats', filters: request.filter, resultCount: result.total, effective: request.filter });
     ctx.body = { start_time: request.filter.start_time, end_time: request.filter.end_time, interval: request.interval, ...result };
   });
 
@@ -47,14 +53,15 @@ export const statsRouteDocs: RouteDoc[] = [
     method: 'get',
     path: '/api/v1/logs/stats',
     summary: 'Event counts over time, grouped, with the top keys',
-    description: 'The range defaults to the last 24 hours; at most 5,000 buckets (422 naming start_time, end_time and interval beyond).',
+    description: `The range defaults to the last 24 hours; at most 5,000 buckets (422 naming start_time, end_time and interval beyond). ${READ_SCOPE_NOTE}`,
     tags: ['logs'],
-    roles: ['admin', 'user', 'auditor'],
+    roles: [...LOG_READERS],
     query: StatsQuerySchema,
     responses: {
       200: { description: 'Buckets and top keys.', schema: StatsResponseSchema },
       400: { description: 'Unknown query parameter.' },
       422: { description: 'Invalid filter values or too many buckets, each named by its path.' },
+      503: UNRECORDED_READ,
     },
   },
 ];

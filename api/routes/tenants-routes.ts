@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { Type, type TSchema } from '@sinclair/typebox';
 import {
   checkRateLimitRule,
+  checkTokenRequestRule,
   IssuedTokenSchema,
   TenantCreateSchema,
   TenantSchema,
@@ -86,7 +87,7 @@ export function tenantsRoutes(deps: { admin: TenantAdmin; suspension: TenantSusp
 
   router.post('/tenants/:id/tokens', platformAdmin, jsonBody(TENANT_BODY_LIMIT), async (ctx) => {
     const tenantId = tenantIdOf(ctx.params.id);
-    const request = parse(validateToken(ctx.request.body));
+    const request = parse(validateToken(ctx.request.body), checkTokenRequestRule);
     const issued = await deps.admin.mintToken(tenantId, request, ctx.state.principal?.sub as string);
     if (!issued) throw problems.notFound(NO_SUCH_TENANT);
     ctx.status = 201;
@@ -145,7 +146,7 @@ export function tenantsRouteDocs(maxTtlSeconds: number): RouteDoc[] {
     },
     {
       method: 'post', path: '/api/v1/tenants/{id}/tokens', summary: 'Mint a token for a tenant', tags: ['tenants'], roles: ADMIN,
-      description: `${PLATFORM_ADMIN_NOTE} Roles user or auditor only: admin tokens are never bound to a tenant through the API (mint them with the command-line tool). ttl_seconds is bounded (at most ${maxTtlSeconds}). Records a token.issued event (subject, role, expiry and token id, never the token) in the tenant's log.`,
+      description: `${PLATFORM_ADMIN_NOTE} Roles user, auditor or viewer only: admin tokens are never bound to a tenant through the API (mint them with the command-line tool). ttl_seconds is bounded (at most ${maxTtlSeconds}; at most 3600 for a viewer). A viewer token reads only, through its optional fixed filters (user_id, resource, resource_id), which every read narrows to on the server; filters on another role are a 422. Records a token.issued event (subject, role, expiry and token id, never the token) in the tenant's log.`,
       pathParams: TenantIdParam,
       body: body(tokenRequestSchema(maxTtlSeconds)),
       responses: {

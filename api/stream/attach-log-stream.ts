@@ -15,6 +15,8 @@ import { RESUME_CLOSE_CODES, isResumeRefusal, type ResumeRefusal, type StreamCur
 import type { Principal } from '../../domain/auth';
 import { stillAdmitted, type CallerAccess } from '../admit-caller';
 import { isDependencyUnavailable } from '../dependency-errors';
+import { domainProblem } from '../domain-problems';
+import type { ReadAudit } from '../../features/read-audit/read-audit';
 import { ProblemError, problems } from '../problem';
 import type { TenantLookup } from '../tenant-scope';
 import { authorizeStream, type AuthorizedStream } from './authorize-stream';
@@ -38,6 +40,8 @@ export interface LogStreamDeps {
   /** Reads missed events back from PostgreSQL by position. */
   replay: LogReplay;
   cursors: StreamCursors;
+  /** Records the subscriptions of audited readers in the tenant's log. */
+  audit: ReadAudit;
   config: Config['stream'];
   logger: Logger;
 }
@@ -73,7 +77,7 @@ export function attachLogStream(server: Server, deps: LogStreamDeps): LogStream 
   };
   const wss = new WebSocketServer(options);
   const registry = createConnectionRegistry(config);
-  const auth = { verifier: deps.verifier, access: deps.access, tenants: deps.tenants, allowedOrigins: config.allowedOrigins };
+  const auth = { verifier: deps.verifier, access: deps.access, tenants: deps.tenants, allowedOrigins: config.allowedOrigins, audit: deps.audit };
   /** Who opened each socket, so a revocation or suspension can close exactly the sockets it concerns. */
   const openedBy = new Map<StreamConnection, Principal>();
   let closing = false;
@@ -135,6 +139,11 @@ export function attachLogStream(server: Server, deps: LogStreamDeps): LogStream 
     lease.add(() => subscription.release());
     // Read after subscribing: every later position is published after this read, so it reaches the feed.
     const highWater = await deps.replay.highWater(tenantId);
+    // Recorded before the upgrade: a subscription that cannot be recorded is refused (503), not opened.
+    const { filter } = authorized;
+    await authorized.scope.record({ endpoint: 'WS /logs/stream', filters: filter, resultCount: null, effective: filter }).catch((error: unknown) => {
+      throw domainProblem(error) ?? error;
+    });
     if (closing) throw problems.serviceUnavailable('The server is shutting down.');
     if (socket.destroyed) return;
     if (resumeAt && resumeAt.position > highWater) {

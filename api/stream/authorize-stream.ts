@@ -6,6 +6,8 @@ import type { Principal } from '../../domain/auth';
 import type { LiveFilter } from '../../features/live-tail/event-filter';
 import { admitOrRefuse, type CallerAccess } from '../admit-caller';
 import { problems } from '../problem';
+import type { ReadAudit } from '../../features/read-audit/read-audit';
+import { readScope, type ReadScope } from '../read-scope';
 import { tenantOf, type TenantLookup } from '../tenant-scope';
 import { parseStreamQuery } from './stream-query';
 import { BEARER_PROTOCOL_PREFIX, STREAM_PROTOCOL, checkWebSocketHandshake, offeredProtocols } from './websocket-handshake';
@@ -15,15 +17,18 @@ export interface StreamAuthDeps {
   access: CallerAccess;
   tenants: TenantLookup;
   allowedOrigins: readonly string[];
+  audit: ReadAudit;
 }
 
 export interface AuthorizedStream {
   tenantId: string;
   principal: Principal;
   expiresAt: Date;
+  /** The request's filters narrowed to the token's fixed ones. */
   filter: LiveFilter;
   /** The `after` cursor to resume from, not yet checked. */
   after: string | undefined;
+  scope: ReadScope;
   /** The subprotocol to echo: ours when the client offered subprotocols, never the bearer one. */
   protocol: string | undefined;
 }
@@ -78,5 +83,6 @@ export async function authorizeStream(req: IncomingMessage, search: string, deps
   admitOrRefuse(deps.access, principal);
   const query = parseStreamQuery(search);
   const tenantId = await tenantOf(principal, query.tenantId, deps.tenants);
-  return { tenantId, principal, expiresAt, filter: query.filter, after: query.after, protocol: protocols.length > 0 ? STREAM_PROTOCOL : undefined };
+  const scope = readScope(principal, tenantId, deps.audit);
+  return { tenantId, principal, expiresAt, filter: scope.narrow(query.filter), scope, after: query.after, protocol: protocols.length > 0 ? STREAM_PROTOCOL : undefined };
 }

@@ -1,7 +1,9 @@
 import Router from '@koa/router';
+import { LOG_READERS } from '../../domain/auth';
 import { allowRoles } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
 import { ProblemError } from '../problem';
+import { READ_SCOPE_NOTE } from '../read-scope';
 import { CLOSE_CODES } from '../../features/live-tail/stream-connection';
 import { RESUME_CLOSE_CODES } from '../../features/live-tail/stream-cursor';
 import { MAX_INBOUND_FRAME_BYTES, STREAM_PATH } from './attach-log-stream';
@@ -14,7 +16,7 @@ import { BEARER_PROTOCOL_PREFIX, STREAM_PROTOCOL } from './websocket-handshake';
  */
 export function streamRoutes(): Router {
   const router = new Router();
-  router.get('/logs/stream', allowRoles('admin', 'user', 'auditor'), () => {
+  router.get('/logs/stream', allowRoles(...LOG_READERS), () => {
     throw new ProblemError({
       status: 426,
       title: 'Upgrade Required',
@@ -62,13 +64,14 @@ export const streamRouteDocs: RouteDoc[] = [
     summary: 'Live tail of log events (WebSocket)',
     description: [
       "A WebSocket (GET with `Upgrade: websocket`) that receives the tenant's new events as they are committed, filtered by the query parameters (the exact filters of `GET /logs`).",
+      `${READ_SCOPE_NOTE} The subscription is recorded before the upgrade (result_count null).`,
       authentication,
       messages,
       resuming,
       closeCodes,
     ].join('\n\n'),
     tags: ['logs'],
-    roles: ['admin', 'user', 'auditor'],
+    roles: [...LOG_READERS],
     query: StreamQuerySchema,
     responses: {
       101: { description: `Switching Protocols: the socket is open; Sec-WebSocket-Protocol is \`${STREAM_PROTOCOL}\` when subprotocols were offered.` },
@@ -78,7 +81,7 @@ export const streamRouteDocs: RouteDoc[] = [
       422: { description: 'Invalid filter values, each named by its path.' },
       426: { description: 'A plain GET without a WebSocket upgrade, or an unsupported WebSocket version.', headers: { Upgrade: 'websocket' } },
       429: { description: 'The tenant has the most live-tail connections a server allows; retry after Retry-After seconds.', headers: { 'Retry-After': 'Seconds to wait.' } },
-      503: { description: 'The live feed (Redis) is unavailable, this server has no room for another connection, or it is shutting down.' },
+      503: { description: 'The live feed (Redis) is unavailable, this server has no room for another connection, it is shutting down, or the subscription could not be recorded.' },
     },
   },
 ];

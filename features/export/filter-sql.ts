@@ -22,5 +22,6 @@ export function tenantFilterSql(tenantId: string, filter: Omit<LogFilter, 'q'>):
   if (filter.severity) conditions.push(`severity = ANY(${param(filter.severity)}::text[])`);
   if (filter.start_time) conditions.push(`event_timestamp >= ${param(filter.start_time)}::timestamptz`);
   if (filter.end_time) conditions.push(`event_timestamp < ${param(filter.end_time)}::timestamptz`);
+  if (filter.matches_nothing) conditions.push('FALSE');
   return { where: conditions.join(' AND '), values };
 }

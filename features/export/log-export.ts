@@ -46,6 +46,31 @@ export function keepMatching(text: TextMatcher, tenantId: string, q: string) {
   };
 }
 
+/**
+ * Told how many rows a download read once its last row has passed, before the download ends: a
+ * rejection then cuts it short, so a download never completes without what `onEnd` does (e.g.
+ * recording the read). A download that ends early (the client left, the database failed) is told
+ * too, with the rows read so far; its rejection is only logged, as the download is already cut.
+ */
+export type ExportEnd = (rows: number) => Promise<void>;
+
+function endingWith(onEnd: ExportEnd, logger: Logger, tenantId: string) {
+  return async function* (rows: AsyncIterable<ExportRow>): AsyncGenerator<ExportRow> {
+    let count = 0;
+    let reachedEnd = false;
+    try {
+      for await (const row of rows) {
+        count += 1;
+        yield row;
+      }
+      reachedEnd = true;
+      await onEnd(count);
+    } finally {
+      if (!reachedEnd) await onEnd(count).catch((error: unknown) => logger.error({ err: error, tenantId }, 'the end of an interrupted export was not handled'));
+    }
+  };
+}
+
 const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
 const isClientGone = (error: unknown) => CLIENT_GONE.has((error as { code?: string })?.code ?? '');
 
@@ -61,7 +86,7 @@ export function createLogExport(deps: LogExportDeps) {
 
   return {
     /** Resolves once the transaction is open, so an unreachable database is an error, not a broken download. */
-    async open(tenantId: string, filter: LogFilter, format: ExportFormat): Promise<Readable> {
+    async open(tenantId: string, filter: LogFilter, format: ExportFormat, onEnd: ExportEnd = async () => undefined): Promise<Readable> {
       const { q, include_restored: includeRestored, ...sqlFilter } = filter;
       // Before any byte is sent: an unavailable search engine is then a 503, not a download cut short.
       if (q) await deps.text.check(tenantId, q);
@@ -78,8 +103,9 @@ export function createLogExport(deps: LogExportDeps) {
         const matching = q ? keepMatching(deps.text, tenantId, q) : (source: AsyncIterable<ExportRow>) => source;
         const restored = includeRestored && deps.restored ? withRestoredRows(deps.restored, tenantId, filter, format) : undefined;
         const all = restored ?? ((source: AsyncIterable<ExportRow>) => source);
-        if (format === 'csv') await pipeline(rows, matching, all, csvFormatter(restored ? [RESTORED_COLUMN] : []), body);
-        else await pipeline(rows, matching, all, ndjsonLines, body);
+        const ending = endingWith(onEnd, deps.logger, tenantId);
+        if (format === 'csv') await pipeline(rows, matching, all, ending, csvFormatter(restored ? [RESTORED_COLUMN] : []), body);
+        else await pipeline(rows, matching, all, ending, ndjsonLines, body);
       }).finally(() => {
         running -= 1;
       });

@@ -3,7 +3,7 @@ import type { LogEvent } from '../../domain/log-event';
 import { EXACT_FILTER_FIELDS, type LogFilter } from '../../domain/log-filter';
 
 /** The part of a LogFilter a live event can be matched against (no time range, no full text). */
-export type LiveFilter = Pick<LogFilter, (typeof EXACT_FILTER_FIELDS)[number] | 'severity'>;
+export type LiveFilter = Pick<LogFilter, (typeof EXACT_FILTER_FIELDS)[number] | 'severity' | 'matches_nothing'>;
 
 export type EventPredicate = (event: LogEvent) => boolean;
 
@@ -18,6 +18,7 @@ function sameAddress(address: string): (candidate: string | null) => boolean {
 
 /** Compiles a validated filter into a predicate: every given field must match, exactly as search matches it. */
 export function compileLiveFilter(filter: LiveFilter): EventPredicate {
+  if (filter.matches_nothing) return () => false;
   const checks: EventPredicate[] = [];
   for (const field of EXACT_FILTER_FIELDS) {
     const wanted = filter[field];

@@ -105,14 +105,15 @@ export function createTenantAdmin(deps: TenantAdminDeps) {
       if (!deps.jwt.signKey) throw new TokenMintingUnavailableError('this deployment holds no signing key (JWT_SECRET or JWT_PRIVATE_KEY)');
       if (!(await tenantsRepository(pool).exists(tenantId))) return undefined;
       const tokenId = randomUUID();
-      const { token, expiresAt } = signToken(deps.jwt, { sub: request.sub, role: request.role, tenantId, ttlSeconds: request.ttl_seconds, tokenId });
-      const details = { sub: request.sub, role: request.role, expires_at: expiresAt.toISOString() };
+      const { sub, role, filters } = request;
+      const { token, expiresAt } = signToken(deps.jwt, { sub, role, tenantId, ttlSeconds: request.ttl_seconds, tokenId, filters });
+      const details = { sub, role, expires_at: expiresAt.toISOString(), ...(filters ? { filters } : {}) };
       const event = platformEventRow(
         { action: 'token.issued', actor, resource: 'token', resourceId: tokenId, message: `A ${request.role} token was issued for "${request.sub}".`, metadata: details },
         new Date(),
       );
       await ingest.ingest(tenantId, actor, [event], {
-        alsoInTransaction: (tx) => issuedTokensRepository(tx).record(tenantId, { tokenId, sub: request.sub, role: request.role, expiresAt }),
+        alsoInTransaction: (tx) => issuedTokensRepository(tx).record(tenantId, { tokenId, sub, role, expiresAt, filters }),
       });
       return { token, expires_at: details.expires_at, token_id: tokenId };
     },

@@ -4,6 +4,7 @@ import { JwksClient } from 'jwks-rsa';
 import { Type } from '@sinclair/typebox';
 import type { Config } from '../config/config';
 import { ROLES, type Principal, type Role } from '../../domain/auth';
+import { ViewerFiltersSchema } from '../../domain/viewer-filters';
 import { compileBody } from '../validation/ajv';
 import { tokenErrorDetail } from './token-error-detail';
 
@@ -40,6 +41,7 @@ const ClaimsSchema = Type.Object(
     tenant_id: Type.Optional(Type.String({ format: 'uuid' })),
     exp: Type.Number(),
     jti: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    filters: Type.Optional(ViewerFiltersSchema),
   },
   { additionalProperties: true },
 );
@@ -96,9 +98,18 @@ export function createTokenVerifier(config: Config['jwt']): TokenVerifier {
     if (!claims.ok) {
       throw new TokenRejectedError(`The token's claims are invalid: ${claims.errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ')}.`);
     }
-    const { sub, role, tenant_id: tenantId, exp, jti } = claims.value;
+    const { sub, role, tenant_id: tenantId, exp, jti, filters } = claims.value;
     if (role !== 'admin' && !tenantId) throw new TokenRejectedError(`A ${role} token must carry tenant_id.`);
-    const principal: Principal = { sub, role: role as Role, tokenTenantId: tenantId?.toLowerCase(), ...(jti ? { tokenId: jti.toLowerCase() } : {}) };
+    // Fixed filters bind a viewer only: on any other role they would be ignored by its writes and
+    // admin routes, so a token that carries them anyway is refused rather than half-honoured.
+    if (filters && role !== 'viewer') throw new TokenRejectedError(`Only a viewer token may carry filters, not a ${role} token.`);
+    const principal: Principal = {
+      sub,
+      role: role as Role,
+      tokenTenantId: tenantId?.toLowerCase(),
+      ...(jti ? { tokenId: jti.toLowerCase() } : {}),
+      ...(filters && Object.keys(filters).length > 0 ? { filters } : {}),
+    };
     return { principal, expiresAt: new Date(exp * 1000) };
   }
 

@@ -32,8 +32,10 @@ describe('GET /logs/export: NDJSON and CSV with every field', function () {
   let auditor: string;
   let seeded: LogEvent[];
 
+  // An auditor's every read is itself recorded as an event received now: bounding the range to
+  // the seeded day leaves those records out.
   const exportLogs = (params: Record<string, string>, token = auditor) =>
-    system.api.http.get(`/api/v1/logs/export?${new URLSearchParams(params).toString()}`, { token });
+    system.api.http.get(`/api/v1/logs/export?${new URLSearchParams({ end_time: at(24 * 60), ...params }).toString()}`, { token });
   const ndjson = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogEvent);
 
   before(async () => {

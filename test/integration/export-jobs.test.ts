@@ -106,6 +106,12 @@ describe('export jobs: POST /exports, the object in the bucket, GET /exports/{id
       expect(response.headers.get('content-type')).to.equal('application/gzip');
       expect(response.headers.get('content-disposition')).to.equal(`attachment; filename="${taskId}.${format}.gz"`);
       expect(sha256(response.bytes)).to.equal(result.sha256);
+      // The auditor's successful download is recorded once in the tenant's log (the early 409 is not a read).
+      const recorded = await system.ownerPool.query(
+        "SELECT metadata FROM logs WHERE tenant_id = $1 AND action = 'audit_log.viewed' AND metadata->>'endpoint' = 'GET /exports/{task_id}/download' AND metadata->'filters'->>'task_id' = $2",
+        [tenantId, taskId],
+      );
+      expect(recorded.rows.map((row) => row.metadata.result_count)).to.deep.equal([expected]);
 
       const synchronous = await system.api.http.get(`/api/v1/logs/export?${new URLSearchParams({ ...FILTER, format }).toString()}`, { token: auditor });
       expect(synchronous.status).to.equal(200);

@@ -15,8 +15,10 @@ describe('search, stats and export never cross tenants', function () {
   const word = `shared${randomUUID().replace(/-/g, '')}`;
   const range = { start_time: '2026-04-01T00:00:00Z', end_time: '2026-04-02T00:00:00Z' };
 
+  // An auditor's every read is itself recorded as an event received now: reads other than a
+  // cursor's stay within the seeded day (a cursor carries its own filters), which leaves those out.
   const get = (path: string, params: Record<string, string>, token: string) =>
-    system.api.http.get(`/api/v1/logs${path}?${new URLSearchParams(params).toString()}`, { token });
+    system.api.http.get(`/api/v1/logs${path}?${new URLSearchParams('cursor' in params ? params : { ...range, ...params }).toString()}`, { token });
   const exportedIds = (text: string) => text.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as LogEvent).id).sort();
 
   before(async () => {

@@ -102,8 +102,8 @@ describe('token revocation and tenant suspension across API processes', function
     expect(listed.status, listed.text).to.equal(200);
     expect(listed.body).to.include({ page: 1, page_size: 100, total: 3 });
     expect(listed.body.items.map((item: { token_id: string }) => item.token_id)).to.deep.equal([minted.auditor.token_id, minted.kept.token_id, minted.leaked.token_id]);
-    expect(listed.body.items[0]).to.have.keys('token_id', 'sub', 'role', 'expires_at', 'created_at', 'last_used_at', 'revoked_at');
-    expect(listed.body.items[0]).to.include({ sub: 'auditor-bob', role: 'auditor', revoked_at: null });
+    expect(listed.body.items[0]).to.have.keys('token_id', 'sub', 'role', 'expires_at', 'created_at', 'last_used_at', 'revoked_at', 'filters');
+    expect(listed.body.items[0]).to.include({ sub: 'auditor-bob', role: 'auditor', revoked_at: null, filters: null });
     expect(JSON.stringify(listed.body)).not.to.contain(minted.auditor.token);
     const paged = await a.http.get(`/api/v1/tenants/${tenantId}/tokens?page=2&page_size=2`, { token: admin });
     expect(paged.body.items.map((item: { token_id: string }) => item.token_id)).to.deep.equal([minted.leaked.token_id]);

@@ -4,6 +4,9 @@ import { call, pairs, type MatrixEntry } from './isolation-matrix';
 import type { MatrixTenant } from './isolation-world';
 import { openStream, refusedStream, type StreamClient } from './stream-client';
 
+/** Each auditor's subscription is itself recorded (audit_log.viewed) and streamed: the sockets follow the probes only. */
+const PROBES = { action: 'stream.probe' };
+
 /**
  * The live tail: every tenant subscribes (naming another tenant in tenant_id, which its token
  * overrides), a platform admin subscribes to each tenant, then every tenant writes one event; each
@@ -22,10 +25,10 @@ export function stream(route: string): MatrixEntry {
       const subscriptions: { caller: MatrixTenant; client: StreamClient }[] = [];
       try {
         for (const [caller, owner] of pairs(world)) {
-          subscriptions.push({ caller, client: await openStream(url, { token: caller.tokens.auditor, query: { tenant_id: owner.id } }) });
+          subscriptions.push({ caller, client: await openStream(url, { token: caller.tokens.auditor, query: { tenant_id: owner.id, ...PROBES } }) });
         }
         for (const caller of world.tenants) {
-          subscriptions.push({ caller, client: await openStream(url, { token: world.platformAdmin, query: { tenant_id: caller.id } }) });
+          subscriptions.push({ caller, client: await openStream(url, { token: world.platformAdmin, query: { tenant_id: caller.id, ...PROBES } }) });
         }
         ctx.tally.requests += subscriptions.length;
         // Two rounds: the hub reads every channel from one Redis connection in publish order, so once

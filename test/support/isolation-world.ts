@@ -54,7 +54,7 @@ export async function buildMatrixWorld(system: TestSystem, count: number): Promi
     // A budget no matrix run can exhaust: a 429 would hide what the matrix is looking for.
     await tenantsRepository(system.appPool).create({ id, name: `matrix-${id}`, rateLimit: { perSecond: 10_000, burst: 20_000 } });
     const short = id.slice(0, 8);
-    const tokens = { user: tokenFor(system, 'user', id), auditor: tokenFor(system, 'auditor', id), admin: tokenFor(system, 'admin', id) };
+    const tokens = { user: tokenFor(system, 'user', id), auditor: tokenFor(system, 'auditor', id), admin: tokenFor(system, 'admin', id), viewer: tokenFor(system, 'viewer', id) };
     const marker = `marker${short}`;
     const logs = Array.from({ length: EVENTS_PER_TENANT }, (_, i) =>
       validEvent({ user_id: `actor-${short}`, message: `${sharedWord} ${marker} #${i}`, event_timestamp: new Date(now - 3600_000 + i * 60_000).toISOString() }),
