@@ -3,7 +3,6 @@ import { archiveAnchor } from './archive-jobs';
 import { bulkCopy, bulkHttp, insertPath, singleHttpRate, singlePgRate } from './ingest-jobs';
 import { bulkOpenSearch, indexLagHttp, indexLagRaw } from './lag-jobs';
 import { cursorWalk, exportCopy, exportHttp, searchDirect, searchHttp } from './read-jobs';
-import { sqsSendRate } from './queue-jobs';
 import { publishHttp, publishRedis, tailSubscribers } from './tail-jobs';
 
 /** Every job a load process can run, by name. */
@@ -13,7 +12,6 @@ export const JOB_FUNCTIONS = {
   insertPath,
   singleHttpRate,
   singlePgRate,
-  sqsSendRate,
   indexLagHttp,
   indexLagRaw,
   bulkOpenSearch,
