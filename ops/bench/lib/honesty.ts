@@ -15,6 +15,12 @@ export function createProofs() {
       refused.push(`${step}: ${claim} ${done} of ${expected}`);
       return false;
     },
+    /** As `check`, where some work may or may not have landed (e.g. requests still unanswered when the load stopped waiting). */
+    checkWithin(step: string, claim: string, range: { min: number; max: number }, done: number): boolean {
+      if (done >= range.min && done <= range.max) return true;
+      refused.push(`${step}: ${claim} ${done}, expected ${range.min === range.max ? range.min : `${range.min}–${range.max}`}`);
+      return false;
+    },
     /** A step that could not be checked at all (e.g. the system never drained before it). */
     refuse(reason: string): void {
       refused.push(reason);

@@ -60,7 +60,9 @@ export const singlePost: Scenario = {
         const rowsBefore = await storedRows(ctx, tenantIds);
         const api = await runLoad('singleHttpRate', { ...load, url: ctx.apiUrl, tokens });
         figures.losses.add(api);
-        figures.proofs.api.check(`${rate}/s run ${run}, API`, 'rows stored for its 201 answers', api.ok, (await storedRows(ctx, tenantIds)) - rowsBefore);
+        // Unanswered requests may have committed after the load stopped waiting for them.
+        const stored = (await storedRows(ctx, tenantIds)) - rowsBefore;
+        figures.proofs.api.checkWithin(`${rate}/s run ${run}, API`, 'rows stored for its 201 answers', { min: api.ok, max: api.ok + api.unanswered }, stored);
 
         const drainStarted = performance.now();
         const drain = await waitForDrain(ctx, { tenantIds, sealed: true, proofs: figures.proofs.anchor, before: `${rate}/s run ${run}, anchor` });
@@ -81,7 +83,7 @@ export const singlePost: Scenario = {
     });
     const drained = await waitForIndexRuns(ctx.ownerPool, tenantIds, 600_000);
     notes.push(
-      `Indexing kept running during the API's load: ${drained.succeeded} of ${drained.tasks} reindex tasks (one per POST) succeeded in ${drained.runs} workflow runs ` +
+      `Indexing kept running during the API's load: ${drained.succeeded} of ${drained.tasks} reindex tasks succeeded in ${drained.runs} workflow runs ` +
         `(${round(drained.tasks / Math.max(drained.runs, 1), 1)} tasks per run).`,
       `Open loop for ${single.durationMs / 1000} s per run and rate over ${single.tenants} tenants; latency counted from each request's scheduled start (no coordinated omission), at most 2,000 in flight. ` +
         'Requests shed by that cap, failed or unanswered are counted; with any, the goal is not met.',
