@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { memoryAtRest } from './lib/memory-at-rest';
-import { createServiceSet, freePort, PROJECT_ROOT, SERVICE_ENTRIES, type ServiceName } from './lib/services';
+import { createServiceSet, freePort, PROJECT_ROOT, type ServiceName } from './lib/services';
 
 /**
  * npm run bench:memory: the service's processes started from the build exactly as `npm run up`
@@ -12,19 +12,21 @@ import { createServiceSet, freePort, PROJECT_ROOT, SERVICE_ENTRIES, type Service
  */
 const GOAL_MB = 300;
 
-/** The node flags ops/stack/app.sh gives each process, read from the script itself so both stay one. */
-function appFlags(name: ServiceName): string[] {
-  const script = `source ops/stack/lib.sh; source ops/stack/app.sh; app_node_flags ${name}`;
+/** Asks ops/stack/app.sh itself (the processes `npm run up` starts and their node flags), so both stay one. */
+function fromAppSh(command: string): string[] {
+  const script = `source ops/stack/lib.sh; source ops/stack/app.sh; ${command}`;
   return execFileSync('bash', ['-c', script], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
 }
 
+const appFlags = (name: ServiceName) => fromAppSh(`app_node_flags ${name}`);
+
 async function main() {
-  const names = Object.keys(SERVICE_ENTRIES) as ServiceName[];
+  const names = fromAppSh('echo "${APP_PROCESSES[@]}"') as ServiceName[];
   const flags = Object.fromEntries(names.map((name) => [name, ['--enable-source-maps', ...appFlags(name)]]));
   const env = { PORT: String(await freePort()), TEMPORAL_WORKFLOW_BUNDLE: path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js') };
   const services = createServiceSet(env, path.join(os.tmpdir(), `audit-memory-${process.pid}`), [], { build: 'dist', flags });
   try {
-    await services.startAll();
+    for (const name of names) await services.start(name);
     const pids = Object.fromEntries(names.map((name) => [name, services.pid(name) as number]));
     const settleMs = Number(process.env.SETTLE_MS ?? 30_000);
     const rss = await memoryAtRest(pids, { settleMs, samples: 10, intervalMs: 1000 });

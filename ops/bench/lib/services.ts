@@ -12,6 +12,8 @@ export const SERVICE_ENTRIES = {
   'temporal-worker': 'workers/temporal-worker.ts',
   'task-bridge': 'workers/task-bridge.ts',
   'outbox-relay': 'workers/outbox-relay.ts',
+  /** The bridge and the relay in one process, as `npm run up` runs them; the bench runs them apart so a scenario can stop one. */
+  'task-delivery': 'workers/task-delivery.ts',
 } as const;
 
 export type ServiceName = keyof typeof SERVICE_ENTRIES;
@@ -22,6 +24,7 @@ const READY_MESSAGES: Record<ServiceName, string> = {
   'temporal-worker': 'Temporal worker ready',
   'task-bridge': 'task bridge consuming',
   'outbox-relay': 'outbox relay started',
+  'task-delivery': 'outbox relay started',
 };
 
 export async function freePort(): Promise<number> {
