@@ -39,7 +39,7 @@ const goalCell = (f: Figure) => (f.lost ? `${f.goal}; ${f.lost.shed} shed, ${f.l
 function honestyNotes(figures: readonly Figure[]): string[] {
   return figures.flatMap((f) => [
     ...(f.refused ? [`**Refused** ${f.name}: ${f.refused.join('; ')}`] : []),
-    ...(f.lost ? [`${f.name}: ${f.lost.shed} requests shed by the in-flight cap and ${f.lost.failed} failed or unanswered over all runs, so its goal is not met`] : []),
+    ...(f.lost ? [`${f.name}: ${f.lost.shed} requests shed by the in-flight cap and ${f.lost.failed} failed or unanswered over all runs${f.met === null ? '' : ', so its goal is not met'}`] : []),
   ]);
 }
 
