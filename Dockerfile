@@ -1,4 +1,4 @@
-# The service image: one build, four processes (api, temporal-worker, task-bridge, outbox-relay)
+# The service image: one build, three processes (api, temporal-worker, task-delivery = task bridge + outbox relay)
 # chosen by the command, plus `provision` for migrations, queues, bucket and search index.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app

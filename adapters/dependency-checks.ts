@@ -1,9 +1,9 @@
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Connection } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { OpenSearchClient } from './opensearch/opensearch-client';
+import type { TemporalHealth } from './temporal/temporal-health';
 import type { DependencyCheck } from '../platform/observability/readiness';
 
 export interface CheckedClients {
@@ -14,7 +14,7 @@ export interface CheckedClients {
   opensearch: OpenSearchClient;
   s3: S3Client;
   bucket: string;
-  temporal: Connection;
+  temporal: Pick<TemporalHealth, 'check'>;
 }
 
 /**
@@ -37,6 +37,6 @@ export function dependencyChecks(clients: CheckedClients): DependencyCheck[] {
     },
     { name: 'sqs', required: false, check: () => clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: clients.indexQueueUrl, AttributeNames: ['QueueArn'] })) },
     { name: 's3', required: false, check: () => clients.s3.send(new HeadBucketCommand({ Bucket: clients.bucket })) },
-    { name: 'temporal', required: false, check: () => clients.temporal.healthService.check({}) },
+    { name: 'temporal', required: false, check: () => clients.temporal.check() },
   ];
 }

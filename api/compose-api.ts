@@ -1,5 +1,4 @@
 import type Koa from 'koa';
-import { Connection } from '@temporalio/client';
 import type { Config } from '../platform/config/config';
 import { createOpenSearchClient } from '../adapters/opensearch/opensearch-client';
 import { createPgPool } from '../adapters/postgres/postgres-client';
@@ -7,6 +6,7 @@ import { createRedis } from '../adapters/redis/redis-client';
 import { createRedisSubscriber } from '../adapters/redis/redis-subscriber';
 import { createS3Client } from '../adapters/s3/s3-client';
 import { createSqsClient } from '../adapters/sqs/sqs-client';
+import { createTemporalHealth } from '../adapters/temporal/temporal-health';
 import { createIngestService } from '../features/ingest/ingest-service';
 import { dependencyChecks } from '../adapters/dependency-checks';
 import type { Logger } from '../platform/observability/logger';
@@ -54,7 +54,8 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
   const sqs = createSqsClient(config.sqs);
   const s3 = createS3Client(config.s3);
   const opensearch = createOpenSearchClient(config.opensearch.url);
-  const temporal = Connection.lazy({ address: config.temporal.address });
+  // Only its health is needed here: no Temporal SDK in the API process (memory at rest).
+  const temporal = createTemporalHealth(config.temporal.address);
   const taskPublisher = overrides.taskPublisher ?? createSqsTaskPublisher(sqs, config.sqs.queueUrls);
   const outbox = createTaskOutbox({ pool, publisher: taskPublisher, logger });
   // ioredis reconnects by itself and would print every failed attempt to stderr without a listener;
@@ -131,7 +132,8 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
       await ingest.drain();
       revocations.stop();
       await tokenUsage.stop();
-      await Promise.allSettled([pool.end(), redis.quit(), liveSubscriber.quit(), revocationSubscriber.quit(), opensearch.close(), temporal.close()]);
+      await Promise.allSettled([pool.end(), redis.quit(), liveSubscriber.quit(), revocationSubscriber.quit(), opensearch.close()]);
+      temporal.close();
       sqs.destroy();
       s3.destroy();
     },

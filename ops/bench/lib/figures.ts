@@ -13,6 +13,10 @@ export interface Figure {
   ratio: number;
   goal: string;
   met: boolean | null;
+  /** Why the figure is refused (a run did not prove its work, see lib/honesty.ts): no ratio, no goal met. */
+  refused?: string[];
+  /** Requests shed by an open loop's in-flight cap, or failed or unanswered, over all runs: no goal is met with any. */
+  lost?: { shed: number; failed: number };
 }
 
 export interface Goal {

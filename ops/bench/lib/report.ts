@@ -28,7 +28,20 @@ function halfSpread(spread: number): string {
 
 const cell = (summary: Figure['service'], unit: string) => `${num(summary.median)} ${unit} (${num(summary.min)}–${num(summary.max)}, ${halfSpread(summary.spread)})`;
 
-const verdict = (met: boolean | null) => (met === null ? '—' : met ? 'met' : '**not met**');
+function verdict(f: Figure): string {
+  if (f.refused) return '**refused**';
+  return f.met === null ? '—' : f.met ? 'met' : '**not met**';
+}
+
+const goalCell = (f: Figure) => (f.lost ? `${f.goal}; ${f.lost.shed} shed, ${f.lost.failed} failed` : f.goal);
+
+/** Why figures were refused, and what was lost: a verdict never stands without its reason. */
+function honestyNotes(figures: readonly Figure[]): string[] {
+  return figures.flatMap((f) => [
+    ...(f.refused ? [`**Refused** ${f.name}: ${f.refused.join('; ')}`] : []),
+    ...(f.lost ? [`${f.name}: ${f.lost.shed} requests shed by the in-flight cap and ${f.lost.failed} failed or unanswered over all runs${f.met === null ? '' : ', so its goal is not met'}`] : []),
+  ]);
+}
 
 function scenarioMarkdown(outcome: ScenarioOutcome): string {
   const lines = [`### ${outcome.id}. ${outcome.title}`, ''];
@@ -36,18 +49,18 @@ function scenarioMarkdown(outcome: ScenarioOutcome): string {
   if (outcome.figures.length > 0) {
     lines.push('| figure | service: median (min–max, ±half-spread) | raw anchor | anchor: median (min–max) | ratio | goal | |', '|---|---|---|---|---|---|---|');
     for (const f of outcome.figures) {
-      lines.push(`| ${f.name} | ${cell(f.service, f.unit)} | ${f.anchorName} | ${cell(f.anchor, f.unit)} | ${num(f.ratio)}× | ${f.goal} | ${verdict(f.met)} |`);
+      lines.push(`| ${f.name} | ${cell(f.service, f.unit)} | ${f.anchorName} | ${cell(f.anchor, f.unit)} | ${num(f.ratio)}× | ${goalCell(f)} | ${verdict(f)} |`);
     }
     lines.push('');
   }
-  for (const note of outcome.notes) lines.push(`- ${note}`);
+  for (const note of [...honestyNotes(outcome.figures), ...outcome.notes]) lines.push(`- ${note}`);
   lines.push('', `_Scenario time: ${Math.round(outcome.durationMs / 1000)} s._`, '');
   return lines.join('\n');
 }
 
 export function toMarkdown(report: BenchReport): string {
   const { machine } = report;
-  const summary = report.scenarios.flatMap((s) => s.figures.filter((f) => f.met !== null).map((f) => `| ${s.id} | ${f.name} | ${num(f.ratio)}× | ${f.goal} | ${verdict(f.met)} |`));
+  const summary = report.scenarios.flatMap((s) => s.figures.filter((f) => f.met !== null || f.refused).map((f) => `| ${s.id} | ${f.name} | ${num(f.ratio)}× | ${goalCell(f)} | ${verdict(f)} |`));
   return [
     `# Benchmark results: ${machine.date.slice(0, 10)} (${report.mode})`,
     '',

@@ -12,6 +12,8 @@ export const SERVICE_ENTRIES = {
   'temporal-worker': 'workers/temporal-worker.ts',
   'task-bridge': 'workers/task-bridge.ts',
   'outbox-relay': 'workers/outbox-relay.ts',
+  /** The bridge and the relay in one process, as `npm run up` runs them; the bench runs them apart so a scenario can stop one. */
+  'task-delivery': 'workers/task-delivery.ts',
 } as const;
 
 export type ServiceName = keyof typeof SERVICE_ENTRIES;
@@ -22,6 +24,7 @@ const READY_MESSAGES: Record<ServiceName, string> = {
   'temporal-worker': 'Temporal worker ready',
   'task-bridge': 'task bridge consuming',
   'outbox-relay': 'outbox relay started',
+  'task-delivery': 'outbox relay started',
 };
 
 export async function freePort(): Promise<number> {
@@ -40,19 +43,33 @@ interface Running {
   exited: Promise<void>;
 }
 
+/** How to launch: from source through tsx (the default), or from the compiled build as `npm run up` does. */
+export interface Launch {
+  /** The build directory (e.g. `dist`): entries run as its `.js` files, without tsx. */
+  build?: string;
+  /** Node flags per process, before the entry point (e.g. the heap limits of ops/stack/app.sh). */
+  flags?: Partial<Record<ServiceName, readonly string[]>>;
+}
+
+function commandOf(name: ServiceName, nodeArgs: readonly string[], launch: Launch): string[] {
+  const flags = [...nodeArgs, ...(launch.flags?.[name] ?? [])];
+  if (launch.build) return [...flags, path.join(launch.build, SERVICE_ENTRIES[name].replace(/\.ts$/, '.js'))];
+  return [...flags, '--import', 'tsx', SERVICE_ENTRIES[name]];
+}
+
 /**
  * Starts and stops the service processes of one bench run. Every process inherits the sandbox's
  * environment plus `env` (port, raised limits); logs go to `logDir/<name>.log`. `nodeArgs` go
  * before the entry point (e.g. `--cpu-prof`).
  */
-export function createServiceSet(env: Record<string, string>, logDir: string, nodeArgs: readonly string[] = []) {
+export function createServiceSet(env: Record<string, string>, logDir: string, nodeArgs: readonly string[] = [], launch: Launch = {}) {
   const running = new Map<ServiceName, Running>();
   mkdirSync(logDir, { recursive: true });
 
   async function start(name: ServiceName, timeoutMs = 240_000): Promise<void> {
     if (running.has(name)) return;
     const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', SERVICE_ENTRIES[name]], {
+    const child = spawn(process.execPath, commandOf(name, nodeArgs, launch), {
       cwd: PROJECT_ROOT,
       // `info` so the ready line is printed; the processes log little per request at that level.
       env: { ...process.env, ...env, LOG_LEVEL: 'info' },

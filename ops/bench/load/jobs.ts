@@ -4,7 +4,6 @@ import { exportJobAnchor } from './export-job-jobs';
 import { bulkCopy, bulkHttp, insertPath, singleHttpRate, singlePgRate } from './ingest-jobs';
 import { bulkOpenSearch, indexLagHttp, indexLagRaw } from './lag-jobs';
 import { cursorWalk, exportCopy, exportHttp, searchDirect, searchHttp } from './read-jobs';
-import { sqsSendRate } from './queue-jobs';
 import { publishHttp, publishRedis, tailSubscribers } from './tail-jobs';
 
 /** Every job a load process can run, by name. */
@@ -14,7 +13,6 @@ export const JOB_FUNCTIONS = {
   insertPath,
   singleHttpRate,
   singlePgRate,
-  sqsSendRate,
   indexLagHttp,
   indexLagRaw,
   bulkOpenSearch,

@@ -7,6 +7,8 @@ export interface OpenLoopResult {
   failed: number;
   /** Requests not sent because `maxInFlight` were already waiting. */
   shed: number;
+  /** Sent, but still unanswered when the loop stopped waiting for stragglers. */
+  unanswered: number;
   elapsedMs: number;
   achievedRate: number;
 }
@@ -63,5 +65,5 @@ export async function openLoop(rate: number, durationMs: number, maxInFlight: nu
   });
   const sendingMs = performance.now() - started;
   await Promise.race([Promise.allSettled([...pending]), new Promise((resolve) => setTimeout(resolve, drainMs).unref())]);
-  return { latencies, ok, failed, shed, elapsedMs: sendingMs, achievedRate: ((ok + failed) / sendingMs) * 1000 };
+  return { latencies, ok, failed, shed, unanswered: pending.size, elapsedMs: sendingMs, achievedRate: ((ok + failed) / sendingMs) * 1000 };
 }

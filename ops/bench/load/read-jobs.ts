@@ -15,11 +15,14 @@ import { httpClient } from './http';
 export interface TimedQueries {
   /** Latencies in ms, one list per query, in the order given. */
   perQuery: number[][];
+  /** Each query's total hits, from the warm-up round: the anchor must find what the service found. */
+  totals: number[];
 }
 
-/** Runs `work(i)` for every query `repetitions` times (after one warm-up round), one at a time. */
-async function timeEach(count: number, repetitions: number, work: (index: number) => Promise<void>): Promise<TimedQueries> {
-  for (let i = 0; i < count; i++) await work(i);
+/** Runs `work(i)` (which returns the query's total hits) for every query `repetitions` times after one warm-up round, one at a time. */
+async function timeEach(count: number, repetitions: number, work: (index: number) => Promise<number>): Promise<TimedQueries> {
+  const totals: number[] = [];
+  for (let i = 0; i < count; i++) totals.push(await work(i));
   const perQuery: number[][] = Array.from({ length: count }, () => []);
   for (let round = 0; round < repetitions; round++) {
     for (let i = 0; i < count; i++) {
@@ -28,7 +31,7 @@ async function timeEach(count: number, repetitions: number, work: (index: number
       perQuery[i]?.push(performance.now() - started);
     }
   }
-  return { perQuery };
+  return { perQuery, totals };
 }
 
 /** GET /logs with each query string, sequentially (latency, not throughput). */
@@ -37,6 +40,7 @@ export async function searchHttp(params: { url: string; token: string; queries: 
   const result = await timeEach(params.queries.length, params.repetitions, async (i) => {
     const response = await http.request('GET', `/api/v1/logs?${params.queries[i]}`, { authorization: `Bearer ${params.token}` });
     if (response.status !== 200) throw new Error(`search answered ${response.status}: ${response.body.slice(0, 300)}`);
+    return (JSON.parse(response.body) as { total: number }).total;
   });
   http.close();
   return result;
@@ -48,7 +52,7 @@ export async function searchDirect(params: { tenantId: string; filters: LogFilte
   const client = createOpenSearchClient(config.opensearch.url);
   const search = createLogSearch(client, config.opensearch.index);
   const result = await timeEach(params.filters.length, params.repetitions, async (i) => {
-    await search.search(params.tenantId, { filter: params.filters[i] as LogFilter, sort: 'desc', pageSize: params.pageSize, page: 1 });
+    return (await search.search(params.tenantId, { filter: params.filters[i] as LogFilter, sort: 'desc', pageSize: params.pageSize, page: 1 })).total;
   });
   await client.close();
   return result;

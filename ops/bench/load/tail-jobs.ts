@@ -5,7 +5,7 @@ import { wallMs } from '../lib/clock';
 import { generateEvents } from '../lib/events';
 import { summarizeLatencies, type LatencySummary } from '../lib/statistics';
 import { httpClient, jsonHeaders } from './http';
-import { openLoop } from './open-loop';
+import { openLoop, type OpenLoopResult } from './open-loop';
 import type { JobControl } from './protocol';
 
 export interface SubscriberResult {
@@ -61,6 +61,10 @@ export interface PublishParams {
   seed: number;
 }
 
+export type PublishResult = Pick<OpenLoopResult, 'ok' | 'failed' | 'shed' | 'unanswered'>;
+
+const publishResult = ({ ok, failed, shed, unanswered }: OpenLoopResult): PublishResult => ({ ok, failed, shed, unanswered });
+
 const stamped = (params: PublishParams) => {
   const events = generateEvents(params.seed, params.count);
   return (index: number) => {
@@ -70,7 +74,7 @@ const stamped = (params: PublishParams) => {
 };
 
 /** POST /logs at `rate`, each event stamped with its send time. */
-export async function publishHttp(params: PublishParams & { url: string; token: string }): Promise<{ ok: number }> {
+export async function publishHttp(params: PublishParams & { url: string; token: string }): Promise<PublishResult> {
   const http = httpClient(params.url, 32);
   const next = stamped(params);
   const result = await openLoop(params.rate, (params.count / params.rate) * 1000, 500, async (index) => {
@@ -78,11 +82,11 @@ export async function publishHttp(params: PublishParams & { url: string; token: 
     return response.status === 201;
   });
   http.close();
-  return { ok: result.ok };
+  return publishResult(result);
 }
 
 /** The anchor's publisher: the same stamped events straight into a Redis channel. */
-export async function publishRedis(params: PublishParams & { channel: string }): Promise<{ ok: number }> {
+export async function publishRedis(params: PublishParams & { channel: string }): Promise<PublishResult> {
   const redis = createRedis(loadConfig().redis.url, 'bench-publisher');
   await redis.connect();
   const next = stamped(params);
@@ -91,5 +95,5 @@ export async function publishRedis(params: PublishParams & { channel: string }):
     return true;
   });
   await redis.quit();
-  return { ok: result.ok };
+  return publishResult(result);
 }

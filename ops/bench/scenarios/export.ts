@@ -1,4 +1,6 @@
+import { waitForDrain } from '../lib/drain';
 import { figure } from '../lib/figures';
+import { createProofs, honestFigure } from '../lib/honesty';
 import { runLoad } from '../lib/load';
 import { measureGrowth } from '../lib/memory-sampler';
 import { readCorpus } from './corpus';
@@ -7,7 +9,7 @@ import { eachRun, round, type Scenario } from './scenario';
 const MIB = 2 ** 20;
 const MEMORY_BUDGET_MIB = 64;
 
-/** GET /logs/export as NDJSON and CSV against PostgreSQL COPY TO (plain and gzipped), with the API's memory growth. */
+/** GET /logs/export as NDJSON and CSV against PostgreSQL COPY TO, with the API's memory growth. */
 export const exportLogs: Scenario = {
   id: '5',
   title: 'Export NDJSON and CSV',
@@ -17,7 +19,8 @@ export const exportLogs: Scenario = {
     const token = ctx.token('auditor', corpus.tenantId);
     const apiPid = ctx.services.pid('api');
     if (!apiPid) throw new Error('the API process is not running');
-    const rate = { ndjson: [] as number[], csv: [] as number[], copy: [] as number[], copyGzip: [] as number[] };
+    const rate = { ndjson: [] as number[], csv: [] as number[], copy: [] as number[] };
+    const proofs = { ndjson: createProofs(), csv: createProofs(), copy: createProofs() };
     const growth = { ndjson: [] as number[], csv: [] as number[] };
     const notes: string[] = [];
     await eachRun(ctx, async (run) => {
@@ -25,24 +28,27 @@ export const exportLogs: Scenario = {
         const { result, growthBytes } = await measureGrowth(apiPid, () => runLoad('exportHttp', { url: ctx.apiUrl, token, format }));
         rate[format].push((result.rows / result.elapsedMs) * 1000);
         growth[format].push(growthBytes / MIB);
-        if (result.rows !== corpus.events) notes.push(`run ${run}: ${format} export returned ${result.rows} rows, expected ${corpus.events}`);
+        proofs[format].check(`run ${run}, ${format} export`, 'rows streamed', corpus.events, result.rows);
         if (run === 1) notes.push(`${format}: ${round(result.bytes / MIB)} MiB for ${result.rows} rows`);
       }
+      await waitForDrain(ctx, { proofs: proofs.copy, before: `run ${run}, COPY TO` });
       const copy = await runLoad('exportCopy', { tenantId: corpus.tenantId, gzip: false });
-      const gzip = await runLoad('exportCopy', { tenantId: corpus.tenantId, gzip: true });
+      proofs.copy.check(`run ${run}, COPY TO`, 'rows copied', corpus.events, copy.rows);
       rate.copy.push((copy.rows / copy.elapsedMs) * 1000);
-      rate.copyGzip.push((gzip.rows / gzip.elapsedMs) * 1000);
     });
     notes.push(
       `${corpus.events.toLocaleString('en-US')} events of one tenant (the full run aims at 1M; the issue also asks for 5M to show memory stays flat).`,
-      'COPY TO runs the export\'s own SELECT (same columns, same order) as the app role in the tenant\'s transaction; memory growth is the API process\'s peak RSS during the download minus its RSS just before, sampled every 50 ms.',
+      'COPY TO runs the export\'s own SELECT (same columns, same order) as the app role in the tenant\'s transaction, uncompressed like the API\'s response; each side must stream every row of the corpus or its figure is refused. Memory growth is the API process\'s peak RSS during the download minus its RSS just before, sampled every 50 ms.',
     );
     const budget = { text: `≤ ${MEMORY_BUDGET_MIB} MiB`, check: (s: number) => s <= MEMORY_BUDGET_MIB };
     return {
       figures: [
-        figure('NDJSON export', 'rows/s', true, rate.ndjson, 'PostgreSQL COPY TO', rate.copy, { text: '≥ 0.5× anchor', check: (s, a) => s >= 0.5 * a }),
-        figure('CSV export', 'rows/s', true, rate.csv, 'PostgreSQL COPY TO', rate.copy, { text: '≥ 0.5× anchor', check: (s, a) => s >= 0.5 * a }),
-        figure('NDJSON export', 'rows/s', true, rate.ndjson, 'PostgreSQL COPY TO + gzip', rate.copyGzip),
+        honestFigure(figure('NDJSON export', 'rows/s', true, rate.ndjson, 'PostgreSQL COPY TO', rate.copy, { text: '≥ 0.7× anchor', check: (s, a) => s >= 0.7 * a }), {
+          proofs: [proofs.ndjson, proofs.copy],
+        }),
+        honestFigure(figure('CSV export', 'rows/s', true, rate.csv, 'PostgreSQL COPY TO', rate.copy, { text: '≥ 0.5× anchor', check: (s, a) => s >= 0.5 * a }), {
+          proofs: [proofs.csv, proofs.copy],
+        }),
         figure('API memory growth, NDJSON', 'MiB', false, growth.ndjson, 'budget', [MEMORY_BUDGET_MIB], budget),
         figure('API memory growth, CSV', 'MiB', false, growth.csv, 'budget', [MEMORY_BUDGET_MIB], budget),
       ],

@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { memoryAtRest } from './lib/memory-at-rest';
+import { createServiceSet, freePort, PROJECT_ROOT, type ServiceName } from './lib/services';
+
+/**
+ * npm run bench:memory: the service's processes started from the build exactly as `npm run up`
+ * starts them (ops/stack/app.sh's node flags, the prebuilt workflow bundle), left idle, then their
+ * resident memory each and in all, against issue 13's goal of 300 MB. Needs `npm run build` and the
+ * workflow bundle (`node dist/ops/scripts/bundle-workflows.js dist/workflow-bundle.js`) first.
+ */
+const GOAL_MB = 300;
+
+/** Asks ops/stack/app.sh itself (the processes `npm run up` starts and their node flags), so both stay one. */
+function fromAppSh(command: string): string[] {
+  const script = `source ops/stack/lib.sh; source ops/stack/app.sh; ${command}`;
+  return execFileSync('bash', ['-c', script], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+}
+
+const appFlags = (name: ServiceName) => fromAppSh(`app_node_flags ${name}`);
+
+async function main() {
+  const names = fromAppSh('echo "${APP_PROCESSES[@]}"') as ServiceName[];
+  const flags = Object.fromEntries(names.map((name) => [name, ['--enable-source-maps', ...appFlags(name)]]));
+  const env = { PORT: String(await freePort()), TEMPORAL_WORKFLOW_BUNDLE: path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js') };
+  const services = createServiceSet(env, path.join(os.tmpdir(), `audit-memory-${process.pid}`), [], { build: 'dist', flags });
+  try {
+    for (const name of names) await services.start(name);
+    const pids = Object.fromEntries(names.map((name) => [name, services.pid(name) as number]));
+    const settleMs = Number(process.env.SETTLE_MS ?? 30_000);
+    const rss = await memoryAtRest(pids, { settleMs, samples: 10, intervalMs: 1000 });
+    const total = Object.values(rss).reduce((a, b) => a + b, 0);
+    for (const name of names) console.log(`${name.padEnd(16)} ${(rss[name] ?? Number.NaN).toFixed(1).padStart(7)} MiB  ${flags[name]?.join(' ')}`);
+    console.log(`${'all'.padEnd(16)} ${total.toFixed(1).padStart(7)} MiB  (goal ≤ ${GOAL_MB} MB; ${settleMs / 1000} s idle, median of 10 readings 1 s apart)`);
+  } finally {
+    await services.stopAll();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
