@@ -85,6 +85,8 @@ export interface Config {
     /** The service part of every tenant's checkpoint origin. */
     readonly origin: string;
     readonly keys: IntegrityKeys;
+    /** The task bridge requests seals after ingest (INTEGRITY_SEALING). */
+    readonly sealing: boolean;
   };
   /** Defaults for tenants without limits of their own. */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
@@ -216,6 +218,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
     cursor: { secret: env.CURSOR_SECRET },
-    integrity: { origin: integrityOrigin(env), keys: integrityKeys(env.INTEGRITY_SIGNING_KEYS) },
+    integrity: { origin: integrityOrigin(env), keys: integrityKeys(env.INTEGRITY_SIGNING_KEYS), sealing: env.INTEGRITY_SEALING },
   });
 }
