@@ -3,10 +3,11 @@ import { bulkIngest } from './bulk-ingest';
 import { exportLogs } from './export';
 import { indexLag } from './index-lag';
 import { insertPath } from './insert-path';
+import { integrity } from './integrity';
 import { liveTail } from './live-tail';
 import type { Scenario } from './scenario';
 import { search } from './search';
 import { singlePost } from './single-post';
 
 /** In the issue's order; `--only=1,4` picks by id. */
-export const SCENARIOS: Scenario[] = [bulkIngest, insertPath, singlePost, indexLag, search, exportLogs, liveTail, archiveCleanup];
+export const SCENARIOS: Scenario[] = [bulkIngest, insertPath, singlePost, indexLag, search, exportLogs, liveTail, archiveCleanup, integrity];
