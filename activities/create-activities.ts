@@ -23,6 +23,7 @@ import { createRetentionSweepActivities } from './retention-sweep-activities';
 import { createTaskStatusActivities } from './task-status-activities';
 import { createIntegrityActivities } from './integrity-activities';
 import type { LogSealer } from '../features/integrity/log-sealer';
+import { createSealTasks } from '../features/integrity/seal-tasks';
 import type { LogVerifier } from '../features/integrity/verify-log';
 import { createIntegrityVerifyActivities } from './integrity-verify-activities';
 
@@ -55,7 +56,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIndexBatchActivities(deps),
     ...createRetentionActivities(deps),
     ...createReindexTenantActivities(deps),
-    ...createIntegrityActivities({ sealer: deps.sealer }),
+    ...createIntegrityActivities({ sealer: deps.sealer, sealTasks: createSealTasks({ pool: deps.pool }) }),
     ...createIntegrityVerifyActivities({ pool: deps.pool, verifier: deps.verifier }),
     ...createExportActivities(deps),
     ...createRestoreActivities(deps),

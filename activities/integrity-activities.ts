@@ -1,8 +1,25 @@
 import { Context } from '@temporalio/activity';
+import type { StoredCheckpoint } from '../adapters/postgres/integrity-repository';
 import type { LogSealer } from '../features/integrity/log-sealer';
+import type { SealTasks } from '../features/integrity/seal-tasks';
+
+/** What a session of the sealer carries from run to run (continue-as-new): its task row and counts. */
+export interface SealSession {
+  taskId: string;
+  /** Workflow time the session began (ms since the epoch). */
+  startedAt: number;
+  sealed: number;
+  /** First seq the session sealed; null until it sealed one. */
+  fromSeq: number | null;
+}
 
 export interface SealInput {
   tenantId: string;
+  /** A failed `integrity_seal` task run again by POST /tasks/{id}/retry: the run continues its row. */
+  taskId?: string;
+  session?: SealSession;
+  /** How long a session waits for the next request before it ends (default 120 s). */
+  idleSeconds?: number;
 }
 
 export interface SealProgress {
@@ -15,7 +32,7 @@ export interface SealProgress {
 /** Steps one activity takes before handing back to the workflow (so its history shows progress). */
 const STEPS_PER_ACTIVITY = 100;
 
-export function createIntegrityActivities(deps: { sealer: LogSealer }) {
+export function createIntegrityActivities(deps: { sealer: LogSealer; sealTasks: SealTasks }) {
   return {
     /** Seals what is waiting, one transaction per step, heartbeating after each; a retry just continues where the log is. */
     async sealPendingEvents(input: SealInput): Promise<SealProgress> {
@@ -32,10 +49,19 @@ export function createIntegrityActivities(deps: { sealer: LogSealer }) {
       return { sealed, treeSize, more: true };
     },
 
-    /** Signs and stores a checkpoint of the tree's current size (nothing when the latest covers it). */
-    async publishCheckpoint(input: SealInput): Promise<{ treeSize: number }> {
+    /**
+     * Signs and stores a checkpoint of the tree's current size (nothing when the latest covers it),
+     * then shows the session's count of sealed events on its task row.
+     */
+    async publishCheckpoint(input: { tenantId: string; taskId: string; sealed: number }): Promise<{ treeSize: number; checkpoint: StoredCheckpoint | null }> {
       const checkpoint = await deps.sealer.checkpoint(input.tenantId);
-      return { treeSize: checkpoint?.tree_size ?? 0 };
+      await deps.sealTasks.recordProgress(input.tenantId, input.taskId, input.sealed);
+      return { treeSize: checkpoint?.tree_size ?? 0, checkpoint: checkpoint ?? null };
+    },
+
+    /** Creates the session's `integrity_seal` row, already running under this run (again: no-op). */
+    async openSealTask(input: { tenantId: string; taskId: string; workflowId: string; runId: string }): Promise<void> {
+      await deps.sealTasks.open(input.tenantId, input.taskId, { workflowId: input.workflowId, runId: input.runId });
     },
   };
 }

@@ -25,6 +25,11 @@ export const TASK_TYPE_TABLE = {
   reindex_tenant: { queue: 'index', workflow: 'reindexTenantWorkflow', payload: '{start_time?, end_time?}: the range of the tenant to rebuild in search' },
   archive: { queue: 'archive', workflow: 'archiveWorkflow', payload: '{before_date, ...}: the cutoff of a cleanup request' },
   integrity_verify: { queue: 'index', workflow: 'integrityVerifyWorkflow', payload: '{start_time?, end_time?}: the range whose leaves are recomputed; the tree and every checkpoint are always checked' },
+  integrity_seal: {
+    queue: 'index',
+    workflow: 'sealWorkflow',
+    payload: '{}: a session of the tenant\'s sealer (workflow `seal-<tenant>`), opened by the run itself; retrying a failed one seals what is waiting',
+  },
   log_cleanup: { queue: 'cleanup', workflow: 'cleanupWorkflow', payload: '{archive_task_id, ...}: the verified archive whose rows it deletes' },
   reconcile: { queue: 'index', workflow: 'reconcileWorkflow', payload: '{start_time?, end_time?}: the range of the tenant whose search documents are compared with PostgreSQL and repaired' },
   export: { queue: 'archive', workflow: 'exportWorkflow', payload: '{format, filter}: an export job\'s format and search filters' },

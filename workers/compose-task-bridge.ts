@@ -15,7 +15,7 @@ export async function startTaskBridge(config: Config, logger: Logger): Promise<S
   // One probe loop for the whole process: every consumer here stops receiving while Temporal is down.
   const temporalGate = createTemporalGate(temporal, logger, config.temporal.probeMaxIntervalMs);
   const bridges = Object.values(config.sqs.queueUrls).map((queueUrl) =>
-    createTaskBridge({ sqs, queueUrl, temporal, temporalGate, taskQueue: config.temporal.taskQueue, pool, logger: logger.child({ queueUrl }) }),
+    createTaskBridge({ sqs, queueUrl, temporal, temporalGate, taskQueue: config.temporal.taskQueue, pool, sealing: config.integrity.sealing, logger: logger.child({ queueUrl }) }),
   );
   const watchers = await Promise.all(
     Object.values(config.sqs.queueUrls).map(async (queueUrl) =>

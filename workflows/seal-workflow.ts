@@ -1,45 +1,76 @@
-import { continueAsNew, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities';
-import type { SealInput } from '../activities/integrity-activities';
-import { checkpointing, sealing } from './activity-presets';
+import type { SealInput, SealSession } from '../activities/integrity-activities';
+import type { StoredCheckpoint } from '../adapters/postgres/integrity-repository';
+import { checkpointing, sealing, statusUpdate } from './activity-presets';
+import { runTask } from './task-run';
 
 const { sealPendingEvents } = proxyActivities<Pick<Activities, 'sealPendingEvents'>>(sealing);
 const { publishCheckpoint } = proxyActivities<Pick<Activities, 'publishCheckpoint'>>(checkpointing);
+const { openSealTask } = proxyActivities<Pick<Activities, 'openSealTask'>>(statusUpdate);
 
 /** Sent (with signalWithStart) after events of the tenant were committed. */
 export const sealRequested = defineSignal('sealRequested');
 
 export interface SealRunResult {
-  sealed: number;
-  treeSize: number;
-  rounds: number;
+  from_seq: number | null;
+  to_seq: number | null;
+  tree_size: number;
+  checkpoint: StoredCheckpoint | null;
 }
 
 /** Rounds before the run hands over to a fresh one, keeping its history short. */
 const ROUNDS_PER_RUN = 200;
+/**
+ * A session (one `integrity_seal` task row) waits `idleSeconds` for the next request before it
+ * ends, and ends at its first round past SESSION_SPAN_MS: a tenant under constant ingest writes
+ * about four rows an hour, one with a trickle of events at most one per idle wait.
+ */
+const IDLE_SECONDS = 120;
+const SESSION_SPAN_MS = 15 * 60_000;
 
 /**
- * The one sealer of a tenant (workflow id `seal-<tenant>`): seals what is waiting, ends the round
- * with a signed checkpoint, and goes round again while requests arrived meanwhile. A request that
- * arrives as the run completes is not lost: Temporal refuses the completion and replays with it.
+ * The one sealer of a tenant (workflow id `seal-<tenant>`): seals what is waiting, ends each round
+ * with a signed checkpoint, and goes round again while requests arrive. A session spans runs
+ * (continue-as-new) and shows as one `integrity_seal` task: progress = events sealed, result = the
+ * seqs sealed and the last checkpoint. A request that arrives as a run completes is not lost:
+ * Temporal refuses the completion and replays with it.
  */
 export async function sealWorkflow(input: SealInput): Promise<SealRunResult> {
   let requested = true;
   setHandler(sealRequested, () => {
     requested = true;
   });
-  let [sealed, treeSize, rounds] = [0, 0, 0];
-  while (requested) {
-    requested = false;
-    let progress = await sealPendingEvents(input);
-    sealed += progress.sealed;
-    while (progress.more) {
-      progress = await sealPendingEvents(input);
-      sealed += progress.sealed;
-    }
-    ({ treeSize } = await publishCheckpoint(input));
-    rounds += 1;
-    if (requested && (rounds >= ROUNDS_PER_RUN || workflowInfo().continueAsNewSuggested)) await continueAsNew<typeof sealWorkflow>(input);
+  const { tenantId, idleSeconds = IDLE_SECONDS } = input;
+  const session: SealSession = input.session ?? { taskId: input.taskId ?? uuid4(), startedAt: Date.now(), sealed: 0, fromSeq: null };
+  if (!input.session && !input.taskId) await openSealTask({ tenantId, taskId: session.taskId, workflowId: workflowInfo().workflowId, runId: workflowInfo().runId });
+  let result: SealRunResult = { from_seq: session.fromSeq, to_seq: null, tree_size: 0, checkpoint: null };
+
+  async function sealRound(): Promise<void> {
+    let progress: { sealed: number; treeSize: number; more: boolean };
+    do {
+      progress = await sealPendingEvents({ tenantId });
+      if (progress.sealed > 0) session.fromSeq ??= progress.treeSize - progress.sealed + 1;
+      session.sealed += progress.sealed;
+    } while (progress.more);
+    const { treeSize, checkpoint } = await publishCheckpoint({ tenantId, taskId: session.taskId, sealed: session.sealed });
+    result = { from_seq: session.fromSeq, to_seq: session.fromSeq === null ? null : treeSize, tree_size: treeSize, checkpoint };
   }
-  return { sealed, treeSize, rounds };
+
+  await runTask(
+    { tenantId, taskId: session.taskId },
+    async () => {
+      for (let rounds = 1; ; rounds += 1) {
+        requested = false;
+        await sealRound();
+        if (Date.now() - session.startedAt >= SESSION_SPAN_MS) return;
+        if (requested && (rounds >= ROUNDS_PER_RUN || workflowInfo().continueAsNewSuggested)) await continueAsNew<typeof sealWorkflow>({ tenantId, idleSeconds, session });
+        if (!requested && !(await condition(() => requested, idleSeconds * 1000))) return;
+      }
+    },
+    { resultOf: () => ({ ...result }) },
+  );
+  // The session ended with events waiting: the next one begins in a fresh run, with a row of its own.
+  if (requested) await continueAsNew<typeof sealWorkflow>({ tenantId, idleSeconds });
+  return result;
 }

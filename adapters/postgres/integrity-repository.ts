@@ -1,3 +1,4 @@
+import type { StoredSpan } from '../../domain/integrity/stored-subtrees';
 import type { SignedCheckpoint } from '../../domain/integrity/signed-checkpoint';
 import { formatSignedNote, noteKeyHash } from '../../domain/integrity/signed-note';
 import type { VerifyingKey } from '../../domain/integrity/signing-keys';
@@ -170,31 +171,41 @@ export function integrityRepository(tx: TenantTx) {
       );
     },
 
-    /** Stored hashes at one level by index: leaf hashes at level 0 (index seq - 1), complete subtrees above. */
-    async storedHashes(tenantId: string, level: number, indexes: readonly number[]): Promise<Map<number, Buffer>> {
+    /**
+     * Every stored hash in the given spans, in one round trip, by level then index: leaf hashes at
+     * level 0 (index seq - 1), complete subtrees above. Each span is an index range scan.
+     */
+    async storedSpans(tenantId: string, spans: readonly StoredSpan[]): Promise<Map<number, Map<number, Buffer>>> {
       assertTenant(tx, tenantId);
-      if (indexes.length === 0) return new Map();
-      const { rows } =
-        level === 0
-          ? await query<{ idx: string; hash: Buffer }>('SELECT seq - 1 AS idx, leaf_hash AS hash FROM integrity_leaves WHERE tenant_id = $1 AND seq = ANY($2::bigint[])', [
-              tenantId,
-              indexes.map((index) => index + 1),
-            ])
-          : await query<{ idx: string; hash: Buffer }>('SELECT idx, hash FROM integrity_subtrees WHERE tenant_id = $1 AND level = $2 AND idx = ANY($3::bigint[])', [
-              tenantId,
-              level,
-              indexes,
-            ]);
-      return new Map(rows.map((row) => [Number(row.idx), row.hash]));
+      const levels = new Map<number, Map<number, Buffer>>();
+      if (spans.length === 0) return levels;
+      // One branch per span with its bounds as parameters: joined to an array of bounds, the planner
+      // cannot see how few rows a span holds and scans the tenant's whole table instead.
+      const params: unknown[] = [tenantId];
+      const branches = spans.map(({ level, first, count }) => {
+        params.push(first, first + count - 1, level);
+        const [from, to, levelParam] = [`$${params.length - 2}::bigint`, `$${params.length - 1}::bigint`, `$${params.length}::smallint`];
+        return level === 0
+          ? `SELECT ${levelParam} AS level, seq - 1 AS idx, leaf_hash AS hash FROM integrity_leaves WHERE tenant_id = $1 AND seq BETWEEN ${from} + 1 AND ${to} + 1`
+          : `SELECT level, idx, hash FROM integrity_subtrees WHERE tenant_id = $1 AND level = ${levelParam} AND idx BETWEEN ${from} AND ${to}`;
+      });
+      const { rows } = await query<{ level: number; idx: string; hash: Buffer }>(branches.join('\n UNION ALL '), params);
+      for (const row of rows) {
+        const level = levels.get(row.level) ?? new Map<number, Buffer>();
+        level.set(Number(row.idx), row.hash);
+        levels.set(row.level, level);
+      }
+      return levels;
     },
 
-    async insertSubtrees(tenantId: string, level: number, subtrees: readonly { index: number; hash: Buffer }[]): Promise<void> {
+    async insertSubtrees(tenantId: string, subtrees: readonly { level: number; index: number; hash: Buffer }[]): Promise<void> {
       assertTenant(tx, tenantId);
       if (subtrees.length === 0) return;
       await query(
         `INSERT INTO integrity_subtrees (tenant_id, level, idx, hash)
-         SELECT $1, $2, idx, hash FROM unnest($3::bigint[], $4::bytea[]) AS s(idx, hash)`,
-        [tenantId, level, subtrees.map((subtree) => subtree.index), subtrees.map((subtree) => subtree.hash)],
+         SELECT $1, level, idx, substring($4::bytea FROM ((s.n - 1) * 32 + 1)::int FOR 32)
+           FROM unnest($2::smallint[], $3::bigint[]) WITH ORDINALITY AS s(level, idx, n)`,
+        [tenantId, subtrees.map((subtree) => subtree.level), subtrees.map((subtree) => subtree.index), Buffer.concat(subtrees.map((subtree) => subtree.hash))],
       );
     },
 

@@ -64,6 +64,19 @@ export function tasksRepository(tx: TenantTx) {
       );
     },
 
+    /**
+     * A row for a run that started on its own (not from a published task): already running with its
+     * run's ids, so the outbox relay never publishes it. Creating it again is a no-op.
+     */
+    async createStarted(tenantId: string, task: NewTask & { workflowId: string; runId: string }): Promise<void> {
+      assertTenant(tx, tenantId);
+      await tx.client.query(
+        `INSERT INTO async_task (task_id, tenant_id, task_type, status, user_id, payload, progress_total, workflow_id, run_id)
+         VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8) ON CONFLICT (task_id) DO NOTHING`,
+        [task.taskId, tenantId, task.taskType, task.userId, JSON.stringify(task.payload), task.progressTotal ?? null, task.workflowId, task.runId],
+      );
+    },
+
     async findById(tenantId: string, taskId: string): Promise<Task | undefined> {
       assertTenant(tx, tenantId);
       const result = await tx.client.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM async_task WHERE tenant_id = $1 AND task_id = $2`, [tenantId, taskId]);

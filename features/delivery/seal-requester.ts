@@ -9,7 +9,7 @@ export const sealWorkflowId = (tenantId: string) => `seal-${tenantId}`;
  * Asks each tenant's sealer to seal what was committed: signals its running sealWorkflow, or starts
  * one. Called after ingest's transactions committed (from the task bridge), never inside them.
  */
-export function createSealRequester(deps: { temporal: Client; taskQueue: string }) {
+export function createSealRequester(deps: { temporal: Client; taskQueue: string; sealIdleSeconds?: number }) {
   return async function requestSeals(tenantIds: Iterable<string>): Promise<void> {
     // Settled, not raced: no request is left retrying in the background when one fails.
     const results = await Promise.allSettled(
@@ -17,12 +17,12 @@ export function createSealRequester(deps: { temporal: Client; taskQueue: string 
         deps.temporal.workflow.signalWithStart('sealWorkflow', {
           taskQueue: deps.taskQueue,
           workflowId: sealWorkflowId(tenantId),
-          args: [{ tenantId }],
+          args: [{ tenantId, idleSeconds: deps.sealIdleSeconds }],
           signal: 'sealRequested',
           signalArgs: [],
           typedSearchAttributes: new TypedSearchAttributes([
             { key: TENANT_ID_ATTRIBUTE, value: [tenantId] },
-            { key: TASK_TYPE_ATTRIBUTE, value: 'seal' },
+            { key: TASK_TYPE_ATTRIBUTE, value: 'integrity_seal' },
           ]),
         }),
       ),

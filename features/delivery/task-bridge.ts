@@ -27,6 +27,10 @@ export interface TaskBridgeDeps {
   waitTimeSeconds?: number;
   /** Index runs this bridge keeps open at once (default 4). */
   maxIndexRunsInFlight?: number;
+  /** Ask tenants' sealers to seal after ingest (default true; off only to measure ingest without sealing). */
+  sealing?: boolean;
+  /** How long a tenant's sealer session waits for more ingest before its task row ends (default 120 s). */
+  sealIdleSeconds?: number;
   /** Shared by every consumer of the process that needs Temporal; by default the bridge probes on its own. */
   temporalGate?: DependencyGate;
 }
@@ -95,7 +99,7 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
    */
   async function startIndexingAndSealing(refs: readonly TaskRef[]): Promise<StartOutcome> {
     const outcome = await startIndexBatchInTurn(refs);
-    await requestSeals(refs.map((ref) => ref.tenantId));
+    if (deps.sealing ?? true) await requestSeals(refs.map((ref) => ref.tenantId));
     return outcome;
   }
 

@@ -1,33 +1,40 @@
 import type { IntegrityRepository } from '../../adapters/postgres/integrity-repository';
 import { treeHash } from '../../domain/integrity/merkle-hash';
-import { storedLevels, TILE_HEIGHT } from '../../domain/integrity/stored-subtrees';
+import { storedLevels, TILE_HEIGHT, type StoredSpan } from '../../domain/integrity/stored-subtrees';
+
+/** First index at `level` that an append from `oldSize` leaves computes (leaves: the first new one). */
+const firstNewAt = (level: number, oldSize: number) => Math.floor(oldSize / 2 ** level);
 
 /**
  * Stores the hash of every subtree at a tile level that the leaves just appended (sizes oldSize to
  * newSize) completed. Each folds 2^TILE_HEIGHT hashes of the level below, taken from this append
- * where it computed them and from the store otherwise.
+ * where it computed them and otherwise from the store: only the start of the tile the tree's old
+ * right edge fell in, so everything needed is read in one query and written in one.
  */
 export async function extendSubtrees(repo: IntegrityRepository, tenantId: string, oldSize: number, newSize: number, newLeaves: readonly Buffer[]): Promise<void> {
-  const fresh = new Map<number, Map<number, Buffer>>([[0, new Map(newLeaves.map((hash, offset) => [oldSize + offset, hash]))]]);
   const width = 2 ** TILE_HEIGHT;
-  for (const { level, count } of storedLevels(newSize)) {
-    const first = Math.floor(oldSize / 2 ** level);
-    if (first >= count) break;
-    const below = fresh.get(level - TILE_HEIGHT) ?? new Map<number, Buffer>();
-    const missing: number[] = [];
-    for (let index = first * width; index < count * width; index += 1) if (!below.has(index)) missing.push(index);
-    const stored = await repo.storedHashes(tenantId, level - TILE_HEIGHT, missing);
-    const completed: { index: number; hash: Buffer }[] = [];
-    for (let index = first; index < count; index += 1) {
-      const hashes = Array.from({ length: width }, (_, offset) => {
-        const at = index * width + offset;
-        const hash = below.get(at) ?? stored.get(at);
-        if (!hash) throw new Error(`level ${level - TILE_HEIGHT} of tenant ${tenantId}'s tree lacks index ${at}`);
-        return hash;
-      });
-      completed.push({ index, hash: treeHash(hashes) });
+  const levels = storedLevels(newSize).filter(({ level, count }) => firstNewAt(level, oldSize) < count);
+  const older: StoredSpan[] = levels
+    .map(({ level }) => ({ level: level - TILE_HEIGHT, first: firstNewAt(level, oldSize) * width, count: 0 }))
+    .map((span) => ({ ...span, count: firstNewAt(span.level, oldSize) - span.first }))
+    .filter((span) => span.count > 0);
+  const stored = await repo.storedSpans(tenantId, older);
+  const computed = new Map<number, Map<number, Buffer>>([[0, new Map(newLeaves.map((hash, offset) => [oldSize + offset, hash]))]]);
+  const completed: { level: number; index: number; hash: Buffer }[] = [];
+  for (const { level, count } of levels) {
+    const below = level - TILE_HEIGHT;
+    const hashAt = (index: number) => {
+      const hash = computed.get(below)?.get(index) ?? stored.get(below)?.get(index);
+      if (!hash) throw new Error(`level ${below} of tenant ${tenantId}'s tree lacks index ${index}`);
+      return hash;
+    };
+    const atLevel = new Map<number, Buffer>();
+    for (let index = firstNewAt(level, oldSize); index < count; index += 1) {
+      const hash = treeHash(Array.from({ length: width }, (_, offset) => hashAt(index * width + offset)));
+      atLevel.set(index, hash);
+      completed.push({ level, index, hash });
     }
-    await repo.insertSubtrees(tenantId, level, completed);
-    fresh.set(level, new Map(completed.map(({ index, hash }) => [index, hash])));
+    computed.set(level, atLevel);
   }
+  await repo.insertSubtrees(tenantId, completed);
 }

@@ -94,6 +94,8 @@ export interface Config {
     /** The service part of every tenant's checkpoint origin. */
     readonly origin: string;
     readonly keys: IntegrityKeys;
+    /** The task bridge requests seals after ingest (INTEGRITY_SEALING). */
+    readonly sealing: boolean;
   };
   /** Defaults for tenants without limits of their own. */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
@@ -235,6 +237,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST },
     cursor: { secret: env.CURSOR_SECRET },
     console: { bundleDir: env.CONSOLE_DIR ?? defaultConsoleDir(), frameAncestors: env.CONSOLE_FRAME_ANCESTORS },
-    integrity: { origin: integrityOrigin(env), keys: integrityKeys(env.INTEGRITY_SIGNING_KEYS) },
+    integrity: { origin: integrityOrigin(env), keys: integrityKeys(env.INTEGRITY_SIGNING_KEYS), sealing: env.INTEGRITY_SEALING },
   });
 }

@@ -126,6 +126,12 @@ export const EnvSchema = Type.Object({
   INTEGRITY_SIGNING_KEYS: Type.String({ minLength: 1 }),
   /** The service part of checkpoint origins (`<origin>/tenants/<id>`), a schema-less URL; defaults to PUBLIC_URL's host and path. */
   INTEGRITY_ORIGIN: Type.Optional(Type.String({ minLength: 1, pattern: '^[^\\s+]+$' })),
+  /**
+   * Whether the task bridge asks each tenant's sealer to seal what ingest committed. Off only to
+   * measure ingest without sealing (the benchmark): events then stay unsealed (`seq: null`) until a
+   * bridge with sealing on sees the tenant's next ingest.
+   */
+  INTEGRITY_SEALING: Type.Boolean({ default: true }),
 
   OUTBOX_RELAY_MIN_AGE_MS: PositiveInt(5000),
   OUTBOX_RELAY_INTERVAL_MS: PositiveInt(1000),

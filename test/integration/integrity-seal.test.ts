@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { leavesOf, logCount, waitForSealed } from '../support/integrity';
+import { waitFor } from '../support/wait-for';
 import { testSystem, type TestSystem } from '../support/system';
 import { createS3Client } from '../../adapters/s3/s3-client';
 import { checkpointKey } from '../../adapters/s3/checkpoint-store';
@@ -40,5 +41,47 @@ describe('integrity: sealing', function () {
       expect(note).to.match(new RegExp(`^[^\\n]+/tenants/${tenantId}\\n${events}\\n[A-Za-z0-9+/]{43}=\\n\\n\u2014 `));
       s3.destroy();
     }
+  });
+
+  it('shows seal runs in the task list: integrity_seal rows whose progress and results cover seq 1..N once', async () => {
+    const tenantId = await createTenant(system);
+    const token = tokenFor(system, 'user', tenantId);
+    const requests = 4;
+    for (let round = 0; round < requests; round += 1) {
+      const bulk = await system.api.http.post('/api/v1/logs/bulk', { token, body: { logs: Array.from({ length: 25 + round }, (_, i) => validEvent({ message: `t${round} e${i}` })) } });
+      expect(bulk.status).to.equal(201);
+    }
+    const events = await logCount(system, tenantId);
+    await waitForSealed(system, tenantId, events);
+    // Sessions end after the sealer's idle wait; each row then holds its result.
+    const rows = await waitFor(
+      'every integrity_seal row of the tenant to have succeeded',
+      async () => {
+        const { rows: found } = await system.ownerPool.query(
+          "SELECT task_id, status, progress_done, result, workflow_id FROM async_task WHERE tenant_id = $1 AND task_type = 'integrity_seal' ORDER BY created_at",
+          [tenantId],
+        );
+        return found.length > 0 && found.every((row) => row.status === 'succeeded') && found;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    console.log(`      ${events} events in ${requests} requests sealed by ${rows.length} integrity_seal task(s)`);
+    expect(rows.length).to.be.at.most(requests);
+    let next = 1;
+    for (const row of rows) {
+      expect(row.workflow_id).to.equal(`seal-${tenantId}`);
+      if (row.result.from_seq === null) continue;
+      expect(row.result.from_seq).to.equal(next);
+      expect(Number(row.progress_done)).to.equal(row.result.to_seq - row.result.from_seq + 1);
+      expect(row.result.tree_size).to.equal(row.result.to_seq);
+      const { rows: checkpoint } = await system.ownerPool.query('SELECT root_hash, body FROM integrity_checkpoints WHERE tenant_id = $1 AND tree_size = $2', [tenantId, row.result.tree_size]);
+      expect(row.result.checkpoint).to.include({ tree_size: row.result.tree_size, root_hash: checkpoint[0].root_hash.toString('base64'), body: checkpoint[0].body });
+      next = row.result.to_seq + 1;
+    }
+    expect(next - 1).to.equal(events);
+
+    const listed = await system.api.http.get('/api/v1/tasks?type=integrity_seal', { token: tokenFor(system, 'auditor', tenantId) });
+    expect(listed.status).to.equal(200);
+    expect(listed.body.items.map((task: { task_id: string }) => task.task_id).sort()).to.deep.equal(rows.map((row) => row.task_id).sort());
   });
 });

@@ -110,7 +110,7 @@ export class TestSystem {
     this.temporalGate = createTemporalGate(this.temporal, this.logger, this.config.temporal.probeMaxIntervalMs);
     const temporalGate = this.temporalGate;
     this.bridges = Object.values(this.config.sqs.queueUrls).map((queueUrl) =>
-      createTaskBridge({ sqs: this.sqs, queueUrl, temporal: this.temporal, temporalGate, taskQueue: this.config.temporal.taskQueue, pool: this.appPool, logger: this.logger, waitTimeSeconds: 1 }),
+      createTaskBridge({ sqs: this.sqs, queueUrl, temporal: this.temporal, temporalGate, taskQueue: this.config.temporal.taskQueue, pool: this.appPool, logger: this.logger, waitTimeSeconds: 1, sealIdleSeconds: 2 }),
     );
     this.bridges.forEach((bridge) => bridge.start());
     this.deadLetterWatchers = await Promise.all(

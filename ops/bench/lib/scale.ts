@@ -11,6 +11,8 @@ export interface Scale {
   cursor: { pages: number; walks: number; pageSize: number };
   tail: { subscribers: number[]; events: number; rate: number };
   archive: { rows: number; timeoutMs: number };
+  /** Events sealed per run against raw hashing; the large tenant verified and proved against (issue 12: 1,000,000). */
+  integrity: { sealEvents: number; largeTenant: number; proofSamples: number };
 }
 
 export const QUICK: Scale = {
@@ -23,6 +25,7 @@ export const QUICK: Scale = {
   cursor: { pages: 30, walks: 2, pageSize: 100 },
   tail: { subscribers: [100, 1000], events: 20, rate: 10 },
   archive: { rows: 10_000, timeoutMs: 300_000 },
+  integrity: { sealEvents: 20_000, largeTenant: 100_000, proofSamples: 200 },
 };
 
 export const FULL: Scale = {
@@ -35,6 +38,7 @@ export const FULL: Scale = {
   cursor: { pages: 200, walks: 3, pageSize: 100 },
   tail: { subscribers: [1000, 5000], events: 50, rate: 10 },
   archive: { rows: 1_000_000, timeoutMs: 3_600_000 },
+  integrity: { sealEvents: 100_000, largeTenant: 1_000_000, proofSamples: 300 },
 };
 
 export interface BenchArgs {

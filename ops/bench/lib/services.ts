@@ -66,13 +66,14 @@ export function createServiceSet(env: Record<string, string>, logDir: string, no
   const running = new Map<ServiceName, Running>();
   mkdirSync(logDir, { recursive: true });
 
-  async function start(name: ServiceName, timeoutMs = 240_000): Promise<void> {
+  /** `overrides` go over the set's environment for this start only (e.g. a switch a scenario compares). */
+  async function start(name: ServiceName, timeoutMs = 240_000, overrides: Record<string, string> = {}): Promise<void> {
     if (running.has(name)) return;
     const log = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, commandOf(name, nodeArgs, launch), {
       cwd: PROJECT_ROOT,
       // `info` so the ready line is printed; the processes log little per request at that level.
-      env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+      env: { ...process.env, ...env, ...overrides, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -4,6 +4,7 @@ import { exportLogs } from './export';
 import { exportJobs } from './export-job';
 import { indexLag } from './index-lag';
 import { insertPath } from './insert-path';
+import { integrity } from './integrity';
 import { liveTail } from './live-tail';
 import type { Scenario } from './scenario';
 import { restore } from './restore';
@@ -11,4 +12,4 @@ import { search } from './search';
 import { singlePost } from './single-post';
 
 /** In the issue's order; `--only=1,4` picks by id. */
-export const SCENARIOS: Scenario[] = [bulkIngest, insertPath, singlePost, indexLag, search, exportLogs, liveTail, archiveCleanup, exportJobs, restore];
+export const SCENARIOS: Scenario[] = [bulkIngest, insertPath, singlePost, indexLag, search, exportLogs, liveTail, archiveCleanup, exportJobs, restore, integrity];
