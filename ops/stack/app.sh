@@ -21,9 +21,10 @@ app_replicas() {
 
 # app_instances NAME: the instance names of NAME's replicas, one a line.
 app_instances() {
-  local name=$1 i
+  local name=$1 i count
+  count=$(app_replicas "$name") || exit 1
   echo "$name"
-  for (( i = 2; i <= $(app_replicas "$name"); i++ )); do echo "$name-$i"; done
+  for (( i = 2; i <= count; i++ )); do echo "$name-$i"; done
 }
 
 app_entry() {
@@ -50,6 +51,8 @@ app_node_flags() {
 
 app_start() {
   local name instance
+  # Checked here, outside a command substitution, so a bad count stops the script.
+  for name in "${APP_PROCESSES[@]}"; do app_replicas "$name" >/dev/null; done
   for name in "${APP_PROCESSES[@]}"; do
     for instance in $(app_instances "$name"); do
       if pid_alive "$(pid_file "$instance")"; then
