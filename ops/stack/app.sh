@@ -1,10 +1,34 @@
 # The service's own processes, managed like the servers: app_start / app_stop / app_wait_ready.
-# Each runs from the compiled build in dist/ with its pid and log under $STACK_STATE_DIR/<process>.
+# Each runs from the compiled build in dist/ with its pid and log under $STACK_STATE_DIR/<instance>.
+# Replicas: the API is one process that forks API_PROCESSES node:cluster workers on its port (it reads
+# that itself); the others run as TEMPORAL_WORKER_REPLICAS, TASK_BRIDGE_REPLICAS and OUTBOX_RELAY_REPLICAS
+# separate processes (default 1; the profile sets them). Instance 1 is named after the process, the
+# others get a suffix: temporal-worker, temporal-worker-2, ...
 
 # The task bridge and the outbox relay run in one process (workers/task-delivery.ts): issue 13's memory at rest.
 APP_PROCESSES=(api temporal-worker task-delivery)
 # Processes of earlier layouts, stopped too so `npm run down` after an upgrade leaves nothing behind.
 RETIRED_APP_PROCESSES=(task-bridge outbox-relay)
+
+app_replicas() {
+  local count
+  case $1 in
+    temporal-worker) count=${TEMPORAL_WORKER_REPLICAS:-1} ;;
+    task-bridge) count=${TASK_BRIDGE_REPLICAS:-1} ;;
+    outbox-relay) count=${OUTBOX_RELAY_REPLICAS:-1} ;;
+    *) count=1 ;;
+  esac
+  [[ $count =~ ^[1-9][0-9]?$ ]] || die "$1: replica count '$count' is not a number from 1 to 99"
+  echo "$count"
+}
+
+# app_instances NAME: the instance names of NAME's replicas, one a line.
+app_instances() {
+  local name=$1 i count
+  count=$(app_replicas "$name") || exit 1
+  echo "$name"
+  for (( i = 2; i <= count; i++ )); do echo "$name-$i"; done
+}
 
 app_entry() {
   case $1 in
@@ -30,22 +54,31 @@ app_node_flags() {
 }
 
 app_start() {
-  local name
+  local name instance
+  # Checked here, outside a command substitution, so a bad count stops the script.
+  for name in "${APP_PROCESSES[@]}"; do app_replicas "$name" >/dev/null; done
   for name in "${APP_PROCESSES[@]}"; do
-    if pid_alive "$(pid_file "$name")"; then
-      log "$name: already running"
-    else
-      # shellcheck disable=SC2046
-      spawn "$name" node --enable-source-maps $(app_node_flags "$name") "$PROJECT_ROOT/$(app_entry "$name")"
-      log "$name: started (log: $STACK_STATE_DIR/$name/$name.log)"
-    fi
+    for instance in $(app_instances "$name"); do
+      if pid_alive "$(pid_file "$instance")"; then
+        log "$instance: already running"
+      else
+        # shellcheck disable=SC2046
+        spawn "$instance" node --enable-source-maps $(app_node_flags "$name") "$PROJECT_ROOT/$(app_entry "$name")"
+        log "$instance: started (log: $STACK_STATE_DIR/$instance/$instance.log)"
+      fi
+    done
   done
 }
 
+# Stops every instance that has a pid file, so replicas started with a larger count than the
+# environment now names are stopped too.
 app_stop() {
-  local i
+  local i file
   for (( i = ${#APP_PROCESSES[@]} - 1; i >= 0; i-- )); do
-    stop_pid_file "${APP_PROCESSES[i]}" 30
+    for file in "$STACK_STATE_DIR/${APP_PROCESSES[i]}"{,-[0-9]*}/*.pid; do
+      [[ -f $file ]] || continue
+      stop_pid_file "$(basename "$file" .pid)" 30
+    done
   done
   for name in "${RETIRED_APP_PROCESSES[@]}"; do stop_pid_file "$name" 30; done
 }
@@ -57,4 +90,12 @@ app_wait_ready() {
     log_tail api 30
     return 1
   fi
+}
+
+# One line saying how many of each process run, for `npm run up`'s closing message.
+app_summary() {
+  local api=${API_PROCESSES:-1}
+  [[ $api == auto ]] && api="$(nproc) (auto, one per core)"
+  printf '%s API process(es), %s worker(s), %s bridge(s), %s relay(s)' "$api" \
+    "$(app_replicas temporal-worker)" "$(app_replicas task-bridge)" "$(app_replicas outbox-relay)"
 }

@@ -114,10 +114,18 @@ describe('replicas: two of every process on one stack', function () {
       { timeoutMs: 180_000, intervalMs: 500 },
     );
     expect(tasks.filter((task) => task.attempts !== 1), 'a task run twice').to.deep.equal([]);
+    const runsOf = async (taskId: string) => {
+      const listed: string[] = [];
+      for await (const execution of system.temporal.workflow.list({ query: `TaskId = '${taskId}'` })) listed.push(`${execution.workflowId} ${execution.runId} ${execution.status.name}`);
+      return listed;
+    };
+    // Visibility may trail the task's row: a real server with Elasticsearch/OpenSearch visibility (the
+    // cluster profile) writes it asynchronously. So every task's run is awaited first, and the runs
+    // are counted in a second pass, by when a duplicate started alongside would be listed too.
+    for (const task of tasks) await waitFor(`the run of task ${task.task_id} in Temporal's visibility`, async () => (await runsOf(task.task_id)).length > 0, { timeoutMs: 60_000, intervalMs: 500 });
     let runs = 0;
     for (const task of tasks) {
-      const listed: string[] = [];
-      for await (const execution of system.temporal.workflow.list({ query: `TaskId = '${task.task_id}'` })) listed.push(`${execution.workflowId} ${execution.runId} ${execution.status.name}`);
+      const listed = await runsOf(task.task_id);
       expect(listed, `runs of task ${task.task_id}`).to.have.length(1);
       runs += listed.length;
     }
