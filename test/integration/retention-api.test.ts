@@ -67,7 +67,7 @@ describe('DELETE /logs/cleanup: archive, then delete exactly what was archived',
     expect(wrongMethod.status).to.equal(405);
     expect(wrongMethod.headers.get('allow')).to.include('DELETE');
 
-    const tasks = await system.ownerPool.query('SELECT count(*)::int AS n FROM async_task WHERE tenant_id = $1', [tenantId]);
+    const tasks = await system.ownerPool.query(`SELECT count(*)::int AS n FROM async_task WHERE tenant_id = $1 AND task_type IN ('archive', 'log_cleanup')`, [tenantId]);
     expect(tasks.rows[0].n).to.equal(0);
   });
 
