@@ -10,6 +10,7 @@ import { stream } from '../support/isolation-stream';
 import { operational, platformOnly } from '../support/isolation-untenanted';
 import { write } from '../support/isolation-writes';
 import { anyToken, proofById, tenantScopedRead } from '../support/isolation-integrity';
+import { restoreById } from '../support/isolation-restores';
 import { testSystem } from '../support/system';
 
 const TENANTS = 3;
@@ -58,6 +59,15 @@ const MATRIX: MatrixEntry[] = [
   write('POST /api/v1/reconcile', { role: 'admin', status: 202, query: (w) => w.range, created: (r) => ({ taskIds: [r.body.task_id] }) }),
   write('POST /api/v1/exports', { role: 'auditor', status: 202, body: () => ({ format: 'csv' }), created: (r) => ({ taskIds: [r.body.task_id] }) }),
   exportDownload('GET /api/v1/exports/{task_id}/download'),
+  // A restore of a range with no archive: it creates the task and the restore row, and loads nothing.
+  write('POST /api/v1/restores', {
+    role: 'admin',
+    status: [202, 409],
+    body: () => ({ start_time: '2001-01-01T00:00:00Z', end_time: '2001-01-02T00:00:00Z' }),
+    created: (r) => ({ taskIds: [r.body.task_id] }),
+  }),
+  listing('GET /api/v1/restores', { role: 'auditor' }),
+  restoreById('DELETE /api/v1/restores/{restore_id}'),
   stream('GET /api/v1/logs/stream'),
   platformOnly('GET /api/v1/tenants'),
   platformOnly('POST /api/v1/tenants', { body: { name: 'never-created' } }),
@@ -75,6 +85,8 @@ const MATRIX: MatrixEntry[] = [
   operational('GET /docs'),
   operational('GET /.well-known/audit-log-keys.json'),
   operational('GET /docs/{asset}', { params: { asset: 'docs-initializer.js' } }),
+  operational('GET /console'),
+  operational('GET /console/assets/{file}', { params: { file: 'missing.js' }, status: 404 }),
 ];
 
 describe('tenant isolation matrix: every route × own token, foreign token, foreign ids, no token', function () {
