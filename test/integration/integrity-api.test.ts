@@ -15,14 +15,15 @@ describe('integrity: keys, checkpoints and proofs over HTTP, checked by an indep
   let system: TestSystem;
   let tenantId: string;
   let ids: string[];
-  let auditor: string;
+  /** An admin's: an auditor's reads would each add an audit_log.viewed event to the log under test. */
+  let reader: string;
   let jwks: any;
 
   before(async () => {
     system = await testSystem();
     // Two reads per event (its proof and the event) would pass the default 100 requests/s on a quick machine.
     tenantId = (await tenantsRepository(system.appPool).create({ id: randomUUID(), name: `integrity-api-${randomUUID()}`, rateLimit: { perSecond: 10_000, burst: 20_000 } })).id;
-    auditor = tokenFor(system, 'auditor', tenantId);
+    reader = tokenFor(system, 'admin', tenantId);
     // Two rounds, each sealed before the next, so the tenant has at least two checkpoints.
     ids = await ingestEvents(system, tenantId, 37, 'first');
     await waitForSealed(system, tenantId, 37);
@@ -49,10 +50,10 @@ describe('integrity: keys, checkpoints and proofs over HTTP, checked by an indep
   it('proves every event against a checkpoint signed by a published key, as GET /logs/{id} shows it', async () => {
     const seqs = new Set<number>();
     for (const id of ids) {
-      const proof = await system.api.http.get(`/api/v1/logs/${id}/proof`, { token: auditor });
+      const proof = await system.api.http.get(`/api/v1/logs/${id}/proof`, { token: reader });
       expect(proof.status, proof.text).to.equal(200);
       const { event, seq, leaf_hash, checkpoint, inclusion } = proof.body;
-      const shown = await system.api.http.get(`/api/v1/logs/${id}`, { token: auditor });
+      const shown = await system.api.http.get(`/api/v1/logs/${id}`, { token: reader });
       expect(shown.body).to.deep.equal(event);
       expect(event.seq).to.equal(seq);
       seqs.add(seq);
@@ -72,45 +73,45 @@ describe('integrity: keys, checkpoints and proofs over HTTP, checked by an indep
   it('shows seq in search results and in NDJSON and CSV exports', async () => {
     await system.opensearch.indices.refresh({ index: system.config.opensearch.index });
     const seqOf = new Map<string, number>();
-    for (const id of ids.slice(0, 5)) seqOf.set(id, (await system.api.http.get(`/api/v1/logs/${id}`, { token: auditor })).body.seq);
+    for (const id of ids.slice(0, 5)) seqOf.set(id, (await system.api.http.get(`/api/v1/logs/${id}`, { token: reader })).body.seq);
     const found = await waitFor('the events in search', async () => {
-      const page = await system.api.http.get('/api/v1/logs?page_size=100', { token: auditor });
+      const page = await system.api.http.get('/api/v1/logs?page_size=100', { token: reader });
       return page.body.items?.length === 100 && page.body.items;
     });
     for (const item of found) expect(item.seq).to.be.a('number');
-    const exported = await system.api.http.get('/api/v1/logs/export?format=ndjson', { token: auditor });
+    const exported = await system.api.http.get('/api/v1/logs/export?format=ndjson', { token: reader });
     const lines = exported.text.trim().split('\n').map((line) => JSON.parse(line));
     expect(lines).to.have.length(ids.length);
     for (const line of lines) if (seqOf.has(line.id)) expect(line.seq).to.equal(seqOf.get(line.id));
     expect(new Set(lines.map((line) => line.seq)).size).to.equal(ids.length);
-    const csv = await system.api.http.get('/api/v1/logs/export?format=csv', { token: auditor });
+    const csv = await system.api.http.get('/api/v1/logs/export?format=csv', { token: reader });
     expect(csv.text.split('\n')[0]?.trim().endsWith(',seq')).to.equal(true);
   });
 
   it('proves each signed checkpoint consistent with every later one', async () => {
-    const list = await system.api.http.get('/api/v1/integrity/checkpoints?page_size=100', { token: auditor });
+    const list = await system.api.http.get('/api/v1/integrity/checkpoints?page_size=100', { token: reader });
     expect(list.status).to.equal(200);
     const checkpoints = list.body.items as any[];
     expect(checkpoints.length).to.be.at.least(2);
     expect(list.body.total).to.equal(checkpoints.length);
     const sizes = checkpoints.map((checkpoint) => checkpoint.tree_size);
     expect(sizes).to.deep.equal([...sizes].sort((a, b) => b - a));
-    const latest = await system.api.http.get('/api/v1/integrity/checkpoints/latest', { token: auditor });
+    const latest = await system.api.http.get('/api/v1/integrity/checkpoints/latest', { token: reader });
     expect(latest.body).to.deep.equal(checkpoints[0]);
     const roots = new Map(checkpoints.map((checkpoint) => [checkpoint.tree_size, checkpointRoot(checkpoint)]));
     for (const first of sizes) {
       for (const second of sizes.filter((size) => size >= first)) {
-        const proof = await system.api.http.get(`/api/v1/integrity/consistency?first=${first}&second=${second}`, { token: auditor });
+        const proof = await system.api.http.get(`/api/v1/integrity/consistency?first=${first}&second=${second}`, { token: reader });
         expect(proof.status, proof.text).to.equal(200);
         expect(consistencyHolds(first, second, roots.get(first) as Buffer, roots.get(second) as Buffer, proof.body.hashes.map(b64))).to.equal(true);
       }
     }
-    const unknown = await system.api.http.get(`/api/v1/integrity/consistency?first=1&second=${sizes[0]}`, { token: auditor });
+    const unknown = await system.api.http.get(`/api/v1/integrity/consistency?first=1&second=${sizes[0]}`, { token: reader });
     expect(sizes.includes(1) ? 200 : 404).to.equal(unknown.status);
-    const backwards = await system.api.http.get(`/api/v1/integrity/consistency?first=${sizes[0]}&second=1`, { token: auditor });
+    const backwards = await system.api.http.get(`/api/v1/integrity/consistency?first=${sizes[0]}&second=1`, { token: reader });
     expect(backwards.status).to.equal(422);
     for (const query of ['first=1e20&second=1e21', 'first=0&second=1', 'first=a&second=2', 'second=2']) {
-      const refused = await system.api.http.get(`/api/v1/integrity/consistency?${query}`, { token: auditor });
+      const refused = await system.api.http.get(`/api/v1/integrity/consistency?${query}`, { token: reader });
       expect([400, 422], `${query}: ${refused.text}`).to.include(refused.status);
     }
     expect(backwards.headers.get('content-type')).to.contain('application/problem+json');
