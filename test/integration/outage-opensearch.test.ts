@@ -62,7 +62,7 @@ describe('outage: OpenSearch down', function () {
       expect(seen.task.body.status).to.be.oneOf(['pending', 'running']);
       await expectReadiness(system, 200, 'opensearch', 'down');
 
-      const textExport = await system.api.http.get('/api/v1/logs/export?format=ndjson&q=outage', { token: tenant.auditor });
+      const textExport = await system.api.http.get('/api/v1/logs/export?format=ndjson&q=outage', { token: tenant.reader });
       expectUnavailableProblem('export with q', textExport, /search/i);
     } finally {
       await opensearch.start();
@@ -71,7 +71,7 @@ describe('outage: OpenSearch down', function () {
     await waitUntilIndexed(system, tenant.tenantId, acknowledged.ids);
     expect(await waitUntilTasksEnd(system, await tenantTaskIds(system, tenant.tenantId))).to.deep.equal([]);
     await waitFor('search to show every acknowledged event once the index refreshes', async () => {
-      const search = await system.api.http.get('/api/v1/logs?page_size=100', { token: tenant.auditor });
+      const search = await system.api.http.get('/api/v1/logs?page_size=100', { token: tenant.reader });
       expect(search.status).to.equal(200);
       return search.body.total === acknowledged.ids.length && search.body.items.map((event: { id: string }) => event.id).sort().join() === [...acknowledged.ids].sort().join();
     });

@@ -51,7 +51,7 @@ describe('outage: Redis down', function () {
       // The limiter falls back to a per-replica count (platform-rate-limit.test.ts covers it in detail).
       expect(single.headers.get('ratelimit-limit')).to.equal('100');
 
-      const refusal = await refusedStream(system.api.url, { token: tenant.auditor });
+      const refusal = await refusedStream(system.api.url, { token: tenant.reader });
       expectUnavailableProblem('a new live tail', { ...refusal, text: JSON.stringify(refusal.body), headers: new Headers(refusal.headers as Record<string, string>) }, /live feed/);
 
       const seen = await readEverything(system, tenant, before.body.id, bulk.body.task_id);

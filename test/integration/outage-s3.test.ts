@@ -57,7 +57,7 @@ describe('outage: S3 (versitygw) down', function () {
       expect(cleanup.status, cleanup.text).to.equal(202);
       archiveTaskId = cleanup.body.task_id;
       await waitForTask(system, archiveTaskId, 'failed', 240_000);
-      const failed = await system.api.http.get(`/api/v1/tasks/${archiveTaskId}`, { token: tenant.auditor });
+      const failed = await system.api.http.get(`/api/v1/tasks/${archiveTaskId}`, { token: tenant.reader });
       expect(failed.status).to.equal(200);
       expect(failed.body).to.include({ status: 'failed', result: null });
       expect(failed.body.error_msg).to.match(/^ObjectStoreError: S3 .* failed: .*ECONNREFUSED/);

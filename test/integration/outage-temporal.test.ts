@@ -60,7 +60,7 @@ describe('outage: Temporal down', function () {
       const waiting = await waitFor(
         'the bridge to record on a task why it has not started',
         async () => {
-          const pending = await system.api.http.get('/api/v1/tasks?status=pending', { token: tenant.auditor });
+          const pending = await system.api.http.get('/api/v1/tasks?status=pending', { token: tenant.reader });
           return (pending.body.items as { error_msg: string | null }[]).find((task) => task.error_msg);
         },
         { timeoutMs: 90_000, intervalMs: 500 },
@@ -77,7 +77,7 @@ describe('outage: Temporal down', function () {
     expect(await waitUntilTasksEnd(system, await tenantTaskIds(system, tenant.tenantId))).to.deep.equal([]);
     await expectCommitted(system, tenant.tenantId, acknowledged.ids.slice(1));
     expect(await countLogs(system, tenant.tenantId), 'exactly the old event was archived and deleted').to.equal(acknowledged.ids.length - 1);
-    const started = await system.api.http.get(`/api/v1/tasks/${acknowledged.taskIds[0]}`, { token: tenant.auditor });
+    const started = await system.api.http.get(`/api/v1/tasks/${acknowledged.taskIds[0]}`, { token: tenant.reader });
     expect(started.body).to.include({ status: 'succeeded', error_msg: null });
     await expectReadiness(system, 200, 'temporal', 'up');
     await tail.close();

@@ -44,7 +44,9 @@ describe('platform: tenants and tokens (admin API)', function () {
     expect(fetched.status).to.equal(200);
     expect(fetched.body).to.deep.equal(created.body);
 
-    const listed = await system.api.http.get('/api/v1/tenants?page_size=500', { token: admin });
+    // Tenants are listed in creation order: the newest is on the last page, however many the run made.
+    const total = (await system.api.http.get('/api/v1/tenants?page_size=1', { token: admin })).body.total as number;
+    const listed = await system.api.http.get(`/api/v1/tenants?page_size=500&page=${Math.ceil(total / 500)}`, { token: admin });
     expect(listed.status).to.equal(200);
     expect(listed.body).to.include.keys('items', 'page', 'page_size', 'total');
     expect(listed.body.items.map((t: { id: string }) => t.id)).to.include(created.body.id);

@@ -75,7 +75,8 @@ describe('replicas: two of every process on one stack', function () {
     const streamUrls = [system.api.url, clustered.url];
     const subscribers = new Map<string, StreamClient[]>();
     for (const tenantId of tenants) {
-      const token = tokenFor(system, 'auditor', tenantId);
+      // A user's subscription: an auditor's would itself be recorded as an audit_log.viewed event of the tenant.
+      const token = tokenFor(system, 'user', tenantId);
       subscribers.set(tenantId, await Promise.all([...streamUrls, clustered.url].map((url) => openStream(url, { token }))));
     }
 
@@ -106,7 +107,7 @@ describe('replicas: two of every process on one stack', function () {
       'every task of the load to succeed',
       async () => {
         const result = await system.ownerPool.query<{ task_id: string; status: string; attempts: number }>(
-          `SELECT task_id, status, attempts FROM async_task WHERE tenant_id = ANY($1::uuid[])`,
+          `SELECT task_id, status, attempts FROM async_task WHERE tenant_id = ANY($1::uuid[]) AND task_type = 'reindex'`,
           [tenants],
         );
         return result.rows.length > 0 && result.rows.every((row) => row.status === 'succeeded') ? result.rows : undefined;

@@ -57,10 +57,10 @@ describe('live tail resume: after=CURSOR replays what was missed from PostgreSQL
 
   it('hands a client that reconnects while 20 clients write every event it missed exactly once, in commit order, then live ones', async () => {
     const tenantId = await fastTenant();
-    const auditor = tokenFor(system, 'auditor', tenantId);
+    const reader = tokenFor(system, 'user', tenantId);
     const writers = Array.from({ length: WRITERS }, (_, w) => tokenFor(system, 'user', tenantId, `writer-${w}`));
 
-    const first = await openStream(system.api.url, { token: auditor });
+    const first = await openStream(system.api.url, { token: reader });
     const early: string[] = [];
     for (let n = 0; n < 5; n += 1) early.push(await post(writers[0] as string, { message: `before the disconnect ${n}` }));
     await first.logWithId(early.at(-1) as string);
@@ -81,7 +81,7 @@ describe('live tail resume: after=CURSOR replays what was missed from PostgreSQL
     const total = WRITERS * (SINGLE_POSTS_PER_WRITER + BULK_SIZE);
     await waitFor('a third of the events written while disconnected', () => written >= total / 3, { timeoutMs: 60_000 });
     const writtenWhileAway = written;
-    const resumed = await openStream(system.api.url, { token: auditor, query: { after: cursor } });
+    const resumed = await openStream(system.api.url, { token: reader, query: { after: cursor } });
     await writing;
     const live = await post(writers[1] as string, { message: 'live, after every writer finished' });
     await resumed.logWithId(live);
@@ -102,11 +102,11 @@ describe('live tail resume: after=CURSOR replays what was missed from PostgreSQL
 
   it('applies the filters while replaying, and resumes again from a cursor of the replay', async () => {
     const tenantId = await fastTenant();
-    const auditor = tokenFor(system, 'auditor', tenantId);
+    const reader = tokenFor(system, 'user', tenantId);
     const user = tokenFor(system, 'user', tenantId);
     const query = { severity: 'ERROR,CRITICAL', user_id: 'bob' };
 
-    const first = await openStream(system.api.url, { token: auditor, query });
+    const first = await openStream(system.api.url, { token: reader, query });
     const seen = await post(user, { severity: 'error', user_id: 'bob' });
     await first.logWithId(seen);
     const cursor = lastCursor(first);
@@ -115,7 +115,7 @@ describe('live tail resume: after=CURSOR replays what was missed from PostgreSQL
     for (const [severity, userId] of [['info', 'bob'], ['error', 'bob'], ['critical', 'alice'], ['warning', 'bob'], ['critical', 'bob'], ['error', 'carol']]) {
       await post(user, { severity, user_id: userId });
     }
-    const resumed = await openStream(system.api.url, { token: auditor, query: { ...query, after: cursor } });
+    const resumed = await openStream(system.api.url, { token: reader, query: { ...query, after: cursor } });
     const live = await post(user, { severity: 'critical', user_id: 'bob' });
     await resumed.logWithId(live);
     const afterSeen = `position > (SELECT position FROM logs WHERE id = '${seen}') AND severity IN ('ERROR', 'CRITICAL') AND user_id = 'bob'`;
@@ -125,7 +125,7 @@ describe('live tail resume: after=CURSOR replays what was missed from PostgreSQL
     await resumed.close();
 
     const replayCursor = resumed.messages.find((message) => message.type === 'log').cursor as string;
-    const again = await openStream(system.api.url, { token: auditor, query: { ...query, after: replayCursor } });
+    const again = await openStream(system.api.url, { token: reader, query: { ...query, after: replayCursor } });
     await again.logWithId(live);
     expect(idsOf(again)).to.deep.equal(expected.slice(1));
     await again.close();
@@ -133,12 +133,12 @@ describe('live tail resume: after=CURSOR replays what was missed from PostgreSQL
 
   it('closes with 4410 for a cursor older than the resume window, and 4400 for a malformed, altered or other tenant\'s cursor, before any event', async () => {
     const [tenantId, otherId] = await Promise.all([fastTenant(), fastTenant()]);
-    const auditor = tokenFor(system, 'auditor', tenantId);
-    const other = await openStream(system.api.url, { token: tokenFor(system, 'auditor', otherId) });
+    const reader = tokenFor(system, 'user', tenantId);
+    const other = await openStream(system.api.url, { token: tokenFor(system, 'user', otherId) });
     await other.logWithId(await post(tokenFor(system, 'user', otherId)));
     const othersCursor = lastCursor(other);
     await other.close();
-    const own = await openStream(system.api.url, { token: auditor });
+    const own = await openStream(system.api.url, { token: reader });
     await own.logWithId(await post(tokenFor(system, 'user', tenantId)));
     const ownCursor = lastCursor(own);
     await own.close();
@@ -146,15 +146,15 @@ describe('live tail resume: after=CURSOR replays what was missed from PostgreSQL
     const cursors = createStreamCursors(system.config.cursor.secret);
     const windowMs = system.config.stream.resumeWindowMs;
     const tooOld = cursors.encode({ tenantId, position: 1, receivedAtMs: Date.now() - windowMs - 60_000 });
-    expect(await closedBeforeAnyMessage(auditor, { after: tooOld })).to.include({ code: 4410 });
+    expect(await closedBeforeAnyMessage(reader, { after: tooOld })).to.include({ code: 4410 });
 
     const [body, signature] = ownCursor.split('.') as [string, string];
     const altered = `${body}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
     const ahead = cursors.encode({ tenantId, position: 1_000_000, receivedAtMs: Date.now() });
     for (const after of ['not-a-cursor', '', altered, `${body}x.${signature}`, othersCursor, ahead]) {
-      expect(await closedBeforeAnyMessage(auditor, { after }), after).to.include({ code: 4400 });
+      expect(await closedBeforeAnyMessage(reader, { after }), after).to.include({ code: 4400 });
     }
-    const resumed = await openStream(system.api.url, { token: auditor, query: { after: ownCursor } });
+    const resumed = await openStream(system.api.url, { token: reader, query: { after: ownCursor } });
     const live = await post(tokenFor(system, 'user', tenantId));
     await resumed.logWithId(live);
     expect(idsOf(resumed)).to.deep.equal([live]);

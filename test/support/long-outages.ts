@@ -65,7 +65,7 @@ const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 async function longOutageTenant(system: TestSystem): Promise<OutageTenant> {
   const tenantId = await createTenant(system);
   const token = (role: Role, tenant?: string) => signToken(system.config.jwt, { sub: `long-outage-${role}`, role, tenantId: tenant, ttlSeconds: 3 * 3600 }).token;
-  return { tenantId, user: token('user', tenantId), auditor: token('auditor', tenantId), admin: token('admin') };
+  return { tenantId, user: token('user', tenantId), reader: token('admin', tenantId), admin: token('admin') };
 }
 
 /**
