@@ -255,20 +255,15 @@ describe('export jobs: POST /exports, the object in the bucket, GET /exports/{id
         return (page.Parts ?? []).map((part) => ({ number: part.PartNumber as number, etag: part.ETag as string, size: part.Size as number, stored: part.LastModified?.toISOString() }));
       };
       try {
-        let uploadId = '';
         const recordedParts = async () => (await system.ownerPool.query('SELECT part_number FROM export_upload_parts WHERE task_id = $1', [taskId])).rows as { part_number: number }[];
-        // Killed once S3 holds three parts and all are recorded, so that every stored part must be kept.
-        await waitFor(
-          'the export to store and record three parts',
-          async () => {
-            uploadId = (await unfinishedUploads())[0]?.UploadId ?? '';
-            if (uploadId === '') return false;
-            const stored = (await storedParts(uploadId)).length;
-            return stored >= 3 && (await recordedParts()).length === stored;
-          },
-          { timeoutMs: 120_000, intervalMs: 50 },
-        );
+        // Killed as soon as three parts are recorded. A part is recorded only once the next one is cut
+        // (one part uploads while the next is read), so waiting for S3 and the records to agree
+        // looked for a window as short as one part's upload and could miss every one on a fast run.
+        await waitFor('the export to record three parts', async () => (await recordedParts()).length >= 3, { timeoutMs: 120_000, intervalMs: 20 });
         expect(await first.kill('SIGKILL')).to.equal('SIGKILL');
+        const unfinished = await unfinishedUploads();
+        expect(unfinished, 'the upload is still unfinished when the worker dies').to.have.length(1);
+        const uploadId = unfinished[0]?.UploadId as string;
         const atKill = await storedParts(uploadId);
         const recordedAtKill = await recordedParts();
         expect((await taskRow(system, taskId))?.status, 'the export must still be running when the worker dies').to.equal('running');
@@ -330,6 +325,7 @@ describe('export jobs: POST /exports, the object in the bucket, GET /exports/{id
     });
 
     it('an uninterrupted run of the same export writes the same bytes; worker memory does not follow the size', async () => {
+      expect(worker, 'the resumed export left its worker running').to.not.equal(undefined);
       const second = worker as WorkerProcess;
       const token = tokenFor(system, 'auditor', bigTenant);
       // Again on the now warm worker, a third and then all of the rows: growth that does not follow the size is flat memory.
