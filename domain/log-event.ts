@@ -28,7 +28,7 @@ const JsonObject = Type.Object({}, { additionalProperties: true, description: `A
 /** What a client may send for one event (api.md, "A log event"). Unknown fields are rejected. */
 export const LogEventInputSchema = Type.Object(
   {
-    action: Type.String({ minLength: 1, maxLength: LIMITS.actionLength, examples: ['user.login'] }),
+    action: Type.String({ minLength: 1, maxLength: LIMITS.actionLength, examples: ['user.login'], description: 'Not starting with audit_log. (reserved for the records of reads the service writes).' }),
     severity: Type.String({ pattern: severityPattern, description: 'INFO, WARNING, ERROR or CRITICAL (any case in, upper case out).', examples: ['INFO'] }),
     user_id: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.idLength, description: "The actor; defaults to the token's sub." })),
     session_id: Type.Optional(Type.String({ maxLength: LIMITS.idLength })),

@@ -1,6 +1,16 @@
 /** The action and resource of the event that records a read of a tenant's log (api.md, "Viewer tokens"). */
 export const VIEWED_ACTION = 'audit_log.viewed';
 export const VIEWED_RESOURCE = 'audit_log';
+/**
+ * Actions under this prefix are written by the service alone: a client that could send
+ * `audit_log.viewed` could forge the record of a read that never happened, and its event would be
+ * read unrecorded by anyone filtering on the records of reads (readsOnlyViews).
+ */
+export const RESERVED_ACTION_PREFIX = 'audit_log.';
+
+export function isReservedAction(action: string): boolean {
+  return action.startsWith(RESERVED_ACTION_PREFIX);
+}
 
 /**
  * A read of the records of reads is not recorded again, or every look at them would add one more

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { oldestAcceptedEventTime } from '../../domain/event-horizon';
+import { isReservedAction, RESERVED_ACTION_PREFIX } from '../../domain/read-audit';
 import { LIMITS, type LogEventInput, type NewLogRow, type Severity } from '../../domain/log-event';
 import type { FieldError } from '../../platform/validation/field-error';
 
@@ -12,6 +13,9 @@ const byteLength = (value: string) => Buffer.byteLength(value, 'utf8');
  */
 export function checkEventRules(event: LogEventInput, basePath: string, now: Date, horizonYears: number): FieldError[] {
   const errors: FieldError[] = [];
+  if (isReservedAction(event.action)) {
+    errors.push({ path: `${basePath}/action`, message: `must not start with ${RESERVED_ACTION_PREFIX}: those actions are recorded by the service itself` });
+  }
   if (event.message !== undefined && byteLength(event.message) > LIMITS.messageBytes) {
     errors.push({ path: `${basePath}/message`, message: `must be at most ${LIMITS.messageBytes} bytes` });
   }

@@ -56,6 +56,26 @@ describe('POST /logs and GET /logs/{id} reject what api.md says they reject', fu
     expect(await countTasks()).to.equal(0);
   });
 
+  it("refuses actions under audit_log., which only the service writes (a forged record of a read), in single and bulk requests", async () => {
+    // A tenant of its own: the one accepted lookalike below must not count in the other tests' tenant.
+    const tenant = await createTenant(system);
+    const admin = tokenFor(system, 'admin', tenant);
+    const user = tokenFor(system, 'user', tenant);
+    for (const action of ['audit_log.viewed', 'audit_log.anything']) {
+      const single = await system.api.http.post('/api/v1/logs', { token: admin, body: validEvent({ action }) });
+      expectProblem(single, 422);
+      expect((single.body.errors as { path: string }[]).map((e) => e.path)).to.deep.equal(['/action']);
+    }
+    const bulk = await system.api.http.post('/api/v1/logs/bulk', { token: user, body: { logs: [validEvent(), validEvent({ action: 'audit_log.viewed' }), validEvent()] } });
+    expectProblem(bulk, 422);
+    expect((bulk.body.errors as { path: string }[]).map((e) => e.path)).to.deep.equal(['/logs/1/action']);
+    // Lookalikes are ordinary actions: the rule is the exact prefix the service writes.
+    const lookalike = await system.api.http.post('/api/v1/logs', { token: user, body: validEvent({ action: 'audit_log_viewed' }) });
+    expect(lookalike.status, lookalike.text).to.equal(201);
+    const stored = await system.ownerPool.query('SELECT action FROM logs WHERE tenant_id = $1', [tenant]);
+    expect(stored.rows.map((row: { action: string }) => row.action)).to.deep.equal(['audit_log_viewed']);
+  });
+
   it('answers 400 for malformed JSON, 415 for another content type and 413 past 64 KiB', async () => {
     expectProblem(await system.api.http.post('/api/v1/logs', { token, rawBody: '{"action": ', headers: { 'content-type': 'application/json' } }), 400);
     expectProblem(await system.api.http.post('/api/v1/logs', { token, rawBody: 'action=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);

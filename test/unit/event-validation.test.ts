@@ -27,6 +27,11 @@ describe('log event validation and normalisation', () => {
     if (parsed.ok) expect(checkEventRules(parsed.value, '/logs/4', now, 5)).to.deep.equal([{ path: '/logs/4/message', message: 'must be at most 8192 bytes' }]);
   });
 
+  it('refuses the actions the service writes itself, naming the field under its base path', () => {
+    expect(checkEventRules({ action: 'audit_log.viewed', severity: 'INFO' }, '/logs/2', now, 5).map((error) => error.path)).to.deep.equal(['/logs/2/action']);
+    expect(checkEventRules({ action: 'audit_log_viewed', severity: 'INFO' }, '', now, 5)).to.deep.equal([]);
+  });
+
   it('allows five minutes of clock skew into the future and no more', () => {
     const at = (ms: number) => ({ action: 'a', severity: 'INFO', event_timestamp: new Date(now.getTime() + ms).toISOString() });
     expect(checkEventRules(at(4 * 60_000), '', now, 5)).to.deep.equal([]);
