@@ -226,6 +226,17 @@ export function integrityRepository(tx: TenantTx) {
       return row && { seq: Number(row.seq), logId, leafHash: row.leaf_hash };
     },
 
+    /** The leaves of those of the given events that are sealed, by event id. */
+    async leavesOf(tenantId: string, logIds: readonly string[]): Promise<Map<string, StoredLeaf>> {
+      assertTenant(tx, tenantId);
+      if (logIds.length === 0) return new Map();
+      const { rows } = await query<{ log_id: string; seq: string; leaf_hash: Buffer }>(
+        'SELECT log_id, seq, leaf_hash FROM integrity_leaves WHERE tenant_id = $1 AND log_id = ANY($2::uuid[])',
+        [tenantId, logIds],
+      );
+      return new Map(rows.map((row) => [row.log_id, { seq: Number(row.seq), logId: row.log_id, leafHash: row.leaf_hash }]));
+    },
+
     /** seq of each given event that is sealed. */
     async seqsOf(tenantId: string, logIds: readonly string[]): Promise<Map<string, number>> {
       assertTenant(tx, tenantId);

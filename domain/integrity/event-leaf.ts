@@ -1,3 +1,4 @@
+import type { ArchiveRow } from '../archive-row';
 import { canonicalBytes } from './canonical-json';
 import { leafHash } from './merkle-hash';
 
@@ -7,4 +8,13 @@ import { leafHash } from './merkle-hash';
  */
 export function eventLeafHash<T extends { seq: number | null }>(event: T): Buffer {
   return leafHash(canonicalBytes(event));
+}
+
+/**
+ * The leaf of an archived row, sealed at `sealedSeq`: archives written before sealing existed carry
+ * no seq, so the leaf's own seq stands in; a row that carries one is hashed with it, so a row moved
+ * to another position does not match.
+ */
+export function archivedRowLeafHash(row: ArchiveRow, sealedSeq: number): Buffer {
+  return eventLeafHash({ ...row, seq: row.seq === undefined ? sealedSeq : row.seq });
 }

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { integrityRepository, type StoredCheckpoint, type StoredLeaf } from '../../adapters/postgres/integrity-repository';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
-import { eventLeafHash } from '../../domain/integrity/event-leaf';
+import { archivedRowLeafHash, eventLeafHash } from '../../domain/integrity/event-leaf';
 import { CompactRange } from '../../domain/integrity/merkle-hash';
 import { checkpointFault } from '../../domain/integrity/signed-checkpoint';
 import type { VerifyingKey } from '../../domain/integrity/signing-keys';
@@ -128,9 +128,7 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
         gone.delete(id);
         if (!within(row, range)) continue;
         eventsChecked += 1;
-        // Archives written before sealing existed carry no seq; the leaf's seq is the one sealed.
-        const asSealed = { ...row, seq: row.seq === undefined ? leaf.seq : row.seq };
-        if (!eventLeafHash(asSealed).equals(leaf.leafHash)) mismatches.push({ seq: leaf.seq, event: row, stored: leaf.leafHash });
+        if (!archivedRowLeafHash(row, leaf.seq).equals(leaf.leafHash)) mismatches.push({ seq: leaf.seq, event: row, stored: leaf.leafHash });
       }
       for (const key of archived.unreadable) problems.push({ kind: 'missing', seq: null, id: null, detail: `archive part ${key} cannot be read` });
     }

@@ -11,6 +11,7 @@ import { openObject } from '../../adapters/s3/object-reader';
 import { gzipRows } from '../../adapters/s3/part-reader';
 import { compareKeys, type ArchiveRow, type RowKey } from '../../domain/archive-row';
 import type { RestorePart } from '../../domain/restore';
+import { checkRowsAgainstSealedLog } from './sealed-rows-check';
 
 /** Copies sent to OpenSearch per `_bulk` request. */
 const BULK_ROWS = 1_000;
@@ -61,8 +62,8 @@ async function verifiedPartBytes(deps: RestoreRunDeps, part: RestorePart, signal
 /**
  * A restore's two steps. The plan picks, from the verified manifests of the tenant's cleaned-up
  * archives, every part whose keys overlap the range, and records it once. Loading a part reads it
- * whole, checks its size and SHA-256 against the manifest before a single row of it is written,
- * then writes the copies of its rows in the range; ids are the events' own, so a part loaded again
+ * whole, checks its size and SHA-256 against the manifest and its rows against the leaves the
+ * tenant's log sealed for them before a single row of it is written, then writes the copies of its rows in the range; ids are the events' own, so a part loaded again
  * after a crash overwrites itself.
  */
 export function createRestoreRun(deps: RestoreRunDeps) {
@@ -92,6 +93,13 @@ export function createRestoreRun(deps: RestoreRunDeps) {
     async loadPart(range: RestoreRange, part: RestorePart, options: { signal?: AbortSignal; onBatch?: (rows: number) => void } = {}): Promise<number> {
       const { tenantId, restoreId } = range;
       const bytes = await verifiedPartBytes(deps, part, options.signal);
+      const rowsInRange = async function* () {
+        for await (const row of gzipRows(part.key, Readable.from([bytes]))) {
+          if (row.tenant_id !== tenantId) throw new ArchiveIntegrityError(`archive part ${part.key} holds event ${row.id} of another tenant`);
+          if (inRange(row, range)) yield row;
+        }
+      };
+      await checkRowsAgainstSealedLog(deps.pool, tenantId, part.key, rowsInRange());
       let batch: ArchiveRow[] = [];
       let loaded = 0;
       // One `_bulk` request in flight while the next batch is parsed: OpenSearch indexes while this
@@ -108,9 +116,7 @@ export function createRestoreRun(deps: RestoreRunDeps) {
         // Awaited by the next flush or after the loop; this only keeps an early rejection from counting as unhandled.
         inFlight.catch(() => undefined);
       };
-      for await (const row of gzipRows(part.key, Readable.from([bytes]))) {
-        if (row.tenant_id !== tenantId) throw new ArchiveIntegrityError(`archive part ${part.key} holds event ${row.id} of another tenant`);
-        if (!inRange(row, range)) continue;
+      for await (const row of rowsInRange()) {
         batch.push(row);
         if (batch.length >= BULK_ROWS) await flush();
       }

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../adapters/s3/s3-client';
 import { tokenFor } from '../support/fixtures';
+import { copiesOf } from '../support/restores';
 import { leavesOf, logCount, verifyOverHttp, waitForSealed } from '../support/integrity';
 import { CUTOFF, LONG_AGO, createRetentionTenant, eventsBetween, requestCleanupOverHttp, waitForTask } from '../support/retention';
 import { testSystem, type TestSystem } from '../support/system';
@@ -53,6 +55,58 @@ describe('integrity: archived ranges stay verifiable', function () {
     const result = await verifyOverHttp(system, tenantId);
     expect(result.problems).to.deep.equal([]);
     expect(result).to.include({ ok: true, events_checked: OLD + RECENT });
+  });
+
+  it('restores the sealed part, and refuses one rewritten along with its manifest and digest: the edited event no longer matches its sealed leaf', async () => {
+    const admin = tokenFor(system, 'admin');
+    const restore = async () => {
+      const response = await system.api.http.request('POST', `/api/v1/restores?tenant_id=${tenantId}`, { token: admin, body: { start_time: LONG_AGO.toISOString(), end_time: CUTOFF.toISOString() } });
+      expect(response.status, response.text).to.equal(202);
+      return response.body as { task_id: string; restore_id: string };
+    };
+    const honest = await restore();
+    await waitForTask(system, honest.task_id, 'succeeded');
+    expect((await copiesOf(system, tenantId, honest.restore_id)).size, 'the untouched part restores in full').to.equal(OLD);
+
+    // Someone holding the bucket and the database: the part, its manifest entry and the manifest's
+    // recorded digest all agree with each other again after the edit; only the sealed leaf does not.
+    const client = s3();
+    const bucket = system.config.s3.bucket;
+    const read = async (key: string) => Buffer.from(await ((await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToByteArray() as Promise<Uint8Array>));
+    const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+    const { rows: archives } = await system.ownerPool.query(`SELECT task_id, result FROM async_task WHERE tenant_id = $1 AND task_type = 'archive' AND status = 'succeeded'`, [tenantId]);
+    expect(archives).to.have.length(1);
+    const archiveTaskId = archives[0].task_id as string;
+    const manifestKey = archives[0].result.manifest_key as string;
+    const originalPart = await read(partKey);
+    const originalManifest = await read(manifestKey);
+    const lines = await partLines();
+    const victim = lines[7];
+    const editedPart = gzipSync(`${lines.map((line) => JSON.stringify(line.id === victim.id ? { ...line, user_id: 'someone-else' } : line)).join('\n')}\n`);
+    const manifest = JSON.parse(originalManifest.toString('utf8'));
+    manifest.parts = manifest.parts.map((part: any) => (part.key === partKey ? { ...part, bytes: editedPart.length, sha256: sha256(editedPart) } : part));
+    manifest.total_bytes = manifest.parts.reduce((sum: number, part: any) => sum + part.bytes, 0);
+    const editedManifest = Buffer.from(JSON.stringify(manifest));
+    const setManifestDigest = (digest: string) =>
+      system.ownerPool.query(`UPDATE async_task SET result = jsonb_set(result, '{manifest_sha256}', to_jsonb($2::text)) WHERE task_id = $1`, [archiveTaskId, digest]);
+    try {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: partKey, Body: editedPart }));
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey, Body: editedManifest }));
+      await setManifestDigest(sha256(editedManifest));
+      await system.ownerPool.query('UPDATE archive_parts SET byte_size = $3, sha256 = $4 WHERE tenant_id = $1 AND object_key = $2', [tenantId, partKey, editedPart.length, sha256(editedPart)]);
+
+      const forged = await restore();
+      const task = await waitForTask(system, forged.task_id, 'failed');
+      console.log(`      error: ${task.error_msg}`);
+      expect(task.error_msg).to.include(partKey).and.to.include(victim.id).and.to.include(`seq ${victim.seq}`);
+      expect((await copiesOf(system, tenantId, forged.restore_id)).size, 'copies of the forged part').to.equal(0);
+    } finally {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: partKey, Body: originalPart }));
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey, Body: originalManifest }));
+      await setManifestDigest(sha256(originalManifest));
+      await system.ownerPool.query('UPDATE archive_parts SET byte_size = $3, sha256 = $4 WHERE tenant_id = $1 AND object_key = $2', [tenantId, partKey, originalPart.length, sha256(originalPart)]);
+      client.destroy();
+    }
   });
 
   it('reports an edited archive part as modified, and a dropped one as missing events', async () => {
