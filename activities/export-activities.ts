@@ -62,8 +62,8 @@ export function createExportActivities(deps: { pool: Pool; exportJob: ExportJob;
       return result;
     },
 
-    /** The daily sweep's part for export jobs: deletes objects past EXPORT_RETENTION_DAYS as of `asOf`. */
-    async deleteExpiredExports(input: { asOf: string }): Promise<{ deleted: number }> {
+    /** The daily sweep's part for export jobs: deletes objects, and aborts unfinished uploads, past EXPORT_RETENTION_DAYS as of `asOf`. */
+    async deleteExpiredExports(input: { asOf: string }): Promise<{ deleted: number; aborted: number }> {
       return deps.exportExpiry.deleteExpired(new Date(input.asOf));
     },
   };

@@ -18,6 +18,7 @@ export interface RetentionSweepResult {
   chain_unfinished: number;
   /** Export jobs' objects deleted because they were past EXPORT_RETENTION_DAYS. */
   expired_exports_deleted: number;
+  expired_export_uploads_aborted: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -40,7 +41,7 @@ export async function retentionSweepWorkflow(): Promise<RetentionSweepResult> {
     afterTenantId = due[due.length - 1]?.tenantId ?? null;
   }
   // Runs recorded before export jobs existed completed without this step; `patched` keeps them replayable.
-  const expired = patched('delete-expired-exports') ? await deleteExpiredExports({ asOf }) : { deleted: 0 };
+  const expired = patched('delete-expired-exports') ? await deleteExpiredExports({ asOf }) : { deleted: 0, aborted: 0 };
   const count = (kind: RetentionOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
   const failed = outcomes.filter((o): o is Extract<RetentionOutcome, { outcome: 'failed' }> => o.outcome === 'failed');
   if (failed.length > 0) {
@@ -54,5 +55,7 @@ export async function retentionSweepWorkflow(): Promise<RetentionSweepResult> {
     already_requested: count('already-requested'),
     chain_unfinished: count('chain-unfinished'),
     expired_exports_deleted: expired.deleted,
+    // 0 in runs whose activity predates aborting unfinished uploads (its result has no count).
+    expired_export_uploads_aborted: expired.aborted ?? 0,
   };
 }

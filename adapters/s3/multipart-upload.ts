@@ -120,3 +120,24 @@ export async function abortUnfinishedUploads(s3: S3Client, bucket: string, key: 
     uploadIdMarker = page.NextUploadIdMarker;
   }
 }
+
+export interface UnfinishedUpload {
+  key: string;
+  uploadId: string;
+  initiated: Date;
+}
+
+/** Every unfinished multipart upload whose key starts with `prefix`, a page at a time. */
+export async function* unfinishedUploadsUnder(s3: S3Client, bucket: string, prefix: string): AsyncGenerator<UnfinishedUpload> {
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  for (;;) {
+    const page = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+    for (const upload of page.Uploads ?? []) {
+      if (upload.Key && upload.UploadId && upload.Initiated) yield { key: upload.Key, uploadId: upload.UploadId, initiated: upload.Initiated };
+    }
+    if (!page.IsTruncated) return;
+    keyMarker = page.NextKeyMarker;
+    uploadIdMarker = page.NextUploadIdMarker;
+  }
+}

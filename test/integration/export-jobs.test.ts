@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../adapters/s3/s3-client';
 import { createExportExpiry } from '../../features/export/export-expiry';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
@@ -182,18 +182,31 @@ describe('export jobs: POST /exports, the object in the bucket, GET /exports/{id
         () => true,
         (error: { name?: string }) => (error.name === 'NotFound' ? false : Promise.reject(error)),
       );
+    // What a failed export leaves for a retry to continue, and an unfinished upload that is not an export's.
+    const unfinished = async (key: string) => (await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }))).UploadId as string;
+    const failedExportKey = `tenants/${tenantId}/exports/${randomUUID()}.csv.gz`;
+    const notAnExportKey = `tenants/${tenantId}/archives/sweep-probe-unfinished.ndjson.gz`;
+    const uploadsAt = async (key: string) => ((await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }))).Uploads ?? []).map((upload) => upload.UploadId);
+    let notAnExportUpload = '';
     try {
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: probe, Body: 'not an export' }));
+      const failedExportUpload = await unfinished(failedExportKey);
+      notAnExportUpload = await unfinished(notAnExportKey);
       const expiry = createExportExpiry({ s3: client, bucket, retentionDays: 7 });
       await expiry.deleteExpired(new Date());
       expect(await exists(result.object_key), 'a fresh export survives the sweep').to.equal(true);
+      expect(await uploadsAt(failedExportKey), "a failed export's fresh upload is kept for a retry").to.deep.equal([failedExportUpload]);
       const swept = await expiry.deleteExpired(new Date(Date.now() + 8 * 24 * 3600_000));
       expect(swept.deleted).to.be.at.least(1);
+      expect(swept.aborted).to.be.at.least(1);
       expect(await exists(result.object_key), 'an export past its retention is deleted').to.equal(false);
+      expect(await uploadsAt(failedExportKey), "a failed export's upload past the retention is aborted").to.deep.equal([]);
       expect(await exists(probe), 'nothing outside exports/ is touched').to.equal(true);
+      expect(await uploadsAt(notAnExportKey), 'no unfinished upload outside exports/ is touched').to.deep.equal([notAnExportUpload]);
       const gone = await download(taskId, auditor);
       expect(gone.status).to.equal(404);
     } finally {
+      if (notAnExportUpload) await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: notAnExportKey, UploadId: notAnExportUpload }));
       client.destroy();
     }
   });
