@@ -9,8 +9,8 @@ import { eachRun, round, type Scenario } from './scenario';
 
 const DAY = 86_400_000;
 
-/** Filters + `q`, as a user of the search page would combine them. */
-function queries(corpus: Corpus): LogFilter[] {
+/** Filters + `q`, as a user of the search page would combine them (also the search profile's load). */
+export function searchQueries(corpus: Pick<Corpus, 'endMs'>): LogFilter[] {
   const week = new Date(corpus.endMs - 7 * DAY).toISOString();
   return [
     { severity: ['CRITICAL', 'ERROR'], start_time: week, q: 'invoice' },
@@ -22,7 +22,7 @@ function queries(corpus: Corpus): LogFilter[] {
 }
 
 /** The API's query string for a filter (severity as a comma list). */
-function toQueryString(filter: LogFilter, pageSize: number): string {
+export function toQueryString(filter: LogFilter, pageSize: number): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) params.set(key, Array.isArray(value) ? value.join(',') : String(value));
   params.set('page_size', String(pageSize));
@@ -41,7 +41,7 @@ export const search: Scenario = {
   async run(ctx) {
     await ctx.requireEndpoint('get', '/api/v1/logs');
     const corpus = await readCorpus(ctx);
-    const filters = queries(corpus);
+    const filters = searchQueries(corpus);
     const { pageSize, repetitions } = ctx.scale.search;
     const token = ctx.token('auditor', corpus.tenantId);
     const p50 = { api: [] as number[], raw: [] as number[] };
