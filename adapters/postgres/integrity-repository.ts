@@ -237,14 +237,6 @@ export function integrityRepository(tx: TenantTx) {
       return new Map(rows.map((row) => [row.log_id, { seq: Number(row.seq), logId: row.log_id, leafHash: row.leaf_hash }]));
     },
 
-    /** seq of each given event that is sealed. */
-    async seqsOf(tenantId: string, logIds: readonly string[]): Promise<Map<string, number>> {
-      assertTenant(tx, tenantId);
-      if (logIds.length === 0) return new Map();
-      const { rows } = await query<{ log_id: string; seq: string }>('SELECT log_id, seq FROM integrity_leaves WHERE tenant_id = $1 AND log_id = ANY($2::uuid[])', [tenantId, logIds]);
-      return new Map(rows.map((row) => [row.log_id, Number(row.seq)]));
-    },
-
     async insertCheckpoint(tenantId: string, checkpoint: SignedCheckpoint): Promise<void> {
       assertTenant(tx, tenantId);
       await query(

@@ -5,6 +5,7 @@ import { domainProblem } from '../domain-problems';
 import { tokenErrorDetail } from '../../platform/auth/token-error-detail';
 import type { Role } from '../../domain/auth';
 import { admitOrRefuse, type CallerAccess } from '../admit-caller';
+import { createVerifiedTokenCache } from '../../platform/auth/verified-token-cache';
 import { ProblemError, problems } from '../problem';
 
 const CLAIMS_KEY = 'jwtClaims';
@@ -28,7 +29,8 @@ function toProblem(error: unknown): unknown {
  * koa-jwt verifies the bearer token with the one configured algorithm and key (no `none`, no
  * switching between HMAC and RSA; `iss`/`aud` when configured); the verifier then requires `exp`
  * and valid claims, `access` refuses a revoked token or a suspended tenant's, and
- * ctx.state.principal is set from the claims alone.
+ * ctx.state.principal is set from the claims alone. A token verified lately is not verified again
+ * (platform/auth/verified-token-cache); `access` is asked on every request.
  */
 export function authenticate(verifier: TokenVerifier, access: CallerAccess): Middleware {
   const verifySignature = koaJwt({
@@ -37,16 +39,26 @@ export function authenticate(verifier: TokenVerifier, access: CallerAccess): Mid
     debug: true,
     ...verifier.verifyOptions,
   } as koaJwt.Options);
+  const recent = createVerifiedTokenCache();
   return async (ctx, next) => {
+    const header = ctx.get('Authorization');
     let verified = false;
     try {
-      await verifySignature(ctx, async () => {
-        const { principal } = verifier.principalFrom(ctx.state[CLAIMS_KEY]);
-        delete ctx.state[CLAIMS_KEY];
-        admitOrRefuse(access, principal);
+      const known = header ? recent.get(header) : undefined;
+      if (known) {
+        admitOrRefuse(access, known);
         verified = true;
-        ctx.state.principal = principal;
-      });
+        ctx.state.principal = known;
+      } else {
+        await verifySignature(ctx, async () => {
+          const { principal, expiresAt } = verifier.principalFrom(ctx.state[CLAIMS_KEY]);
+          delete ctx.state[CLAIMS_KEY];
+          recent.remember(header, principal, expiresAt);
+          admitOrRefuse(access, principal);
+          verified = true;
+          ctx.state.principal = principal;
+        });
+      }
     } catch (error) {
       throw toProblem(error);
     }

@@ -41,8 +41,11 @@ export function searchRoutes(deps: SearchRouteDeps): Router {
     const effective = scope.narrow(request.filter);
     const result = await deps.search.search(tenantId, { ...request, filter: effective });
     const { filter, sort, pageSize } = request;
-    const seqs = await deps.seqsOf(tenantId, result.items.map((item) => item.id));
-    await scope.record({ endpoint: 'GET /logs', filters: effective, resultCount: result.items.length, effective });
+    // Independent round trips, so neither waits for the other; the read is still recorded (committed) before the answer.
+    const [seqs] = await Promise.all([
+      deps.seqsOf(tenantId, result.items.map((item) => item.id)),
+      scope.record({ endpoint: 'GET /logs', filters: effective, resultCount: result.items.length, effective }),
+    ]);
     ctx.body = {
       total: result.total,
       total_relation: result.totalRelation,

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { integrityRepository, withNote } from '../../adapters/postgres/integrity-repository';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
+import { sealedSeqsOf } from '../../adapters/postgres/sealed-seqs';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { LogEvent } from '../../domain/log-event';
 import { consistencyRanges, inclusionRanges } from '../../domain/integrity/merkle-proofs';
@@ -43,8 +44,9 @@ export function createIntegrityReader(deps: { pool: Pool; keys: readonly Verifyi
       return { items: items.map((item) => withNote(item, deps.keys)), total };
     },
 
-    async seqsOf(tenantId: string, logIds: readonly string[]): Promise<Map<string, number>> {
-      return logIds.length === 0 ? new Map() : inTenant(tenantId, (repo) => repo.seqsOf(tenantId, logIds));
+    /** Each sealed event's seq, for a page of search results (one round trip: it is on every search). */
+    seqsOf(tenantId: string, logIds: readonly string[]): Promise<Map<string, number>> {
+      return sealedSeqsOf(deps.pool, tenantId, logIds);
     },
 
     /** The event as GET /logs/{id} shows it, with its seq (null while unsealed); undefined when there is no such event. */

@@ -14,5 +14,15 @@ export function createLogger(level: string, name: string, destination?: Destinat
       censor: '[redacted]',
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? asyncStdout());
+}
+
+/**
+ * Lines are written off the event loop: a request's log line never waits on stdout (a pipe that a
+ * loaded reader drains slowly cost each search ~0.4 ms in a CPU profile, written synchronously).
+ * Each write holds whole lines and at most PIPE_BUF bytes, so lines of API processes sharing one
+ * stdout never interleave; pino flushes what is still buffered when the process exits.
+ */
+function asyncStdout(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false, maxWrite: 4096 });
 }

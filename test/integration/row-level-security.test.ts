@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { sealedSeqsOf } from '../../adapters/postgres/sealed-seqs';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { testSystem, type TestSystem } from '../support/system';
@@ -80,5 +82,35 @@ describe('row-level security is the second wall', function () {
     } finally {
       client.release();
     }
+  });
+
+  it('reads sealed seqs in one statement scoped to the tenant it names, leaving no tenant on the connection', async () => {
+    // Tenants of their own, with no events: a leaf written here is never met by the sealer.
+    const [tenantC, tenantD] = [await createTenant(system), await createTenant(system)];
+    const [logC, logD] = [randomUUID(), randomUUID()];
+    for (const [tenant, logId, seq] of [[tenantC, logC, 7], [tenantD, logD, 9]] as const) {
+      await withTenantTx(system.appPool, tenant, (tx) =>
+        tx.client.query('INSERT INTO integrity_leaves (tenant_id, seq, log_id, leaf_hash) VALUES ($1, $2, $3, $4)', [tenant, seq, logId, Buffer.alloc(32)]),
+      );
+    }
+    expect([...(await sealedSeqsOf(system.appPool, tenantC, [logC, logD]))]).to.deep.equal([[logC, 7]]);
+    expect([...(await sealedSeqsOf(system.appPool, tenantD, [logC, logD]))]).to.deep.equal([[logD, 9]]);
+
+    const client = await system.appPool.connect();
+    try {
+      const { rows } = await client.query('SELECT log_id FROM sealed_seqs_of($1, $2::uuid[])', [tenantC, [logC]]);
+      expect(rows).to.have.length(1);
+      const after = await client.query(`SELECT current_setting('app.tenant_id', true) AS tenant, (SELECT count(*)::int FROM integrity_leaves) AS n`);
+      expect(after.rows[0]).to.deep.equal({ tenant: '', n: 0 });
+    } finally {
+      client.release();
+    }
+
+    let failure: unknown;
+    await withTenantTx(system.appPool, tenantD, (tx) => tx.client.query('SELECT * FROM sealed_seqs_of($1, $2::uuid[])', [tenantC, [logC]])).catch((error: unknown) => (failure = error));
+    expect((failure as { code?: string })?.code, 'switching tenants inside a tenant transaction').to.equal('42501');
+
+    const definer = await system.ownerPool.query<{ prosecdef: boolean }>("SELECT prosecdef FROM pg_proc WHERE proname = 'sealed_seqs_of'");
+    expect(definer.rows).to.deep.equal([{ prosecdef: false }]);
   });
 });

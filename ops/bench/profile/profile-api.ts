@@ -4,9 +4,12 @@ import path from 'node:path';
 import { createOpenSearchClient } from '../../../adapters/opensearch/opensearch-client';
 import { createPgPool } from '../../../adapters/postgres/postgres-client';
 import { loadConfig } from '../../../platform/config/config';
-import { createContext } from '../lib/context';
+import { createContext, type BenchContext } from '../lib/context';
 import { discardIndexTasks } from '../lib/discard-index-tasks';
 import { runLoad } from '../lib/load';
+import { seedTenant } from '../lib/seed';
+import { summarizeLatencies } from '../lib/statistics';
+import { searchQueries, toQueryString } from '../scenarios/search';
 import { QUICK } from '../lib/scale';
 import { createServiceSet, freePort } from '../lib/services';
 import { summarizeCpuProfile } from './cpu-profile-summary';
@@ -15,12 +18,15 @@ import { summarizeCpuProfile } from './cpu-profile-summary';
  * CPU profile of the API alone under one kind of load, to find where a poor ratio goes:
  *   npm run bench:profile -- bulk          (4 clients posting 1,000-event bodies for 8 s)
  *   npm run bench:profile -- single [rate] (single POST /logs at `rate`/s for 8 s, default 600)
+ *   npm run bench:profile -- search [rounds] (scenario 4's queries as an auditor, one at a time, `rounds` rounds, default 60, over 20,000 seeded events)
  * Needs the bench sandbox provisioned (`npm run bench` once). Prints the top self times and the
  * .cpuprofile path (open it in Chrome DevTools for the call tree).
  */
+const DAY = 86_400_000;
+
 async function main() {
   const [kind = 'bulk', rateArg] = process.argv.slice(2);
-  if (kind !== 'bulk' && kind !== 'single') throw new Error('usage: profile-api.ts bulk | single [rate]');
+  if (kind !== 'bulk' && kind !== 'single' && kind !== 'search') throw new Error('usage: profile-api.ts bulk | single [rate] | search [rounds]');
   const config = loadConfig();
   const port = await freePort();
   const dir = path.join(os.tmpdir(), `audit-bench-profile-${process.pid}`);
@@ -32,13 +38,17 @@ async function main() {
   const tenants: string[] = [];
   try {
     await services.start('api');
-    tenants.push(...(await Promise.all([1, 2, 3, 4].map(() => ctx.newTenant('profile')))));
-    const tokens = tenants.map((tenantId) => ctx.token('user', tenantId));
-    const result =
-      kind === 'bulk'
-        ? await runLoad('bulkHttp', { url: ctx.apiUrl, tokens, concurrency: 4, durationMs: 8000, eventsPerBody: 1000, distinctBodies: 4, seed: 1 })
-        : await runLoad('singleHttpRate', { url: ctx.apiUrl, tokens, rate: Number(rateArg ?? 600), durationMs: 8000, seed: 1 });
-    console.log(`load: ${JSON.stringify({ ...result, latency: undefined })}\nlatency (ms): ${JSON.stringify(result.latency)}`);
+    if (kind === 'search') {
+      await profileSearch(ctx, tenants, Number(rateArg ?? 60));
+    } else {
+      tenants.push(...(await Promise.all([1, 2, 3, 4].map(() => ctx.newTenant('profile')))));
+      const tokens = tenants.map((tenantId) => ctx.token('user', tenantId));
+      const result =
+        kind === 'bulk'
+          ? await runLoad('bulkHttp', { url: ctx.apiUrl, tokens, concurrency: 4, durationMs: 8000, eventsPerBody: 1000, distinctBodies: 4, seed: 1 })
+          : await runLoad('singleHttpRate', { url: ctx.apiUrl, tokens, rate: Number(rateArg ?? 600), durationMs: 8000, seed: 1 });
+      console.log(`load: ${JSON.stringify({ ...result, latency: undefined })}\nlatency (ms): ${JSON.stringify(result.latency)}`);
+    }
   } finally {
     await services.stopAll();
     // No worker runs here: these events are never indexed, and their tasks must not start workflows later.
@@ -56,6 +66,18 @@ async function main() {
     console.log(`\n${title}:`);
     for (const row of rows) console.log(`  ${(row.share * 100).toFixed(1).padStart(5)}%  ${row.name}`);
   }
+}
+
+/** Scenario 4's queries as its auditor sends them (each read recorded, as in the bench), against a seeded, searchable tenant. */
+async function profileSearch(ctx: BenchContext, tenants: string[], rounds: number): Promise<void> {
+  const tenantId = await ctx.newTenant('profile-search');
+  tenants.push(tenantId);
+  const endMs = Date.now() - 60_000;
+  await seedTenant(ctx.seedDeps, tenantId, 20_000, { seed: 42, startMs: endMs - 30 * DAY, endMs, search: true });
+  const queries = searchQueries({ endMs }).map((filter) => toQueryString(filter, 20));
+  const result = await runLoad('searchHttp', { url: ctx.apiUrl, token: ctx.token('auditor', tenantId), queries, repetitions: rounds });
+  const latency = summarizeLatencies(result.perQuery.flat());
+  console.log(`search: ${result.perQuery.flat().length} requests, p50 ${latency.p50.toFixed(2)} ms, p95 ${latency.p95.toFixed(2)} ms`);
 }
 
 main().catch((error: unknown) => {

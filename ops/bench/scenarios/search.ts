@@ -9,8 +9,8 @@ import { eachRun, round, type Scenario } from './scenario';
 
 const DAY = 86_400_000;
 
-/** Filters + `q`, as a user of the search page would combine them. */
-function queries(corpus: Corpus): LogFilter[] {
+/** Filters + `q`, as a user of the search page would combine them (also the search profile's load). */
+export function searchQueries(corpus: Pick<Corpus, 'endMs'>): LogFilter[] {
   const week = new Date(corpus.endMs - 7 * DAY).toISOString();
   return [
     { severity: ['CRITICAL', 'ERROR'], start_time: week, q: 'invoice' },
@@ -22,7 +22,7 @@ function queries(corpus: Corpus): LogFilter[] {
 }
 
 /** The API's query string for a filter (severity as a comma list). */
-function toQueryString(filter: LogFilter, pageSize: number): string {
+export function toQueryString(filter: LogFilter, pageSize: number): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) params.set(key, Array.isArray(value) ? value.join(',') : String(value));
   params.set('page_size', String(pageSize));
@@ -41,9 +41,12 @@ export const search: Scenario = {
   async run(ctx) {
     await ctx.requireEndpoint('get', '/api/v1/logs');
     const corpus = await readCorpus(ctx);
-    const filters = queries(corpus);
+    const filters = searchQueries(corpus);
     const { pageSize, repetitions } = ctx.scale.search;
     const token = ctx.token('auditor', corpus.tenantId);
+    // The same queries from a role whose reads are not recorded: what the audit of reads costs.
+    const userToken = ctx.token('user', corpus.tenantId);
+    const unrecorded = { p50: [] as number[], p95: [] as number[] };
     const p50 = { api: [] as number[], raw: [] as number[] };
     const p95 = { api: [] as number[], raw: [] as number[] };
     const pages = { first: [] as number[], deep: [] as number[] };
@@ -58,6 +61,9 @@ export const search: Scenario = {
       p50.raw.push(median(raw.perQuery.flat()));
       p95.api.push(p95Of(api.perQuery));
       p95.raw.push(p95Of(raw.perQuery));
+      const user = await runLoad('searchHttp', { url: ctx.apiUrl, token: userToken, queries: filters.map((f) => toQueryString(f, pageSize)), repetitions });
+      unrecorded.p50.push(median(user.perQuery.flat()));
+      unrecorded.p95.push(p95Of(user.perQuery));
       const walk = await runLoad('cursorWalk', {
         url: ctx.apiUrl,
         token,
@@ -76,8 +82,10 @@ export const search: Scenario = {
       }
     });
     notes.push(
+      `The figures read as an auditor, each read recorded as an audit_log.viewed event (committed before the answer, then indexed and sealed by the pipeline). ` +
+        `The same queries as a tenant user, whose reads are not recorded, after the anchor: p50 ${round(median(unrecorded.p50))} ms, p95 ${round(median(unrecorded.p95))} ms (medians of the runs).`,
       `Corpus: ${corpus.events.toLocaleString('en-US')} events of one tenant over 30 days (the full run aims at 1M); ${filters.length} queries, ${repetitions} rounds per run after a warm-up round, one at a time, page_size ${pageSize}.`,
-      'The anchor sends the very request the service builds (adapters/opensearch/log-search.ts) straight to OpenSearch, so the ratio is the API\'s own cost: HTTP, JWT, tenant lookup, rate limit (Redis), validation, the integrity seq lookup (PostgreSQL), cursor signing. It must find as many hits as the API did, or the figures are refused.',
+      'The anchor sends the very request the service builds (adapters/opensearch/log-search.ts) straight to OpenSearch, so the ratio is the API\'s own cost: HTTP, JWT, tenant lookup, rate limit (Redis), validation, the integrity seq lookup and the record of the read (PostgreSQL), cursor signing. It must find as many hits as the API did, or the figures are refused.',
     );
     return {
       figures: [
