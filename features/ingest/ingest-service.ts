@@ -82,11 +82,11 @@ export function createIngestService(deps: IngestDeps) {
       rows.forEach((row, index) => {
         const claim = row.event_id === null ? undefined : claims.get(row.event_id);
         if (claim && claim.log_id !== row.id) {
-          if (!claim.content_sha256.equals(row.content_sha256)) throw new EventIdConflictError(index, row.event_id as string);
-          events.push({ id: claim.log_id, event_timestamp: claim.event_timestamp.toISOString(), received_at: claim.received_at.toISOString(), duplicate: true });
+          if (row.content_sha256 === null || !claim.content_sha256.equals(row.content_sha256)) throw new EventIdConflictError(index, row.event_id as string);
+          events.push({ id: claim.log_id, event_timestamp: claim.event_timestamp, received_at: claim.received_at, duplicate: true });
         } else {
           fresh.push(row);
-          events.push({ id: row.id, event_timestamp: row.event_timestamp.toISOString(), received_at: row.received_at.toISOString(), duplicate: false });
+          events.push({ id: row.id, event_timestamp: row.event_timestamp, received_at: row.received_at, duplicate: false });
         }
       });
       if (fresh.length > 0) {
