@@ -1,4 +1,5 @@
 import type { LogEvent, NewLogRow } from '../../domain/log-event';
+import { newEventsJson } from '../../domain/new-events-json';
 import { assertTenant, type TenantTx } from './tenant-transaction';
 
 export interface EventIdClaim {
@@ -18,85 +19,54 @@ export function toLogEvent(row: LogRow): LogEvent {
   return { ...row, received_at: row.received_at.toISOString(), event_timestamp: row.event_timestamp.toISOString() };
 }
 
-/**
- * JSON.stringify writes a lone UTF-16 surrogate (which JSON.parse lets a client send) as a `\udXXX`
- * escape, and PostgreSQL refuses such an escape; written as UTF-8 text it would have become U+FFFD,
- * so that is what it becomes here. Only an odd run of backslashes starts an escape.
- */
-function withoutLoneSurrogates(json: string): string {
-  if (!json.includes('\\ud')) return json;
-  return json.replace(/(\\+)u(d[89a-f][0-9a-f]{2})/g, (escape: string, slashes: string) => (slashes.length % 2 === 1 ? `${slashes}ufffd` : escape));
-}
-
-/** The rows as one JSON array for `json_to_recordset`: instants as ISO strings, objects as they are. */
-function rowsJson(rows: readonly NewLogRow[]): string {
-  let lastDate: Date | undefined;
-  let lastIso = '';
-  // Rows of one request share their receipt time (and, undated, their event time): format it once.
-  const iso = (date: Date) => {
-    if (date !== lastDate) [lastDate, lastIso] = [date, date.toISOString()];
-    return lastIso;
-  };
-  const json = JSON.stringify(
-    rows.map((row) => ({
-      id: row.id,
-      received_at: iso(row.received_at),
-      action: row.action,
-      severity: row.severity,
-      user_id: row.user_id,
-      session_id: row.session_id,
-      resource: row.resource,
-      resource_id: row.resource_id,
-      message: row.message,
-      ip_address: row.ip_address,
-      user_agent: row.user_agent,
-      before_state: row.before_state,
-      after_state: row.after_state,
-      metadata: row.metadata,
-      event_timestamp: iso(row.event_timestamp),
-      event_id: row.event_id,
-    })),
-  );
-  return withoutLoneSurrogates(json);
-}
-
 export function logsRepository(tx: TenantTx) {
+  /**
+   * insertMany of `count` rows already serialised by newEventsJson (the ingest path publishes the
+   * same text to the live stream). The rows travel as that one JSON parameter and PostgreSQL
+   * expands it: one value to encode and bind, where one array per column cost the API more than
+   * the rest of the request.
+   */
+  async function insertSerialized(tenantId: string, count: number, eventsJson: string): Promise<number | undefined> {
+    assertTenant(tx, tenantId);
+    if (count === 0) return undefined;
+    const reserved = await tx.client.query<{ last_position: string }>(
+      `INSERT INTO log_positions AS p (tenant_id, last_position) VALUES ($1, $2)
+       ON CONFLICT (tenant_id) DO UPDATE SET last_position = p.last_position + $2
+       RETURNING p.last_position`,
+      [tenantId, count],
+    );
+    const first = Number(reserved.rows[0]?.last_position) - count + 1;
+    const inserted = await tx.client.query(
+      `INSERT INTO logs (id, tenant_id, received_at, action, severity, user_id, session_id, resource, resource_id,
+                         message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id, position)
+       SELECT id, $1::uuid, received_at, action, severity, user_id, session_id, resource, resource_id,
+              message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id,
+              $3::bigint + ordinality - 1
+         FROM ROWS FROM (json_to_recordset($2::json) AS (
+                id uuid, received_at timestamptz, action text, severity text, user_id text, session_id text, resource text,
+                resource_id text, message text, ip_address inet, user_agent text, before_state jsonb, after_state jsonb,
+                metadata jsonb, event_timestamp timestamptz, event_id text))
+              WITH ORDINALITY
+           AS r(id, received_at, action, severity, user_id, session_id, resource, resource_id,
+                message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id, ordinality)`,
+      [tenantId, eventsJson, first],
+    );
+    // Positions were taken for `count` rows: any other number would leave a hole a resumed stream waits on.
+    if (inserted.rowCount !== count) throw new Error(`inserted ${inserted.rowCount} rows of ${count}`);
+    return first;
+  }
+
   return {
     /**
      * Inserts rows in one statement at consecutive positions of the tenant's commit order, and
-     * returns the first one (undefined for no rows). The rows travel as one JSON parameter that
-     * PostgreSQL expands (one value to encode and bind, where one array per column cost more than
-     * the rest of the request). Taking positions locks the tenant's counter until commit
-     * (migration 095), so call this last in the transaction.
+     * returns the first one (undefined for no rows). Taking positions locks the tenant's counter
+     * until commit (migration 095), so call this last in the transaction.
      */
     async insertMany(tenantId: string, rows: readonly NewLogRow[]): Promise<number | undefined> {
-      assertTenant(tx, tenantId);
-      if (rows.length === 0) return undefined;
-      const json = rowsJson(rows);
-      const reserved = await tx.client.query<{ last_position: string }>(
-        `INSERT INTO log_positions AS p (tenant_id, last_position) VALUES ($1, $2)
-         ON CONFLICT (tenant_id) DO UPDATE SET last_position = p.last_position + $2
-         RETURNING p.last_position`,
-        [tenantId, rows.length],
-      );
-      const first = Number(reserved.rows[0]?.last_position) - rows.length + 1;
-      await tx.client.query(
-        `INSERT INTO logs (id, tenant_id, received_at, action, severity, user_id, session_id, resource, resource_id,
-                           message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id, position)
-         SELECT id, $1::uuid, received_at, action, severity, user_id, session_id, resource, resource_id,
-                message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id,
-                $3::bigint + ordinality - 1
-           FROM ROWS FROM (json_to_recordset($2::json) AS (
-                  id uuid, received_at timestamptz, action text, severity text, user_id text, session_id text, resource text,
-                  resource_id text, message text, ip_address inet, user_agent text, before_state jsonb, after_state jsonb,
-                  metadata jsonb, event_timestamp timestamptz, event_id text))
-                WITH ORDINALITY
-             AS r(id, received_at, action, severity, user_id, session_id, resource, resource_id,
-                  message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id, ordinality)`,
-        [tenantId, json, first],
-      );
-      return first;
+      return insertSerialized(tenantId, rows.length, rows.length === 0 ? '[]' : newEventsJson(tenantId, rows));
     },
+
+    insertSerialized,
 
     /**
      * Claims each row's client `event_id` for this tenant and returns the claim now in force for
