@@ -72,12 +72,12 @@ export interface LogEvent {
 /**
  * A validated event about to be written: the stored event's fields with its instants as dates,
  * less the tenant (the transaction's, never the row's own say), plus the hash that tells an
- * `event_id` replay of the same content from a conflicting one.
+ * `event_id` replay of the same content from a conflicting one (null for an event without one).
  */
 export type NewLogRow = Omit<LogEvent, 'tenant_id' | 'received_at' | 'event_timestamp'> & {
   received_at: Date;
   event_timestamp: Date;
-  content_sha256: Buffer;
+  content_sha256: Buffer | null;
 };
 
 /** The columns of `logs` in table order: the order of CSV export columns. */

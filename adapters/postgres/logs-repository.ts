@@ -1,4 +1,5 @@
 import type { LogEvent, NewLogRow } from '../../domain/log-event';
+import { newEventsJson } from '../../domain/new-events-json';
 import { assertTenant, type TenantTx } from './tenant-transaction';
 
 export interface EventIdClaim {
@@ -18,60 +19,55 @@ export function toLogEvent(row: LogRow): LogEvent {
   return { ...row, received_at: row.received_at.toISOString(), event_timestamp: row.event_timestamp.toISOString() };
 }
 
-const jsonOrNull = (value: Record<string, unknown> | null) => (value === null ? null : JSON.stringify(value));
-
 export function logsRepository(tx: TenantTx) {
+  /**
+   * insertMany of `count` rows already serialised by newEventsJson (the ingest path publishes the
+   * same bytes to the live stream). The rows travel as that one JSON parameter and PostgreSQL
+   * expands it: one value to encode and bind, where one array per column cost the API more than
+   * the rest of the request. As UTF-8 bytes the parameter is sent as they are (binary format,
+   * which for json is its text).
+   */
+  async function insertSerialized(tenantId: string, count: number, eventsJson: string | Buffer): Promise<number | undefined> {
+    assertTenant(tx, tenantId);
+    if (count === 0) return undefined;
+    const reserved = await tx.client.query<{ last_position: string }>(
+      `INSERT INTO log_positions AS p (tenant_id, last_position) VALUES ($1, $2)
+       ON CONFLICT (tenant_id) DO UPDATE SET last_position = p.last_position + $2
+       RETURNING p.last_position`,
+      [tenantId, count],
+    );
+    const first = Number(reserved.rows[0]?.last_position) - count + 1;
+    const inserted = await tx.client.query(
+      `INSERT INTO logs (id, tenant_id, received_at, action, severity, user_id, session_id, resource, resource_id,
+                         message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id, position)
+       SELECT id, $1::uuid, received_at, action, severity, user_id, session_id, resource, resource_id,
+              message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id,
+              $3::bigint + ordinality - 1
+         FROM ROWS FROM (json_to_recordset($2::json) AS (
+                id uuid, received_at timestamptz, action text, severity text, user_id text, session_id text, resource text,
+                resource_id text, message text, ip_address inet, user_agent text, before_state jsonb, after_state jsonb,
+                metadata jsonb, event_timestamp timestamptz, event_id text))
+              WITH ORDINALITY
+           AS r(id, received_at, action, severity, user_id, session_id, resource, resource_id,
+                message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id, ordinality)`,
+      [tenantId, eventsJson, first],
+    );
+    // Positions were taken for `count` rows: any other number would leave a hole a resumed stream waits on.
+    if (inserted.rowCount !== count) throw new Error(`inserted ${inserted.rowCount} rows of ${count}`);
+    return first;
+  }
+
   return {
     /**
-     * Inserts rows in one statement (array parameters keep its size fixed however many rows) at
-     * consecutive positions of the tenant's commit order, and returns the first one (undefined
-     * for no rows). Taking positions locks the tenant's counter until commit (migration 095), so
-     * call this last in the transaction.
+     * Inserts rows in one statement at consecutive positions of the tenant's commit order, and
+     * returns the first one (undefined for no rows). Taking positions locks the tenant's counter
+     * until commit (migration 095), so call this last in the transaction.
      */
     async insertMany(tenantId: string, rows: readonly NewLogRow[]): Promise<number | undefined> {
-      assertTenant(tx, tenantId);
-      if (rows.length === 0) return undefined;
-      const reserved = await tx.client.query<{ last_position: string }>(
-        `INSERT INTO log_positions AS p (tenant_id, last_position) VALUES ($1, $2)
-         ON CONFLICT (tenant_id) DO UPDATE SET last_position = p.last_position + $2
-         RETURNING p.last_position`,
-        [tenantId, rows.length],
-      );
-      const first = Number(reserved.rows[0]?.last_position) - rows.length + 1;
-      await tx.client.query(
-        `INSERT INTO logs (id, tenant_id, received_at, action, severity, user_id, session_id, resource, resource_id,
-                           message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id, position)
-         SELECT id, $1::uuid, received_at, action, severity, user_id, session_id, resource, resource_id,
-                message, ip_address::inet, user_agent, before_state::jsonb, after_state::jsonb, metadata::jsonb, event_timestamp, event_id,
-                $18::bigint + ordinality - 1
-           FROM unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                       $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[], $17::text[])
-                WITH ORDINALITY
-             AS r(id, received_at, action, severity, user_id, session_id, resource, resource_id,
-                  message, ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id, ordinality)`,
-        [
-          tenantId,
-          rows.map((r) => r.id),
-          rows.map((r) => r.received_at),
-          rows.map((r) => r.action),
-          rows.map((r) => r.severity),
-          rows.map((r) => r.user_id),
-          rows.map((r) => r.session_id),
-          rows.map((r) => r.resource),
-          rows.map((r) => r.resource_id),
-          rows.map((r) => r.message),
-          rows.map((r) => r.ip_address),
-          rows.map((r) => r.user_agent),
-          rows.map((r) => jsonOrNull(r.before_state)),
-          rows.map((r) => jsonOrNull(r.after_state)),
-          rows.map((r) => jsonOrNull(r.metadata)),
-          rows.map((r) => r.event_timestamp),
-          rows.map((r) => r.event_id),
-          first,
-        ],
-      );
-      return first;
+      return insertSerialized(tenantId, rows.length, rows.length === 0 ? '[]' : newEventsJson(tenantId, rows));
     },
+
+    insertSerialized,
 
     /**
      * Claims each row's client `event_id` for this tenant and returns the claim now in force for

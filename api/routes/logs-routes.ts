@@ -45,7 +45,7 @@ export function logsRoutes(deps: LogsRouteDeps): Router {
     const event = await deps.ingest.ingestOne(tenantId, actor, toNewLogRow(parsed.value, actor, now));
     ctx.status = event.duplicate ? 200 : 201;
     ctx.set('Location', `/api/v1/logs/${event.id}`);
-    ctx.body = { id: event.id, event_timestamp: event.event_timestamp, received_at: event.received_at };
+    ctx.body = { id: event.id, event_timestamp: event.event_timestamp.toISOString(), received_at: event.received_at.toISOString() };
   });
 
   router.get('/logs/:id', allowRoles(...LOG_READERS), async (ctx) => {

@@ -1,7 +1,8 @@
 export interface IngestedEvent {
   id: string;
-  event_timestamp: string;
-  received_at: string;
+  /** Instants as dates: a bulk answer names only ids, so formatting is left to who shows them. */
+  event_timestamp: Date;
+  received_at: Date;
   /** True when a repeated `event_id` matched an event stored earlier: nothing was written for it. */
   duplicate: boolean;
 }

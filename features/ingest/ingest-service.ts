@@ -3,7 +3,7 @@ import type { IngestedEvent } from './ingest-result';
 import type { TaskOutbox } from '../delivery/task-outbox';
 import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import type { LogEvent } from '../../domain/log-event';
+import { newEventsJson } from '../../domain/new-events-json';
 import { EventIdConflictError } from '../../domain/errors';
 import { ensureRecentLogPartitions, isMissingLogPartition } from '../../adapters/postgres/log-partitions';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
@@ -29,20 +29,14 @@ export interface IngestDeps {
   logger: Logger;
 }
 
-/** The event as GET /logs/{id} shows it at this moment: not sealed yet, so `seq` is null. */
-function toLogEvent(tenantId: string, row: NewLogRow): LogEvent & { seq: null } {
-  const { content_sha256: _hash, ...fields } = row;
-  return { ...fields, tenant_id: tenantId, received_at: row.received_at.toISOString(), event_timestamp: row.event_timestamp.toISOString(), seq: null };
-}
-
 export function createIngestService(deps: IngestDeps) {
   const { pool, outbox, livePublisher, logger } = deps;
 
   /** After commit the event is safe; these publishes only make it visible sooner (the relay covers SQS). */
-  async function publishAfterCommit(tenantId: string, taskId: string, firstPosition: number, fresh: readonly NewLogRow[]) {
+  async function publishAfterCommit(tenantId: string, taskId: string, firstPosition: number, freshJson: Buffer) {
     const results = await Promise.allSettled([
       outbox.publishCommitted({ taskId, tenantId, taskType: 'reindex' }),
-      livePublisher.publish(tenantId, firstPosition, fresh.map((row) => toLogEvent(tenantId, row))),
+      livePublisher.publishSerialized(tenantId, firstPosition, freshJson),
     ]);
     const [, streamed] = results;
     if (streamed.status === 'rejected') logger.warn({ err: streamed.reason, tenantId }, 'live publish failed');
@@ -50,8 +44,8 @@ export function createIngestService(deps: IngestDeps) {
 
   const publishing = new Set<Promise<void>>();
   /** The response does not wait for SQS or Redis: a lost publish only delays indexing until the relay's pass. */
-  function publishInBackground(tenantId: string, taskId: string, firstPosition: number, fresh: readonly NewLogRow[]) {
-    const published = publishAfterCommit(tenantId, taskId, firstPosition, fresh).finally(() => publishing.delete(published));
+  function publishInBackground(tenantId: string, taskId: string, firstPosition: number, freshJson: Buffer) {
+    const published = publishAfterCommit(tenantId, taskId, firstPosition, freshJson).finally(() => publishing.delete(published));
     publishing.add(published);
   }
 
@@ -73,7 +67,7 @@ export function createIngestService(deps: IngestDeps) {
 
   async function ingestOnce(tenantId: string, userId: string, rows: readonly NewLogRow[], options: IngestOptions): Promise<IngestResult> {
     const taskId = uuidv7();
-    const { events, fresh, firstPosition } = await withTenantTx(pool, tenantId, async (tx) => {
+    const { events, freshJson, firstPosition } = await withTenantTx(pool, tenantId, async (tx) => {
       await options.alsoInTransaction?.(tx);
       const logs = logsRepository(tx);
       const claims = await logs.claimEventIds(tenantId, rows);
@@ -82,11 +76,11 @@ export function createIngestService(deps: IngestDeps) {
       rows.forEach((row, index) => {
         const claim = row.event_id === null ? undefined : claims.get(row.event_id);
         if (claim && claim.log_id !== row.id) {
-          if (!claim.content_sha256.equals(row.content_sha256)) throw new EventIdConflictError(index, row.event_id as string);
-          events.push({ id: claim.log_id, event_timestamp: claim.event_timestamp.toISOString(), received_at: claim.received_at.toISOString(), duplicate: true });
+          if (row.content_sha256 === null || !claim.content_sha256.equals(row.content_sha256)) throw new EventIdConflictError(index, row.event_id as string);
+          events.push({ id: claim.log_id, event_timestamp: claim.event_timestamp, received_at: claim.received_at, duplicate: true });
         } else {
           fresh.push(row);
-          events.push({ id: row.id, event_timestamp: row.event_timestamp.toISOString(), received_at: row.received_at.toISOString(), duplicate: false });
+          events.push({ id: row.id, event_timestamp: row.event_timestamp, received_at: row.received_at, duplicate: false });
         }
       });
       if (fresh.length > 0) {
@@ -98,12 +92,14 @@ export function createIngestService(deps: IngestDeps) {
           progressTotal: fresh.length,
         });
       }
+      // Serialised and encoded to UTF-8 once: the insert and the live stream send the same bytes.
+      const freshJson = Buffer.from(fresh.length === 0 ? '[]' : newEventsJson(tenantId, fresh));
       // Last: taking positions serialises the tenant's writers until this transaction commits.
-      const firstPosition = await logs.insertMany(tenantId, fresh);
-      return { events, fresh, firstPosition };
+      const firstPosition = await logs.insertSerialized(tenantId, fresh.length, freshJson);
+      return { events, freshJson, firstPosition };
     });
     if (firstPosition === undefined) return { events, taskId: null };
-    publishInBackground(tenantId, taskId, firstPosition, fresh);
+    publishInBackground(tenantId, taskId, firstPosition, freshJson);
     return { events, taskId };
   }
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
 import { oldestAcceptedEventTime } from '../../domain/event-horizon';
 import { isReservedAction, RESERVED_ACTION_PREFIX } from '../../domain/read-audit';
 import { LIMITS, type LogEventInput, type NewLogRow, type Severity } from '../../domain/log-event';
 import type { FieldError } from '../../platform/validation/field-error';
+import { newEventId } from './event-ids';
 
 const byteLength = (value: string) => Buffer.byteLength(value, 'utf8');
 
@@ -48,14 +48,23 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * The hash an `event_id` replay is compared by. Only a keyed event is ever compared, so only a keyed
+ * event is hashed: canonicalising every event was the largest single cost of a bulk request.
+ */
+function contentHash(event: LogEventInput, severity: Severity, userId: string, eventTimestamp: Date): Buffer {
+  const hashed = { ...event, severity, user_id: userId, event_timestamp: event.event_timestamp ? eventTimestamp.toISOString() : undefined };
+  return createHash('sha256').update(canonicalJson(hashed)).digest();
+}
+
 /** Turns a valid client event into a row; `actor` is the token's sub, the default `user_id`. */
 export function toNewLogRow(event: LogEventInput, actor: string, receivedAt: Date): NewLogRow {
   const severity = event.severity.toUpperCase() as Severity;
   const userId = event.user_id ?? actor;
   const eventTimestamp = event.event_timestamp ? new Date(event.event_timestamp) : receivedAt;
-  const hashed = { ...event, severity, user_id: userId, event_timestamp: event.event_timestamp ? eventTimestamp.toISOString() : undefined };
+  const eventId = event.event_id ?? null;
   return {
-    id: uuidv7({ msecs: receivedAt.getTime() }),
+    id: newEventId(receivedAt.getTime()),
     received_at: receivedAt,
     action: event.action,
     severity,
@@ -70,7 +79,7 @@ export function toNewLogRow(event: LogEventInput, actor: string, receivedAt: Dat
     after_state: event.after_state ?? null,
     metadata: event.metadata ?? null,
     event_timestamp: eventTimestamp,
-    event_id: event.event_id ?? null,
-    content_sha256: createHash('sha256').update(canonicalJson(hashed)).digest(),
+    event_id: eventId,
+    content_sha256: eventId === null ? null : contentHash(event, severity, userId, eventTimestamp),
   };
 }

@@ -36,6 +36,38 @@ describe('POST /logs/bulk', function () {
     expect(counted.body.count).to.equal(1000);
   });
 
+  it('stores every field as sent, in request order at consecutive positions, and a lone surrogate as U+FFFD', async () => {
+    const other = await createTenant(system);
+    const otherToken = tokenFor(system, 'user', other, 'svc-fields');
+    const at = new Date(Date.now() - 86_400_000).toISOString();
+    const full = {
+      action: 'doc.update', severity: 'warning', user_id: 'u-1', session_id: 's-1', resource: 'doc', resource_id: 'd-1',
+      message: 'quote " backslash \\ newline \n tab \t é 😀', ip_address: '2001:db8::1', user_agent: 'ua/1',
+      before_state: { a: [1, 'x', null, { b: true }] }, after_state: { a: 2.5 },
+      // A backslash before "ud800" is text, not an escape: it must arrive as sent.
+      metadata: { 'key "q"': 'v', nested: { deep: ['\\ud800 text'] } },
+      event_timestamp: at, event_id: `e-${randomUUID()}`,
+    };
+    const bare = { action: 'bare', severity: 'INFO' };
+    const lone = { action: 'lone', severity: 'INFO', message: 'a\ud800b', metadata: { k: 'c\udc00d' } };
+    const response = await system.api.http.post('/api/v1/logs/bulk', { token: otherToken, body: { logs: [full, bare, lone] } });
+    expect(response.status, response.text).to.equal(201);
+    const stored = await system.ownerPool.query(
+      `SELECT id::text, action, severity, user_id, session_id, resource, resource_id, message, host(ip_address) AS ip_address, user_agent,
+              before_state, after_state, metadata, event_timestamp, received_at, event_id, position::int
+         FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[]) ORDER BY position`,
+      [other, response.body.ids],
+    );
+    const [first, second, third] = stored.rows;
+    expect(stored.rows.map((row) => row.id)).to.deep.equal(response.body.ids);
+    expect(stored.rows.map((row) => row.position - first.position)).to.deep.equal([0, 1, 2]);
+    expect(first).to.deep.include({ ...full, severity: 'WARNING', event_timestamp: new Date(at) });
+    expect(second).to.deep.include({ action: 'bare', user_id: 'svc-fields', session_id: null, message: null, ip_address: null, metadata: null, event_id: null });
+    expect(second.event_timestamp).to.deep.equal(second.received_at);
+    expect(second.received_at).to.deep.equal(first.received_at);
+    expect(third).to.deep.include({ message: 'a\ufffdb', metadata: { k: 'c\ufffdd' } });
+  });
+
   it('rejects the whole batch when one event is invalid, naming every invalid event by index', async () => {
     const other = await createTenant(system);
     const otherToken = tokenFor(system, 'user', other);

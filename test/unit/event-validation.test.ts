@@ -60,7 +60,19 @@ describe('log event validation and normalisation', () => {
     const a = toNewLogRow({ action: 'a', severity: 'info', metadata: { x: 1, y: { z: 2 } }, event_id: 'e1' }, 'svc', now);
     const b = toNewLogRow({ event_id: 'e1', metadata: { y: { z: 2 }, x: 1 }, severity: 'INFO', action: 'a' }, 'svc', new Date(now.getTime() + 1000));
     const c = toNewLogRow({ action: 'a', severity: 'info', metadata: { x: 2, y: { z: 2 } }, event_id: 'e1' }, 'svc', now);
-    expect(a.content_sha256.equals(b.content_sha256)).to.equal(true);
-    expect(a.content_sha256.equals(c.content_sha256)).to.equal(false);
+    expect(a.content_sha256?.equals(b.content_sha256 as Buffer)).to.equal(true);
+    expect(a.content_sha256?.equals(c.content_sha256 as Buffer)).to.equal(false);
+  });
+
+  it('hashes only an event with an event_id: no other event is ever compared', () => {
+    expect(toNewLogRow({ action: 'a', severity: 'INFO' }, 'svc', now).content_sha256).to.equal(null);
+    expect(toNewLogRow({ action: 'a', severity: 'INFO', event_id: 'e1' }, 'svc', now).content_sha256).to.have.length(32);
+  });
+
+  it('gives every event its own UUIDv7 stamped with the receipt time', () => {
+    const ids = Array.from({ length: 600 }, () => toNewLogRow({ action: 'a', severity: 'INFO' }, 'svc', now).id);
+    expect(new Set(ids).size).to.equal(ids.length);
+    const stamp = now.getTime().toString(16).padStart(12, '0');
+    for (const id of ids) expect(id.replace('-', '').slice(0, 12), id).to.equal(stamp);
   });
 });

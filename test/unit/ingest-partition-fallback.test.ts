@@ -21,7 +21,8 @@ function fakePool(refusals: number, error = noPartition) {
       refused += 1;
       throw error();
     }
-    return { rows: sql.includes('ensure_recent_log_partitions') ? [{ created: 1 }] : [], rowCount: 0 };
+    // Each test writes one event: an insert that goes through inserts one row.
+    return { rows: sql.includes('ensure_recent_log_partitions') ? [{ created: 1 }] : [], rowCount: sql.includes('INSERT INTO logs') ? 1 : 0 };
   };
   const pool = { query, connect: async () => ({ query, release: () => undefined }) } as unknown as Pool;
   return { pool, statements };
@@ -29,7 +30,7 @@ function fakePool(refusals: number, error = noPartition) {
 
 const silent = { warn: () => undefined, error: () => undefined, info: () => undefined, debug: () => undefined } as unknown as Logger;
 type Publishers = Pick<IngestDeps, 'outbox' | 'livePublisher'>;
-const publishers = { outbox: { publishCommitted: async () => undefined, commit: async () => undefined }, livePublisher: { publish: async () => undefined } } as unknown as Publishers;
+const publishers = { outbox: { publishCommitted: async () => undefined, commit: async () => undefined }, livePublisher: { publish: async () => undefined, publishSerialized: async () => undefined } } as unknown as Publishers;
 
 describe('ingest when no partition covers an event', () => {
   const rows = [toNewLogRow({ action: 'a', severity: 'INFO' }, 'svc', new Date())];

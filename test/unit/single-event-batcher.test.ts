@@ -16,7 +16,7 @@ function fakeWriter(fail: (rows: readonly NewLogRow[]) => Error | undefined = ()
     await new Promise<void>((resolve) => gates.push(resolve));
     const error = fail(rows);
     if (error) throw error;
-    return { taskId: randomUUID(), events: rows.map((r) => ({ id: r.id, event_timestamp: 't', received_at: 'r', duplicate: false })) };
+    return { taskId: randomUUID(), events: rows.map((r) => ({ id: r.id, event_timestamp: r.event_timestamp, received_at: r.received_at, duplicate: false })) };
   };
   const releaseAll = async () => {
     while (gates.length > 0) {
