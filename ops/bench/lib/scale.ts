@@ -11,6 +11,8 @@ export interface Scale {
   cursor: { pages: number; walks: number; pageSize: number };
   tail: { subscribers: number[]; events: number; rate: number };
   archive: { rows: number; timeoutMs: number };
+  /** The rate ladder single POSTs climb with 1 and then 2 API processes; a step counts while it keeps this p99 with nothing lost. */
+  processes: { rates: number[]; durationMs: number; tenants: number; p99CeilingMs: number };
   /** Events sealed per run against raw hashing; the large tenant verified and proved against (issue 12: 1,000,000). */
   integrity: { sealEvents: number; largeTenant: number; proofSamples: number };
 }
@@ -26,6 +28,7 @@ export const QUICK: Scale = {
   tail: { subscribers: [100, 1000], events: 20, rate: 10 },
   archive: { rows: 10_000, timeoutMs: 300_000 },
   integrity: { sealEvents: 20_000, largeTenant: 100_000, proofSamples: 200 },
+  processes: { rates: [100, 250, 500, 750, 1000, 1500, 2000, 3000], durationMs: 3_000, tenants: 4, p99CeilingMs: 50 },
 };
 
 export const FULL: Scale = {
@@ -39,6 +42,7 @@ export const FULL: Scale = {
   tail: { subscribers: [1000, 5000], events: 50, rate: 10 },
   archive: { rows: 1_000_000, timeoutMs: 3_600_000 },
   integrity: { sealEvents: 100_000, largeTenant: 1_000_000, proofSamples: 300 },
+  processes: { rates: [100, 250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 4000], durationMs: 10_000, tenants: 8, p99CeilingMs: 50 },
 };
 
 export interface BenchArgs {

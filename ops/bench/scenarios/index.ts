@@ -1,3 +1,4 @@
+import { apiProcesses } from './api-processes';
 import { archiveCleanup } from './archive-cleanup';
 import { bulkIngest } from './bulk-ingest';
 import { exportLogs } from './export';
@@ -12,4 +13,4 @@ import { search } from './search';
 import { singlePost } from './single-post';
 
 /** In the issue's order; `--only=1,4` picks by id. */
-export const SCENARIOS: Scenario[] = [bulkIngest, insertPath, singlePost, indexLag, search, exportLogs, liveTail, archiveCleanup, exportJobs, restore, integrity];
+export const SCENARIOS: Scenario[] = [bulkIngest, insertPath, singlePost, indexLag, search, exportLogs, liveTail, archiveCleanup, apiProcesses, exportJobs, restore, integrity];
