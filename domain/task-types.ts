@@ -21,7 +21,7 @@ export interface TaskTypeRow {
  * message codec all read this table.
  */
 export const TASK_TYPE_TABLE = {
-  reindex: { queue: 'index', workflow: 'indexTaskBatchWorkflow', payload: '{log_ids}: the events one ingest wrote', batched: true },
+  reindex: { queue: 'index', workflow: 'indexTaskBatchWorkflow', payload: '{log_ids, event_time_range: {from, to}}: the events one ingest wrote and the span of their event_timestamp (inclusive)', batched: true },
   reindex_tenant: { queue: 'index', workflow: 'reindexTenantWorkflow', payload: '{start_time?, end_time?}: the range of the tenant to rebuild in search' },
   archive: { queue: 'archive', workflow: 'archiveWorkflow', payload: '{before_date, ...}: the cutoff of a cleanup request' },
   integrity_verify: { queue: 'index', workflow: 'integrityVerifyWorkflow', payload: '{start_time?, end_time?}: the range whose leaves are recomputed; the tree and every checkpoint are always checked' },

@@ -1,3 +1,4 @@
+import type { EventTimeRange } from '../../domain/event-time-range';
 import type { StoredSpan } from '../../domain/integrity/stored-subtrees';
 import type { SignedCheckpoint } from '../../domain/integrity/signed-checkpoint';
 import { formatSignedNote, noteKeyHash } from '../../domain/integrity/signed-note';
@@ -8,6 +9,8 @@ export interface NewLeaf {
   seq: number;
   logId: string;
   leafHash: Buffer;
+  /** The event's event_timestamp (ISO 8601), kept to find its row in one partition. */
+  eventTimestamp: string;
 }
 
 export interface StoredLeaf {
@@ -16,11 +19,12 @@ export interface StoredLeaf {
   leafHash: Buffer;
 }
 
-/** An ingest transaction not sealed yet: its reindex task and how many events it wrote. */
+/** An ingest transaction not sealed yet: its reindex task, how many events it wrote and the span of their event times (null when its task has none). */
 export interface UnsealedBatch {
   taskId: string;
   createdAt: Date;
   events: number;
+  eventTimeRange: EventTimeRange | null;
 }
 
 export interface CheckpointRow {
@@ -82,8 +86,9 @@ export function integrityRepository(tx: TenantTx) {
     /** Ingest transactions of the tenant not sealed yet, oldest first, up to `limit` of them. */
     async unsealedBatches(tenantId: string, limit: number): Promise<UnsealedBatch[]> {
       assertTenant(tx, tenantId);
-      const { rows } = await query<{ task_id: string; created_at: Date; events: number | null }>(
-        `SELECT t.task_id, t.created_at, jsonb_array_length(t.payload->'log_ids') AS events
+      const { rows } = await query<{ task_id: string; created_at: Date; events: number | null; time_from: Date | null; time_to: Date | null }>(
+        `SELECT t.task_id, t.created_at, jsonb_array_length(t.payload->'log_ids') AS events,
+                (t.payload->'event_time_range'->>'from')::timestamptz AS time_from, (t.payload->'event_time_range'->>'to')::timestamptz AS time_to
            FROM async_task t
           WHERE t.tenant_id = $1 AND t.task_type = 'reindex'
             AND t.created_at >= COALESCE((SELECT max(task_created_at) FROM integrity_sealed_tasks WHERE tenant_id = $1), '-infinity') - interval '${LATE_COMMIT_MARGIN}'
@@ -92,17 +97,26 @@ export function integrityRepository(tx: TenantTx) {
           LIMIT $2`,
         [tenantId, limit],
       );
-      return rows.map((row) => ({ taskId: row.task_id, createdAt: row.created_at, events: row.events ?? 0 }));
+      return rows.map((row) => ({
+        taskId: row.task_id,
+        createdAt: row.created_at,
+        events: row.events ?? 0,
+        eventTimeRange: row.time_from && row.time_to ? { from: row.time_from, to: row.time_to } : null,
+      }));
     },
 
-    /** The log ids the given ingest transactions wrote, transaction by transaction in the given order, each in its own order. */
-    async logIdsOf(tenantId: string, taskIds: readonly string[]): Promise<string[]> {
+    /**
+     * The log ids the given ingest transactions wrote that no leaf covers yet, transaction by
+     * transaction in the given order, each in its own order.
+     */
+    async unsealedLogIdsOf(tenantId: string, taskIds: readonly string[]): Promise<string[]> {
       assertTenant(tx, tenantId);
       const { rows } = await query<{ log_id: string }>(
         `SELECT e.log_id
            FROM unnest($2::uuid[]) WITH ORDINALITY AS wanted(task_id, position)
            JOIN async_task t ON t.tenant_id = $1 AND t.task_id = wanted.task_id
            CROSS JOIN LATERAL jsonb_array_elements_text(t.payload->'log_ids') WITH ORDINALITY AS e(log_id, n)
+          WHERE NOT EXISTS (SELECT 1 FROM integrity_leaves i WHERE i.tenant_id = $1 AND i.log_id = e.log_id::uuid)
           ORDER BY wanted.position, e.n`,
         [tenantId, taskIds],
       );
@@ -140,12 +154,6 @@ export function integrityRepository(tx: TenantTx) {
       return rows.map((row) => row.object_key);
     },
 
-    async sealedLogIds(tenantId: string, logIds: readonly string[]): Promise<Set<string>> {
-      assertTenant(tx, tenantId);
-      const { rows } = await query<{ log_id: string }>('SELECT log_id FROM integrity_leaves WHERE tenant_id = $1 AND log_id = ANY($2::uuid[])', [tenantId, logIds]);
-      return new Set(rows.map((row) => row.log_id));
-    },
-
     async insertLeaves(tenantId: string, leaves: readonly NewLeaf[]): Promise<void> {
       assertTenant(tx, tenantId);
       if (leaves.length === 0) return;
@@ -154,10 +162,10 @@ export function integrityRepository(tx: TenantTx) {
       const first = (leaves[0] as NewLeaf).seq;
       if (leaves.some((leaf, offset) => leaf.seq !== first + offset)) throw new RangeError('leaves are appended with consecutive seqs');
       await query(
-        `INSERT INTO integrity_leaves (tenant_id, seq, log_id, leaf_hash)
-         SELECT $1, $2::bigint + l.n - 1, l.log_id, substring($4::bytea FROM ((l.n - 1) * 32 + 1)::int FOR 32)
-           FROM unnest($3::uuid[]) WITH ORDINALITY AS l(log_id, n)`,
-        [tenantId, first, leaves.map((leaf) => leaf.logId), Buffer.concat(leaves.map((leaf) => leaf.leafHash))],
+        `INSERT INTO integrity_leaves (tenant_id, seq, log_id, leaf_hash, event_timestamp)
+         SELECT $1, $2::bigint + l.n - 1, l.log_id, substring($4::bytea FROM ((l.n - 1) * 32 + 1)::int FOR 32), l.event_timestamp
+           FROM unnest($3::uuid[], $5::timestamptz[]) WITH ORDINALITY AS l(log_id, event_timestamp, n)`,
+        [tenantId, first, leaves.map((leaf) => leaf.logId), Buffer.concat(leaves.map((leaf) => leaf.leafHash)), leaves.map((leaf) => leaf.eventTimestamp)],
       );
     },
 
@@ -219,11 +227,15 @@ export function integrityRepository(tx: TenantTx) {
       return rows.map((row) => ({ seq: Number(row.seq), logId: row.log_id, leafHash: row.leaf_hash }));
     },
 
-    async leafOf(tenantId: string, logId: string): Promise<StoredLeaf | undefined> {
+    /** The event's leaf, with the event_timestamp it was sealed with (null for leaves sealed before migration 205). */
+    async leafOf(tenantId: string, logId: string): Promise<(StoredLeaf & { eventTimestamp: Date | null }) | undefined> {
       assertTenant(tx, tenantId);
-      const { rows } = await query<{ seq: string; leaf_hash: Buffer }>('SELECT seq, leaf_hash FROM integrity_leaves WHERE tenant_id = $1 AND log_id = $2', [tenantId, logId]);
+      const { rows } = await query<{ seq: string; leaf_hash: Buffer; event_timestamp: Date | null }>(
+        'SELECT seq, leaf_hash, event_timestamp FROM integrity_leaves WHERE tenant_id = $1 AND log_id = $2',
+        [tenantId, logId],
+      );
       const row = rows[0];
-      return row && { seq: Number(row.seq), logId, leafHash: row.leaf_hash };
+      return row && { seq: Number(row.seq), logId, leafHash: row.leaf_hash, eventTimestamp: row.event_timestamp };
     },
 
     /** The leaves of those of the given events that are sealed, by event id. */

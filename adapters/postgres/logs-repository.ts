@@ -1,3 +1,4 @@
+import type { EventTimeRange } from '../../domain/event-time-range';
 import type { LogEvent, NewLogRow } from '../../domain/log-event';
 import { newEventsJson } from '../../domain/new-events-json';
 import { assertTenant, type TenantTx } from './tenant-transaction';
@@ -94,17 +95,30 @@ export function logsRepository(tx: TenantTx) {
       return new Map(claims.rows.map((r) => [r.event_id, r]));
     },
 
-    async findById(tenantId: string, id: string): Promise<LogEvent | undefined> {
+    /** `at`, when known, is the event's event_timestamp: the lookup then reads the one partition that can hold it. */
+    async findById(tenantId: string, id: string, at?: Date): Promise<LogEvent | undefined> {
       assertTenant(tx, tenantId);
-      const result = await tx.client.query<LogRow>(`SELECT ${SELECT_COLUMNS} FROM logs WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+      const result = at
+        ? await tx.client.query<LogRow>(`SELECT ${SELECT_COLUMNS} FROM logs WHERE tenant_id = $1 AND id = $2 AND event_timestamp = $3`, [tenantId, id, at])
+        : await tx.client.query<LogRow>(`SELECT ${SELECT_COLUMNS} FROM logs WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
       return result.rows[0] && toLogEvent(result.rows[0]);
     },
 
-    async findByIds(tenantId: string, ids: readonly string[]): Promise<LogEvent[]> {
+    /**
+     * The events among `ids` whose event_timestamp lies in one of `within` (every one when it is
+     * empty). Bounds spare PostgreSQL planning and probing the other partitions, which for a few
+     * thousand ids costs more than reading them.
+     */
+    async findByIds(tenantId: string, ids: readonly string[], within: readonly EventTimeRange[] = []): Promise<LogEvent[]> {
       assertTenant(tx, tenantId);
+      const params: unknown[] = [tenantId, ids];
+      const bounds = within.map(({ from, to }) => {
+        params.push(from, to);
+        return `event_timestamp BETWEEN $${params.length - 1} AND $${params.length}`;
+      });
       const result = await tx.client.query<LogRow>(
-        `SELECT ${SELECT_COLUMNS} FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
-        [tenantId, ids],
+        `SELECT ${SELECT_COLUMNS} FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])${bounds.length > 0 ? ` AND (${bounds.join(' OR ')})` : ''}`,
+        params,
       );
       return result.rows.map(toLogEvent);
     },

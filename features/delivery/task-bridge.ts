@@ -92,15 +92,20 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
   }
 
   /**
-   * Reindex tasks are ingest's committed transactions: once their index run is started, each
-   * tenant's sealer is asked to seal them. A failed request leaves the message for redelivery like a
-   * failed start (the index start is then found already made). One call at a time, so an outage
-   * leaves no request retrying in the background.
+   * Reindex tasks are ingest's committed transactions: their index run is started and each tenant's
+   * sealer is asked to seal them, side by side: the index start may wait up to INDEX_SLOT_WAIT_MS
+   * for a slot under load, and sealing, which reads the committed tasks itself, must not wait with
+   * it. Either failing leaves the message for redelivery (what succeeded is then found already
+   * done). Both are awaited, so an outage leaves no request retrying in the background.
    */
   async function startIndexingAndSealing(refs: readonly TaskRef[]): Promise<StartOutcome> {
-    const outcome = await startIndexBatchInTurn(refs);
-    if (deps.sealing ?? true) await requestSeals(refs.map((ref) => ref.tenantId));
-    return outcome;
+    const [started, sealed] = await Promise.allSettled([
+      startIndexBatchInTurn(refs),
+      (deps.sealing ?? true) ? requestSeals(refs.map((ref) => ref.tenantId)) : Promise.resolve(),
+    ]);
+    if (started.status === 'rejected') throw started.reason;
+    if (sealed.status === 'rejected') throw sealed.reason;
+    return started.value;
   }
 
   async function startRun(ref: TaskRef): Promise<StartOutcome> {

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { newEventsJson } from '../../domain/new-events-json';
 import { EventIdConflictError } from '../../domain/errors';
+import { reindexPayload } from '../../domain/event-time-range';
 import { ensureRecentLogPartitions, isMissingLogPartition } from '../../adapters/postgres/log-partitions';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { tasksRepository } from '../../adapters/postgres/tasks-repository';
@@ -88,7 +89,7 @@ export function createIngestService(deps: IngestDeps) {
           taskId,
           taskType: 'reindex',
           userId,
-          payload: { log_ids: fresh.map((row) => row.id) },
+          payload: reindexPayload(fresh),
           progressTotal: fresh.length,
         });
       }

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { integrityRepository, withNote } from '../../adapters/postgres/integrity-repository';
+import { queriesInTurn } from '../../adapters/postgres/queries-in-turn';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { sealedSeqsOf } from '../../adapters/postgres/sealed-seqs';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
@@ -22,6 +23,14 @@ export type ProofOutcome = { kind: 'found'; proof: InclusionProofView } | { kind
 export type ConsistencyOutcome = { kind: 'found'; proof: { first: number; second: number; hashes: string[] } } | { kind: 'no-checkpoint'; size: number };
 
 const base64 = (hashes: readonly Buffer[]) => hashes.map((hash) => hash.toString('base64'));
+
+/**
+ * The event's row: in the one partition its sealed event_timestamp names when known, else (unsealed,
+ * sealed before that was kept, or its row moved since) in every partition.
+ */
+async function findEvent(logs: ReturnType<typeof logsRepository>, tenantId: string, logId: string, at: Date | null | undefined): Promise<LogEvent | undefined> {
+  return (at ? await logs.findById(tenantId, logId, at) : undefined) ?? logs.findById(tenantId, logId);
+}
 
 /** The read side of the tamper-evident log: keys, checkpoints and proofs, all from stored hashes. */
 export function createIntegrityReader(deps: { pool: Pool; keys: readonly VerifyingKey[] }) {
@@ -52,22 +61,25 @@ export function createIntegrityReader(deps: { pool: Pool; keys: readonly Verifyi
     /** The event as GET /logs/{id} shows it, with its seq (null while unsealed); undefined when there is no such event. */
     async event(tenantId: string, logId: string): Promise<(LogEvent & { seq: number | null }) | undefined> {
       return inTenant(tenantId, async (repo, tx) => {
-        const event = await logsRepository(tx).findById(tenantId, logId);
-        if (!event) return undefined;
         const leaf = await repo.leafOf(tenantId, logId);
-        return { ...event, seq: leaf?.seq ?? null };
+        const event = await findEvent(logsRepository(tx), tenantId, logId, leaf?.eventTimestamp);
+        return event && { ...event, seq: leaf?.seq ?? null };
       });
     },
 
     /** RFC 9162 inclusion proof of the event against the latest checkpoint (which must cover it). */
     async inclusionProof(tenantId: string, logId: string): Promise<ProofOutcome> {
       return inTenant(tenantId, async (repo, tx) => {
-        const event = await logsRepository(tx).findById(tenantId, logId);
-        if (!event) return { kind: 'no-event' };
-        const [leaf, checkpoint] = await Promise.all([repo.leafOf(tenantId, logId), repo.latestCheckpoint(tenantId)]);
-        if (!leaf || !checkpoint || checkpoint.tree_size < leaf.seq) return { kind: 'not-sealed-yet' };
+        const logs = logsRepository(tx);
+        const inTurn = queriesInTurn();
+        const [leaf, checkpoint] = await Promise.all([inTurn(() => repo.leafOf(tenantId, logId)), inTurn(() => repo.latestCheckpoint(tenantId))]);
+        if (!leaf || !checkpoint || checkpoint.tree_size < leaf.seq) return (await logs.findById(tenantId, logId)) ? { kind: 'not-sealed-yet' } : { kind: 'no-event' };
         const index = leaf.seq - 1;
-        const hashes = await rangeHashes(repo, tenantId, inclusionRanges(index, checkpoint.tree_size));
+        const [event, hashes] = await Promise.all([
+          inTurn(() => findEvent(logs, tenantId, logId, leaf.eventTimestamp)),
+          inTurn(() => rangeHashes(repo, tenantId, inclusionRanges(index, checkpoint.tree_size))),
+        ]);
+        if (!event) return { kind: 'no-event' };
         return {
           kind: 'found',
           proof: {

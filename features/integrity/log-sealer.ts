@@ -3,9 +3,10 @@ import { integrityRepository, type StoredCheckpoint, type UnsealedBatch } from '
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { CheckpointStore } from '../../adapters/s3/checkpoint-store';
-import { eventLeafHash } from '../../domain/integrity/event-leaf';
+import { lookupRanges } from '../../domain/event-time-range';
 import type { IntegrityKeys } from '../../domain/integrity/key-list';
 import { signCheckpoint } from '../../domain/integrity/signed-checkpoint';
+import { appendLeaves } from './append-leaves';
 import { extendSubtrees } from './extend-subtrees';
 import { rangeHashes } from './stored-tree';
 
@@ -24,7 +25,7 @@ export interface SealStep {
 }
 
 const BATCHES_PER_STEP = 500;
-const EVENTS_PER_STEP = 5000;
+const EVENTS_PER_STEP = 10_000;
 
 /** The first batches whose events add up to the step's size (always at least one batch). */
 function takeBatches(batches: readonly UnsealedBatch[]): UnsealedBatch[] {
@@ -51,22 +52,12 @@ export function createLogSealer(deps: LogSealerDeps) {
       const size = await repo.treeSize(tenantId);
       const waiting = await repo.unsealedBatches(tenantId, BATCHES_PER_STEP);
       const batches = takeBatches(waiting);
-      const ids = [...new Set(await repo.logIdsOf(tenantId, batches.map((batch) => batch.taskId)))];
-      const sealedBefore = await repo.sealedLogIds(tenantId, ids);
-      const unsealed = ids.filter((id) => !sealedBefore.has(id));
-      // Rows deleted before they were sealed (retention of very old events) have nothing left to seal.
-      const events = new Map((await logsRepository(tx).findByIds(tenantId, unsealed)).map((event) => [event.id, event]));
-      const leaves = unsealed.flatMap((id) => {
-        const event = events.get(id);
-        return event ? [{ logId: id, event }] : [];
-      }).map(({ logId, event }, offset) => {
-        const seq = size + offset + 1;
-        return { seq, logId, leafHash: eventLeafHash({ ...event, seq }) };
-      });
-      await repo.insertLeaves(tenantId, leaves);
+      const ids = [...new Set(await repo.unsealedLogIdsOf(tenantId, batches.map((batch) => batch.taskId)))];
+      const within = lookupRanges(batches.map((batch) => batch.eventTimeRange));
+      const hashes = await appendLeaves(repo, logsRepository(tx), tenantId, size, ids, within);
       await repo.markSealed(tenantId, batches);
-      await extendSubtrees(repo, tenantId, size, size + leaves.length, leaves.map((leaf) => leaf.leafHash));
-      return { sealed: leaves.length, treeSize: size + leaves.length, more: waiting.length > batches.length || waiting.length === BATCHES_PER_STEP };
+      await extendSubtrees(repo, tenantId, size, size + hashes.length, hashes);
+      return { sealed: hashes.length, treeSize: size + hashes.length, more: waiting.length > batches.length || waiting.length === BATCHES_PER_STEP };
     });
   }
 

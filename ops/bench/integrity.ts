@@ -59,11 +59,12 @@ async function main(): Promise<void> {
     const synthetic = await newTenant();
     console.log(`writing a synthetic tree of ${SYNTHETIC} leaves…`);
     const leaves = Array.from({ length: SYNTHETIC }, (_, index) => leafHash(Buffer.from(`leaf ${index}`)));
+    const sealedAt = new Date().toISOString();
     for (let start = 0; start < SYNTHETIC; start += 50_000) {
       const slice = leaves.slice(start, start + 50_000);
       await withTenantTx(pool, synthetic, async (tx) => {
         const repo = integrityRepository(tx);
-        await repo.insertLeaves(synthetic, slice.map((hash, offset) => ({ seq: start + offset + 1, logId: randomUUID(), leafHash: hash })));
+        await repo.insertLeaves(synthetic, slice.map((hash, offset) => ({ seq: start + offset + 1, logId: randomUUID(), leafHash: hash, eventTimestamp: sealedAt })));
         await extendSubtrees(repo, synthetic, start, start + slice.length, slice);
       });
     }

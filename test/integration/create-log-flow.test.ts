@@ -122,7 +122,8 @@ describe('create-log flow, end to end on the real stack', function () {
       });
       expect(succeeded).to.include({ task_id: taskId, task_type: 'reindex', tenant_id: tenantId, user_id: 'svc-billing', attempts: 1, error_msg: null });
       expect(succeeded.progress).to.deep.equal({ done: 1, total: 1 });
-      expect(succeeded.payload).to.deep.equal({ log_ids: [posted.body.id] });
+      const at = posted.body.event_timestamp as string;
+      expect(succeeded.payload).to.deep.equal({ log_ids: [posted.body.id], event_time_range: { from: at, to: at } });
     } finally {
       release();
       await system.replaceWorker();

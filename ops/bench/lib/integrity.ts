@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { logsRepository } from '../../../adapters/postgres/logs-repository';
 import { tasksRepository } from '../../../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../../../adapters/postgres/tenant-transaction';
+import { reindexPayload } from '../../../domain/event-time-range';
 import { eventLeafHash } from '../../../domain/integrity/event-leaf';
 import { treeHash } from '../../../domain/integrity/merkle-hash';
 import type { VerifyingKey } from '../../../domain/integrity/signing-keys';
@@ -28,7 +29,7 @@ export async function seedSealable(pool: Pool, tenantId: string, count: number):
     await withTenantTx(pool, tenantId, async (tx) => {
       await logsRepository(tx).insertMany(tenantId, rows);
       const taskId = uuidv7();
-      await tasksRepository(tx).createStarted(tenantId, { taskId, taskType: 'reindex', userId: 'bench', payload: { log_ids: rows.map((row) => row.id) }, workflowId: `bench-${taskId}`, runId: 'bench' });
+      await tasksRepository(tx).createStarted(tenantId, { taskId, taskType: 'reindex', userId: 'bench', payload: reindexPayload(rows), workflowId: `bench-${taskId}`, runId: 'bench' });
     });
     ids.push(...rows.map((row) => row.id));
   }

@@ -4,6 +4,7 @@ import { createPgPool } from '../../../adapters/postgres/postgres-client';
 import { logsRepository } from '../../../adapters/postgres/logs-repository';
 import { tasksRepository } from '../../../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../../../adapters/postgres/tenant-transaction';
+import { reindexPayload } from '../../../domain/event-time-range';
 import type { NewLogRow } from '../../../domain/log-event';
 import { copyInto } from '../lib/copy';
 import { generateEvents } from '../lib/events';
@@ -138,7 +139,7 @@ export async function singlePgRate(params: RateParams & { appUrl: string; tenant
     const row = rows[index] as NewLogRow;
     await withTenantTx(pool, tenantId, async (tx) => {
       await logsRepository(tx).insertMany(tenantId, [row]);
-      await tasksRepository(tx).create(tenantId, { taskId: uuidv7(), taskType: 'reindex', userId: 'bench', payload: { log_ids: [row.id] }, progressTotal: 1 });
+      await tasksRepository(tx).create(tenantId, { taskId: uuidv7(), taskType: 'reindex', userId: 'bench', payload: reindexPayload([row]), progressTotal: 1 });
     });
     return true;
   });

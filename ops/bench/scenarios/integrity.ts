@@ -113,7 +113,8 @@ export const integrity: Scenario = {
     const rawLarge = await rawHashing(ctx.appPool, large, ids);
     const verify = { service: [] as number[], raw: [rawLarge.hashes / rawLarge.seconds] };
     const proof = { service: [] as number[], anchor: [] as number[] };
-    const auditor = ctx.token('auditor', large);
+    // An admin, not an auditor: an auditor's reads are recorded as events of the tenant, which the next run's verify would count.
+    const reader = ctx.token('admin', large);
     await eachRun(ctx, async () => {
       const checked = await verifyEverything(ctx.appPool, ctx.config.integrity.keys.verifying, large);
       if (checked.checked !== ids.length || checked.problems > 0) throw new Error(`verify checked ${checked.checked} of ${ids.length} events, ${checked.problems} problems`);
@@ -122,14 +123,14 @@ export const integrity: Scenario = {
       const getMs: number[] = [];
       for (let sample = 0; sample < sizes.proofSamples; sample += 1) {
         const id = ids[Math.floor(Math.random() * ids.length)] as string;
-        const answer = await getJson<ProofAnswer>(ctx, `/api/v1/logs/${id}/proof`, auditor);
+        const answer = await getJson<ProofAnswer>(ctx, `/api/v1/logs/${id}/proof`, reader);
         const { event, inclusion, checkpoint } = answer.body;
         const leaf = eventLeafHash(event);
         if (!verifyInclusion(leaf, inclusion.leaf_index, inclusion.tree_size, inclusion.hashes.map((h) => Buffer.from(h, 'base64')), Buffer.from(checkpoint.root_hash, 'base64'))) {
           throw new Error(`the proof of ${id} does not verify`);
         }
         proofMs.push(answer.ms);
-        getMs.push((await getJson<unknown>(ctx, `/api/v1/logs/${id}`, auditor)).ms);
+        getMs.push((await getJson<unknown>(ctx, `/api/v1/logs/${id}`, reader)).ms);
       }
       proof.service.push(summarizeLatencies(proofMs).p95);
       proof.anchor.push(summarizeLatencies(getMs).p95);

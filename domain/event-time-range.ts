@@ -1,0 +1,48 @@
+/**
+ * The span of some events' `event_timestamp`, both ends inclusive. `logs` is partitioned by
+ * event_timestamp, so a reader that knows the span of the ids it looks up touches only the
+ * partitions holding them instead of probing (and planning) every one.
+ */
+export interface EventTimeRange {
+  from: Date;
+  to: Date;
+}
+
+/** A reindex task's payload: the events one ingest transaction wrote, and the span of their event times. */
+export type ReindexPayload = {
+  log_ids: string[];
+  /** ISO 8601, both ends inclusive; absent on tasks written before it existed. */
+  event_time_range?: { from: string; to: string };
+};
+
+export function reindexPayload(rows: readonly { id: string; event_timestamp: Date }[]): ReindexPayload {
+  if (rows.length === 0) return { log_ids: [] };
+  let [from, to] = [Infinity, -Infinity];
+  for (const { event_timestamp: at } of rows) [from, to] = [Math.min(from, at.getTime()), Math.max(to, at.getTime())];
+  return { log_ids: rows.map((row) => row.id), event_time_range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() } };
+}
+
+/** Ranges closer than this are read as one: a lookup per partition costs little, one more OR branch per batch adds up. */
+const MERGE_GAP_MS = 24 * 3600_000;
+/** More ranges than this after merging become their overall span. */
+const MAX_RANGES = 8;
+
+/**
+ * The ranges to bound a lookup of the events of several batches by: overlapping and nearby ones
+ * merged. Empty, meaning unbounded, when any batch has no range: nothing may be left unread.
+ */
+export function lookupRanges(ranges: readonly (EventTimeRange | null)[]): EventTimeRange[] {
+  if (ranges.length === 0 || ranges.some((range) => range === null)) return [];
+  const sorted = (ranges as EventTimeRange[]).map((range) => ({ ...range })).sort((a, b) => a.from.getTime() - b.from.getTime());
+  const merged: EventTimeRange[] = [];
+  for (const range of sorted) {
+    const last = merged.at(-1);
+    if (last && range.from.getTime() - last.to.getTime() <= MERGE_GAP_MS) {
+      if (range.to > last.to) last.to = range.to;
+    } else {
+      merged.push(range);
+    }
+  }
+  if (merged.length <= MAX_RANGES) return merged;
+  return [{ from: (merged[0] as EventTimeRange).from, to: merged.reduce((latest, range) => (range.to > latest ? range.to : latest), (merged[0] as EventTimeRange).to) }];
+}
