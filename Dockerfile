@@ -16,4 +16,4 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER node
-CMD ["node", "--enable-source-maps", "--max-old-space-size=384", "--max-semi-space-size=8", "dist/api/server.js"]
+CMD ["node", "--max-old-space-size=384", "--max-semi-space-size=8", "dist/api/server.js"]

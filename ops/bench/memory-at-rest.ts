@@ -22,7 +22,7 @@ const appFlags = (name: ServiceName) => fromAppSh(`app_node_flags ${name}`);
 
 async function main() {
   const names = fromAppSh('echo "${APP_PROCESSES[@]}"') as ServiceName[];
-  const flags = Object.fromEntries(names.map((name) => [name, ['--enable-source-maps', ...appFlags(name)]]));
+  const flags = Object.fromEntries(names.map((name) => [name, appFlags(name)]));
   const env = { PORT: String(await freePort()), TEMPORAL_WORKFLOW_BUNDLE: path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js') };
   const services = createServiceSet(env, path.join(os.tmpdir(), `audit-memory-${process.pid}`), [], { build: 'dist', flags });
   try {

@@ -63,7 +63,7 @@ app_start() {
         log "$instance: already running"
       else
         # shellcheck disable=SC2046
-        spawn "$instance" node --enable-source-maps $(app_node_flags "$name") "$PROJECT_ROOT/$(app_entry "$name")"
+        spawn "$instance" node $(app_node_flags "$name") "$PROJECT_ROOT/$(app_entry "$name")"
         log "$instance: started (log: $STACK_STATE_DIR/$instance/$instance.log)"
       fi
     done
