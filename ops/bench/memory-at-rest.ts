@@ -29,10 +29,14 @@ async function main() {
     for (const name of names) await services.start(name);
     const pids = Object.fromEntries(names.map((name) => [name, services.pid(name) as number]));
     const settleMs = Number(process.env.SETTLE_MS ?? 30_000);
-    const rss = await memoryAtRest(pids, { settleMs, samples: 10, intervalMs: 1000 });
-    const total = Object.values(rss).reduce((a, b) => a + b, 0);
-    for (const name of names) console.log(`${name.padEnd(16)} ${(rss[name] ?? Number.NaN).toFixed(1).padStart(7)} MiB  ${flags[name]?.join(' ')}`);
-    console.log(`${'all'.padEnd(16)} ${total.toFixed(1).padStart(7)} MiB  (goal ≤ ${GOAL_MB} MB; ${settleMs / 1000} s idle, median of 10 readings 1 s apart)`);
+    const { rss, anon } = await memoryAtRest(pids, { settleMs, samples: 10, intervalMs: 1000 });
+    const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
+    const mib = (value: number | undefined) => `${(value ?? Number.NaN).toFixed(1).padStart(7)} MiB`;
+    console.log(`${'process'.padEnd(16)} ${'RSS'.padStart(11)} ${'anon'.padStart(11)}  node flags`);
+    for (const name of names) console.log(`${name.padEnd(16)} ${mib(rss[name])} ${mib(anon[name])}  ${flags[name]?.join(' ')}`);
+    const total = sum(rss);
+    console.log(`${'all'.padEnd(16)} ${mib(total)} ${mib(sum(anon))}  (goal ≤ ${GOAL_MB} MB = ${((GOAL_MB * 1e6) / 2 ** 20).toFixed(1)} MiB of RSS; ${settleMs / 1000} s idle, median of 10 readings 1 s apart)`);
+    console.log(`anon: RSS less file-backed pages (the node binary's code, shared by every node process on the machine).`);
   } finally {
     await services.stopAll();
   }

@@ -131,3 +131,13 @@ export async function residentBytes(pid: number): Promise<number> {
   const match = /VmRSS:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) * 1024 : Number.NaN;
 }
+
+/**
+ * Anonymous resident memory of a process in bytes (Linux only): RSS less the file pages it maps,
+ * chiefly the node binary's code (~48 MiB in each process), which the kernel keeps once for all.
+ */
+export async function anonymousBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = /RssAnon:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+}
