@@ -1,5 +1,5 @@
-# The service image: one build, three processes (api, temporal-worker, task-delivery = task bridge + outbox relay)
-# chosen by the command, plus `provision` for migrations, queues, bucket and search index.
+# The service image: one build, two processes (api; background = Temporal worker + task bridge + outbox relay),
+# or the background roles apart (temporal-worker, task-bridge, outbox-relay), chosen by the command, plus `provision` for migrations, queues, bucket and search index.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -6,7 +6,8 @@ import { createServiceSet, freePort, PROJECT_ROOT, type ServiceName } from './li
 
 /**
  * npm run bench:memory: the service's processes started from the build exactly as `npm run up`
- * starts them (ops/stack/app.sh's node flags, the prebuilt workflow bundle), left idle, then their
+ * starts them (ops/stack/app.sh's processes for the BACKGROUND_PROCESS in the environment, default
+ * combined, with their node flags and the prebuilt workflow bundle), left idle, then their
  * resident memory each and in all, against issue 13's goal of 300 MB. Needs `npm run build` and the
  * workflow bundle (`node dist/ops/scripts/bundle-workflows.js dist/workflow-bundle.js`) first.
  */
@@ -21,7 +22,7 @@ function fromAppSh(command: string): string[] {
 const appFlags = (name: ServiceName) => fromAppSh(`app_node_flags ${name}`);
 
 async function main() {
-  const names = fromAppSh('echo "${APP_PROCESSES[@]}"') as ServiceName[];
+  const names = fromAppSh('app_processes') as ServiceName[];
   const flags = Object.fromEntries(names.map((name) => [name, appFlags(name)]));
   const env = { PORT: String(await freePort()), TEMPORAL_WORKFLOW_BUNDLE: path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js') };
   const services = createServiceSet(env, path.join(os.tmpdir(), `audit-memory-${process.pid}`), [], { build: 'dist', flags });
