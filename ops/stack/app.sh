@@ -3,7 +3,7 @@
 #
 # BACKGROUND_PROCESS chooses how the work behind the API runs (docs/deploy.md):
 #   combined (default)  one `background` process (workers/background.ts): the Temporal worker, the task
-#                       bridge and the outbox relay together; ~90 MiB less at rest than split (issue 13)
+#                       bridge and the outbox relay together; ~273 MiB at rest with the API, ~450 split (issue 13)
 #   split               temporal-worker, task-bridge and outbox-relay as separate processes, each with
 #                       TEMPORAL_WORKER_REPLICAS, TASK_BRIDGE_REPLICAS and OUTBOX_RELAY_REPLICAS replicas
 #                       (default 1; the cluster profile sets split and 2 of each)
