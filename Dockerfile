@@ -1,5 +1,5 @@
-# The service image: one build, three processes (api, temporal-worker, task-delivery = task bridge + outbox relay)
-# chosen by the command, plus `provision` for migrations, queues, bucket and search index.
+# The service image: one build, two processes (api; background = Temporal worker + task bridge + outbox relay),
+# or the background roles apart (temporal-worker, task-bridge, outbox-relay), chosen by the command, plus `provision` for migrations, queues, bucket and search index.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -16,4 +16,4 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER node
-CMD ["node", "--enable-source-maps", "--max-old-space-size=384", "--max-semi-space-size=8", "dist/api/server.js"]
+CMD ["node", "--max-old-space-size=384", "--max-semi-space-size=8", "dist/api/server.js"]

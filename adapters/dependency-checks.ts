@@ -2,7 +2,7 @@ import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
-import type { OpenSearchClient } from './opensearch/opensearch-client';
+import type { LeanOpenSearchClient } from './opensearch/lean-opensearch-client';
 import type { TemporalHealth } from './temporal/temporal-health';
 import type { DependencyCheck } from '../platform/observability/readiness';
 
@@ -11,7 +11,7 @@ export interface CheckedClients {
   redis: Redis;
   sqs: SQSClient;
   indexQueueUrl: string;
-  opensearch: OpenSearchClient;
+  opensearch: LeanOpenSearchClient;
   s3: S3Client;
   bucket: string;
   temporal: Pick<TemporalHealth, 'check'>;

@@ -1,6 +1,6 @@
 import type Koa from 'koa';
 import type { Config } from '../platform/config/config';
-import { createOpenSearchClient } from '../adapters/opensearch/opensearch-client';
+import { createLeanOpenSearchClient } from '../adapters/opensearch/lean-opensearch-client';
 import { createPgPool } from '../adapters/postgres/postgres-client';
 import { createRedis } from '../adapters/redis/redis-client';
 import { createRedisSubscriber } from '../adapters/redis/redis-subscriber';
@@ -53,7 +53,7 @@ export async function composeApi(config: Config, logger: Logger, overrides: ApiO
   const redis = createRedis(config.redis.url, 'audit-api');
   const sqs = createSqsClient(config.sqs);
   const s3 = createS3Client(config.s3);
-  const opensearch = createOpenSearchClient(config.opensearch.url);
+  const opensearch = createLeanOpenSearchClient(config.opensearch.url);
   // Only its health is needed here: no Temporal SDK in the API process (memory at rest).
   const temporal = createTemporalHealth(config.temporal.address);
   const taskPublisher = overrides.taskPublisher ?? createSqsTaskPublisher(sqs, config.sqs.queueUrls);

@@ -1,4 +1,5 @@
-import { errors as openSearchErrors } from '@opensearch-project/opensearch';
+// The errors module alone: the package's index loads its whole API surface (issue 13).
+import * as openSearchErrors from '@opensearch-project/opensearch/lib/errors.js';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
 // PostgreSQL SQLSTATE classes 08 (connection) and 57P (operator intervention: shutdown, crash).

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { OpenSearchClient } from '../adapters/opensearch/opensearch-client';
+import type { LeanOpenSearchClient } from '../adapters/opensearch/lean-opensearch-client';
 import { createLogExport, type LogExport } from '../features/export/log-export';
 import type { Logger } from '../platform/observability/logger';
 import { createLogSearch, type LogSearch } from '../adapters/opensearch/log-search';
@@ -18,7 +18,7 @@ export interface LogQueryServices {
 
 export interface LogQueryDeps {
   pool: Pool;
-  opensearch: OpenSearchClient;
+  opensearch: LeanOpenSearchClient;
   index: string;
   cursorSecret: string;
   logger: Logger;

@@ -1,3 +1,4 @@
+import '../platform/lifecycle/source-maps';
 import { createServer } from 'node:http';
 import { loadConfig } from '../platform/config/config';
 import { loadDotenv } from '../platform/config/load-dotenv';

@@ -1,7 +1,7 @@
 import { createTaskOutbox } from '../features/delivery/task-outbox';
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities/create-activities';
-import { createOpenSearchClient } from '../adapters/opensearch/opensearch-client';
+import { createLeanOpenSearchClient } from '../adapters/opensearch/lean-opensearch-client';
 import { createPgPool } from '../adapters/postgres/postgres-client';
 import { createS3Client } from '../adapters/s3/s3-client';
 import { createSqsClient } from '../adapters/sqs/sqs-client';
@@ -48,7 +48,7 @@ function workflowSource(config: Config, options: WorkerOptions) {
 export async function composeTemporalWorker(config: Config, logger: Logger, options: WorkerOptions = {}): Promise<ComposedWorker> {
   installTemporalRuntime(logger);
   const pool = createPgPool(config.postgres.url, config.postgres.poolSize, 'audit-temporal-worker');
-  const opensearch = createOpenSearchClient(config.opensearch.url);
+  const opensearch = createLeanOpenSearchClient(config.opensearch.url);
   const indexer = createLogIndexer(opensearch, config.opensearch.index);
   const s3 = createS3Client(config.s3);
   const sqs = createSqsClient(config.sqs);

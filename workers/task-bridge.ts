@@ -1,3 +1,4 @@
+import '../platform/lifecycle/source-maps';
 import { loadConfig } from '../platform/config/config';
 import { loadDotenv } from '../platform/config/load-dotenv';
 import { runProcess } from '../platform/lifecycle/run-process';

@@ -1,22 +1,17 @@
+import '../platform/lifecycle/source-maps';
 import { loadConfig } from '../platform/config/config';
 import { loadDotenv } from '../platform/config/load-dotenv';
 import { runProcess } from '../platform/lifecycle/run-process';
 import { createLogger } from '../platform/observability/logger';
-import { startOutboxRelay } from './compose-outbox-relay';
-import { startTaskBridge } from './compose-task-bridge';
+import { startTaskDelivery } from './start-task-delivery';
 
 loadDotenv();
 const config = loadConfig();
 const logger = createLogger(config.logLevel, 'audit-task-delivery');
 
 /**
- * The task bridge and the outbox relay in one process, as `npm run up` and the image run them: one
- * Node runtime, one set of SQS and PostgreSQL modules instead of two (issue 13's memory at rest).
- * Each keeps its own entry point (workers/task-bridge.ts, workers/outbox-relay.ts) to scale apart.
+ * The task bridge and the outbox relay in one process: one Node runtime, one set of SQS and
+ * PostgreSQL modules instead of two. workers/background.ts adds the Temporal worker (what `npm run up`
+ * runs by default); workers/task-bridge.ts and workers/outbox-relay.ts run each alone.
  */
-runProcess(logger, config.http.shutdownGraceMs, async () => {
-  const stops = [await startTaskBridge(config, logger.child({ part: 'task-bridge' })), await startOutboxRelay(config, logger.child({ part: 'outbox-relay' }))];
-  return async () => {
-    await Promise.all(stops.map((stop) => stop()));
-  };
-});
+runProcess(logger, config.http.shutdownGraceMs, () => startTaskDelivery(config, logger));

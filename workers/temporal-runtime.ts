@@ -34,6 +34,10 @@ export function installTemporalRuntime(logger: Logger): void {
   // Core (Rust) logs are forwarded too, so they arrive as JSON lines rather than coloured text.
   Runtime.install({
     logger: temporalLogger(logger.child({ component: 'temporal-sdk' })),
+    // The process's own lifecycle (platform/lifecycle/run-process.ts) owns SIGTERM/SIGINT: left to the
+    // SDK, a signal drained the worker at once, before a process sharing it with the task bridge had
+    // stopped taking tasks in, and the entry point's own shutdown then found it already stopped.
+    shutdownSignals: [],
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} } },
   });
   installed = true;

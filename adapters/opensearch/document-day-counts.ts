@@ -1,4 +1,4 @@
-import type { OpenSearchClient } from './opensearch-client';
+import type { LeanOpenSearchClient } from './lean-opensearch-client';
 
 export interface DocumentSpan {
   /** Inclusive, RFC 3339. */
@@ -14,7 +14,7 @@ const PAGE = 5000;
  * only (routing) and filtered by tenant_id. Restored copies (`restored: true`) are left out: they
  * have no row by design and are not reconciliation's to judge.
  */
-export function createDocumentDayCounts(client: OpenSearchClient, indexName: string) {
+export function createDocumentDayCounts(client: LeanOpenSearchClient, indexName: string) {
   function query(tenantId: string, span: DocumentSpan) {
     const range = { ...(span.from ? { gte: span.from } : {}), ...(span.to ? { lt: span.to } : {}) };
     return {

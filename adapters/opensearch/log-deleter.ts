@@ -1,4 +1,4 @@
-import type { OpenSearchClient } from './opensearch-client';
+import type { LeanOpenSearchClient } from './lean-opensearch-client';
 import { withoutPayload } from './bulk-request-error';
 
 interface BulkDeleteItem {
@@ -12,7 +12,7 @@ export interface DocumentDeletion {
 }
 
 /** Removes log documents by id with the tenant's routing, so only that tenant's shard is touched. */
-export function createLogDeleter(client: OpenSearchClient, indexName: string) {
+export function createLogDeleter(client: LeanOpenSearchClient, indexName: string) {
   return {
     async deleteDocuments(tenantId: string, ids: readonly string[]): Promise<DocumentDeletion> {
       if (ids.length === 0) return { deleted: 0, absent: 0 };

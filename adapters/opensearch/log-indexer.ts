@@ -1,4 +1,4 @@
-import type { OpenSearchClient } from './opensearch-client';
+import type { LeanOpenSearchClient } from './lean-opensearch-client';
 import type { LogEvent } from '../../domain/log-event';
 import { BulkRequestError, withoutPayload } from './bulk-request-error';
 import { logIndexTemplate } from './log-index-template';
@@ -46,7 +46,7 @@ function sortItems(items: readonly BulkItem[]): IndexOutcome {
   return { indexed, rejected };
 }
 
-export function createLogIndexer(client: OpenSearchClient, indexName: string) {
+export function createLogIndexer(client: LeanOpenSearchClient, indexName: string) {
   /**
    * Indexes events with `_id` = log id and routing = tenant, so a retry overwrites instead of
    * duplicating. Documents OpenSearch refuses for their content come back in `rejected`; the

@@ -1,4 +1,4 @@
-import type { OpenSearchClient } from './opensearch-client';
+import type { LeanOpenSearchClient } from './lean-opensearch-client';
 import type { LogEvent } from '../../domain/log-event';
 import type { LogFilter, SortOrder } from '../../domain/log-filter';
 import { readTarget } from './restored-copies';
@@ -32,7 +32,7 @@ interface SearchBody {
   hits: { total: { value: number; relation: 'eq' | 'gte' }; hits: Hit[] };
 }
 
-export function createLogSearch(client: OpenSearchClient, index: string) {
+export function createLogSearch(client: LeanOpenSearchClient, index: string) {
   return {
     /**
      * One page of the tenant's events. Sorting on (event_timestamp, id) is a total order, so

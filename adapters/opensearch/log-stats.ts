@@ -1,4 +1,4 @@
-import type { OpenSearchClient } from './opensearch-client';
+import type { LeanOpenSearchClient } from './lean-opensearch-client';
 import type { LogFilter } from '../../domain/log-filter';
 import { readTarget } from './restored-copies';
 import { alignDown, bucketStarts, type StatsInterval } from './stats-buckets';
@@ -49,7 +49,7 @@ const INTERVAL_EXPRESSION: Record<StatsInterval, string> = { minute: '1m', hour:
  * PostgreSQL only won on a tiny index-selective slice. OpenSearch is also the only engine that
  * applies `q` with the same meaning as search. Routing and the tenant clause keep it on one shard.
  */
-export function createLogStats(client: OpenSearchClient, index: string) {
+export function createLogStats(client: LeanOpenSearchClient, index: string) {
   return {
     async stats(tenantId: string, request: StatsRequest): Promise<StatsResult> {
       const { filter, interval, groupBy } = request;

@@ -3,7 +3,7 @@ import type { LogFilter } from '../../domain/log-filter';
 import { BulkRequestError, withoutPayload } from './bulk-request-error';
 import { logIndexTemplate } from './log-index-template';
 import { toLogDocument } from './log-document';
-import type { OpenSearchClient } from './opensearch-client';
+import type { LeanOpenSearchClient } from './lean-opensearch-client';
 import { tenantFilterQuery, type OpenSearchQuery } from './filter-query';
 
 /**
@@ -63,7 +63,7 @@ export class RestoredCopyRejectedError extends Error {
   override readonly name = 'RestoredCopyRejectedError';
 }
 
-export function createRestoredCopies(client: OpenSearchClient, index: string) {
+export function createRestoredCopies(client: LeanOpenSearchClient, index: string) {
   const name = restoredIndexName(index);
   return {
     async ensureIndex(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { OpenSearchClient } from './opensearch-client';
+import type { LeanOpenSearchClient } from './lean-opensearch-client';
 import { textQueryClause } from './text-query';
 
 interface IdsBody {
@@ -9,7 +9,7 @@ interface IdsBody {
  * Answers "which of these events match `q`?" with the same text query as search, so an export
  * driven by PostgreSQL keeps search's meaning of `q`. At most `ids.length` ids come back.
  */
-export function createTextMatcher(client: OpenSearchClient, index: string) {
+export function createTextMatcher(client: LeanOpenSearchClient, index: string) {
   return {
     /**
      * Runs the text query once, matching nothing, so a caller about to stream learns that OpenSearch

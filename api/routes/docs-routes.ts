@@ -2,7 +2,9 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
-import { getAbsoluteFSPath } from 'swagger-ui-dist';
+// The path helper alone: the package's index evaluates its 2 MB browser bundles in the API process
+// (~10 MiB resident, issue 13), and the API only serves those files.
+import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path';
 import type { OpenApiDocument } from '../openapi/build-document';
 import type { RouteDoc } from '../openapi/route-doc';
 import { problems } from '../problem';

@@ -1,14 +1,27 @@
 # The service's own processes, managed like the servers: app_start / app_stop / app_wait_ready.
 # Each runs from the compiled build in dist/ with its pid and log under $STACK_STATE_DIR/<instance>.
-# Replicas: the API is one process that forks API_PROCESSES node:cluster workers on its port (it reads
-# that itself); the others run as TEMPORAL_WORKER_REPLICAS, TASK_BRIDGE_REPLICAS and OUTBOX_RELAY_REPLICAS
-# separate processes (default 1; the profile sets them). Instance 1 is named after the process, the
-# others get a suffix: temporal-worker, temporal-worker-2, ...
+#
+# BACKGROUND_PROCESS chooses how the work behind the API runs (docs/deploy.md):
+#   combined (default)  one `background` process (workers/background.ts): the Temporal worker, the task
+#                       bridge and the outbox relay together; ~273 MiB at rest with the API, ~450 split (issue 13)
+#   split               temporal-worker, task-bridge and outbox-relay as separate processes, each with
+#                       TEMPORAL_WORKER_REPLICAS, TASK_BRIDGE_REPLICAS and OUTBOX_RELAY_REPLICAS replicas
+#                       (default 1; the cluster profile sets split and 2 of each)
+# The API is one process that forks API_PROCESSES node:cluster workers on its port (it reads that
+# itself). Instance 1 is named after the process, the others get a suffix: temporal-worker-2, ...
 
-# The task bridge and the outbox relay run in one process (workers/task-delivery.ts): issue 13's memory at rest.
-APP_PROCESSES=(api temporal-worker task-delivery)
-# Processes of earlier layouts, stopped too so `npm run down` after an upgrade leaves nothing behind.
-RETIRED_APP_PROCESSES=(task-bridge outbox-relay)
+# app_processes: the processes `npm run up` starts under the current BACKGROUND_PROCESS, in start order.
+app_processes() {
+  case ${BACKGROUND_PROCESS:-combined} in
+    combined) echo api background ;;
+    split) echo api temporal-worker task-bridge outbox-relay ;;
+    *) die "BACKGROUND_PROCESS='$BACKGROUND_PROCESS': expected combined or split" ;;
+  esac
+}
+
+# Every process any layout runs (task-delivery: earlier layouts), so `npm run down` stops whatever
+# runs whichever BACKGROUND_PROCESS it is given. In stop order: the API, the intake, then the workers.
+KNOWN_APP_PROCESSES=(api outbox-relay task-bridge task-delivery background temporal-worker)
 
 app_replicas() {
   local count
@@ -34,6 +47,9 @@ app_entry() {
   case $1 in
     api) echo dist/api/server.js ;;
     temporal-worker) echo dist/workers/temporal-worker.js ;;
+    background) echo dist/workers/background.js ;;
+    task-bridge) echo dist/workers/task-bridge.js ;;
+    outbox-relay) echo dist/workers/outbox-relay.js ;;
     task-delivery) echo dist/workers/task-delivery.js ;;
   esac
 }
@@ -47,40 +63,42 @@ app_entry() {
 app_node_flags() {
   case $1 in
     api) echo "--max-old-space-size=384 --max-semi-space-size=8" ;;
-    temporal-worker) echo "--max-old-space-size=128 --max-semi-space-size=4" ;;
+    # The worker's limits hold for the combined process too: delivery adds little to its heap.
+    temporal-worker | background) echo "--max-old-space-size=128 --max-semi-space-size=4" ;;
     # Idle most of the time and allocating little: a 1 MB young generation holds its RSS ~22 MB lower.
-    task-delivery) echo "--max-semi-space-size=1" ;;
+    task-bridge | outbox-relay | task-delivery) echo "--max-semi-space-size=1" ;;
   esac
 }
 
 app_start() {
-  local name instance
-  # Checked here, outside a command substitution, so a bad count stops the script.
-  for name in "${APP_PROCESSES[@]}"; do app_replicas "$name" >/dev/null; done
-  for name in "${APP_PROCESSES[@]}"; do
+  local name instance names
+  # Checked here, outside a command substitution, so a bad setting stops the script.
+  app_processes >/dev/null
+  read -ra names <<<"$(app_processes)"
+  for name in "${names[@]}"; do app_replicas "$name" >/dev/null; done
+  for name in "${names[@]}"; do
     for instance in $(app_instances "$name"); do
       if pid_alive "$(pid_file "$instance")"; then
         log "$instance: already running"
       else
         # shellcheck disable=SC2046
-        spawn "$instance" node --enable-source-maps $(app_node_flags "$name") "$PROJECT_ROOT/$(app_entry "$name")"
+        spawn "$instance" node $(app_node_flags "$name") "$PROJECT_ROOT/$(app_entry "$name")"
         log "$instance: started (log: $STACK_STATE_DIR/$instance/$instance.log)"
       fi
     done
   done
 }
 
-# Stops every instance that has a pid file, so replicas started with a larger count than the
-# environment now names are stopped too.
+# Stops every instance that has a pid file, of either layout, so replicas started with a larger
+# count, or a layout other than the one the environment now names, are stopped too.
 app_stop() {
-  local i file
-  for (( i = ${#APP_PROCESSES[@]} - 1; i >= 0; i-- )); do
-    for file in "$STACK_STATE_DIR/${APP_PROCESSES[i]}"{,-[0-9]*}/*.pid; do
+  local name file
+  for name in "${KNOWN_APP_PROCESSES[@]}"; do
+    for file in "$STACK_STATE_DIR/$name"{,-[0-9]*}/*.pid; do
       [[ -f $file ]] || continue
       stop_pid_file "$(basename "$file" .pid)" 30
     done
   done
-  for name in "${RETIRED_APP_PROCESSES[@]}"; do stop_pid_file "$name" 30; done
 }
 
 app_wait_ready() {
@@ -96,6 +114,10 @@ app_wait_ready() {
 app_summary() {
   local api=${API_PROCESSES:-1}
   [[ $api == auto ]] && api="$(nproc) (auto, one per core)"
-  printf '%s API process(es), %s worker(s), %s bridge(s), %s relay(s)' "$api" \
-    "$(app_replicas temporal-worker)" "$(app_replicas task-bridge)" "$(app_replicas outbox-relay)"
+  if [[ ${BACKGROUND_PROCESS:-combined} == combined ]]; then
+    printf '%s API process(es), 1 background process (worker + bridge + relay)' "$api"
+  else
+    printf '%s API process(es), %s worker(s), %s bridge(s), %s relay(s)' "$api" \
+      "$(app_replicas temporal-worker)" "$(app_replicas task-bridge)" "$(app_replicas outbox-relay)"
+  fi
 }

@@ -1,6 +1,6 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt, { type JwtHeader } from 'jsonwebtoken';
-import { JwksClient } from 'jwks-rsa';
+import type { JwksClient } from 'jwks-rsa';
 import { Type } from '@sinclair/typebox';
 import type { Config } from '../config/config';
 import { ROLES, type Principal, type Role } from '../../domain/auth';
@@ -65,12 +65,16 @@ function keySource(config: Config['jwt']): KeyFor {
     return async () => key;
   }
   if (!config.jwksUri) throw new Error('no verification key configured (JWT_SECRET, JWT_PUBLIC_KEY or JWKS_URI)');
+  const { jwksUri } = config;
   // Keys are cached per kid; unknown kids may refetch the set at most a few times a minute, so
-  // tokens with invented kids cannot turn the API into a JWKS request amplifier.
-  const jwks = new JwksClient({ jwksUri: config.jwksUri, cache: true, rateLimit: true, jwksRequestsPerMinute: 10, timeout: 5000 });
+  // tokens with invented kids cannot turn the API into a JWKS request amplifier. jwks-rsa (and jose
+  // under it, ~6 MiB resident) is loaded only by deployments that use it (issue 13); its client
+  // fetches nothing until asked for a key.
+  let jwks: Promise<JwksClient> | undefined;
   return async (header) => {
     try {
-      return (await jwks.getSigningKey(header.kid)).getPublicKey();
+      jwks ??= import('jwks-rsa').then(({ JwksClient }) => new JwksClient({ jwksUri, cache: true, rateLimit: true, jwksRequestsPerMinute: 10, timeout: 5000 }));
+      return (await (await jwks).getSigningKey(header.kid)).getPublicKey();
     } catch (error) {
       if ((error as { isEndpointUnavailable?: boolean }).isEndpointUnavailable) {
         throw new VerificationKeysUnavailableError('The token verification keys are unavailable; retry shortly.');

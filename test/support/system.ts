@@ -159,6 +159,17 @@ export class TestSystem {
     this.worker = await this.startWorker(options, config);
   }
 
+  /** Stops this system's relay, bridges and dead-letter watchers, so a test's own process does the delivering. */
+  async pauseDelivery(): Promise<void> {
+    await this.relay.stop();
+    await Promise.all([...this.bridges, ...this.deadLetterWatchers].map((consumer) => consumer.stop()));
+  }
+
+  resumeDelivery(): void {
+    [...this.bridges, ...this.deadLetterWatchers].forEach((consumer) => consumer.start());
+    this.relay.start();
+  }
+
   async stop(): Promise<void> {
     await this.relay?.stop();
     await Promise.all([...this.bridges, ...this.deadLetterWatchers].map((consumer) => consumer.stop()));

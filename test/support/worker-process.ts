@@ -14,6 +14,7 @@ export interface ServiceEntry {
 export const TEMPORAL_WORKER: ServiceEntry = { entry: 'workers/temporal-worker.ts', readyLine: 'Temporal worker ready' };
 export const TASK_BRIDGE: ServiceEntry = { entry: 'workers/task-bridge.ts', readyLine: 'task bridge consuming' };
 export const OUTBOX_RELAY: ServiceEntry = { entry: 'workers/outbox-relay.ts', readyLine: 'outbox relay started' };
+export const BACKGROUND: ServiceEntry = { entry: 'workers/background.ts', readyLine: 'background process ready' };
 
 /**
  * The Temporal worker as its own process (`node --import tsx workers/temporal-worker.ts`), with this

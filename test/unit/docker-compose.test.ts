@@ -31,10 +31,10 @@ describe('docker-compose.yml', () => {
 
   it('runs the same servers and processes as the native stack', () => {
     expect(Object.keys(compose.services).sort()).to.deep.equal(
-      ['api', 'elasticmq', 'opensearch', 'postgres', 'provision', 'redis', 's3', 'task-delivery', 'temporal', 'temporal-worker'].sort(),
+      ['api', 'elasticmq', 'opensearch', 'postgres', 'provision', 'redis', 's3', 'background', 'temporal'].sort(),
     );
     const appProcesses = readFileSync(path.join(root, 'ops', 'stack', 'app.sh'), 'utf8');
-    for (const name of ['api', 'temporal-worker', 'task-delivery']) {
+    for (const name of ['api', 'background']) {
       const entry = compose.services[name]?.command?.find((part) => part.startsWith('dist/')) as string;
       expect(appProcesses, name).to.contain(entry);
       const flags = compose.services[name]?.command?.filter((part) => part.startsWith('--max-')) ?? [];

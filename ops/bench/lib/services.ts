@@ -14,6 +14,8 @@ export const SERVICE_ENTRIES = {
   'outbox-relay': 'workers/outbox-relay.ts',
   /** The bridge and the relay in one process, as `npm run up` runs them; the bench runs them apart so a scenario can stop one. */
   'task-delivery': 'workers/task-delivery.ts',
+  /** The worker, the bridge and the relay in one process: what `npm run up` runs by default (BACKGROUND_PROCESS=combined). */
+  background: 'workers/background.ts',
 } as const;
 
 export type ServiceName = keyof typeof SERVICE_ENTRIES;
@@ -25,6 +27,7 @@ const READY_MESSAGES: Record<ServiceName, string> = {
   'task-bridge': 'task bridge consuming',
   'outbox-relay': 'outbox relay started',
   'task-delivery': 'outbox relay started',
+  background: 'background process ready',
 };
 
 export async function freePort(): Promise<number> {
@@ -129,5 +132,15 @@ export type ServiceSet = ReturnType<typeof createServiceSet>;
 export async function residentBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) * 1024 : Number.NaN;
+}
+
+/**
+ * Anonymous resident memory of a process in bytes (Linux only): RSS less the file pages it maps,
+ * chiefly the node binary's code (~48 MiB in each process), which the kernel keeps once for all.
+ */
+export async function anonymousBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = /RssAnon:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) * 1024 : Number.NaN;
 }
