@@ -14,27 +14,41 @@ export interface EventIdClaim {
 export const SELECT_COLUMNS = `id, tenant_id, received_at, action, severity, user_id, session_id, resource, resource_id,
   message, host(ip_address) AS ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id`;
 
-/** An instant as Date#toISOString writes it when PostgreSQL can (years 1-9999), else its epoch milliseconds (rounded down, as pg's own parser does). */
-function isoInstant(column: string): string {
-  return `CASE WHEN ${column} >= '0001-01-01T00:00:00Z' AND ${column} < '10000-01-01T00:00:00Z'
-    THEN to_json(to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-    ELSE to_json(floor(extract(epoch FROM ${column}) * 1000)) END`;
-}
+/**
+ * SELECT_COLUMNS in that order, each instant as its epoch milliseconds rounded down as pg's own
+ * timestamp parser rounds: right for any year, where formatting in SQL is not.
+ */
+const RAW_COLUMNS = `id, tenant_id, floor(extract(epoch FROM received_at) * 1000), action, severity, user_id, session_id,
+  resource, resource_id, message, host(ip_address), user_agent, before_state, after_state, metadata,
+  floor(extract(epoch FROM event_timestamp) * 1000), event_id`;
 
-/** SELECT_COLUMNS as json_build_object arguments: the same keys and values, instants formatted by isoInstant. */
-const JSON_COLUMNS = `'id', id, 'tenant_id', tenant_id, 'received_at', ${isoInstant('received_at')}, 'action', action, 'severity', severity,
-  'user_id', user_id, 'session_id', session_id, 'resource', resource, 'resource_id', resource_id, 'message', message,
-  'ip_address', host(ip_address), 'user_agent', user_agent, 'before_state', before_state, 'after_state', after_state,
-  'metadata', metadata, 'event_timestamp', ${isoInstant('event_timestamp')}, 'event_id', event_id`;
+type RawLogRow = (string | null)[];
 
-/** The events of findJsonByIds, instants sent as epoch milliseconds formatted here. */
-export function parseLogEventsJson(json: string): LogEvent[] {
-  const events = JSON.parse(json) as (Omit<LogEvent, 'received_at' | 'event_timestamp'> & { received_at: string | number; event_timestamp: string | number })[];
-  for (const event of events) {
-    if (typeof event.received_at === 'number') event.received_at = new Date(event.received_at).toISOString();
-    if (typeof event.event_timestamp === 'number') event.event_timestamp = new Date(event.event_timestamp).toISOString();
-  }
-  return events as LogEvent[];
+const asText = (value: string) => value;
+const jsonOrNull = (text: string | null) => (text === null ? null : (JSON.parse(text) as Record<string, unknown>));
+const isoOfEpochMs = (text: string | null) => new Date(Number(text)).toISOString();
+
+/** A RAW_COLUMNS row as toLogEvent would give it. */
+function fromRawRow(row: RawLogRow): LogEvent {
+  return {
+    id: row[0] as string,
+    tenant_id: row[1] as string,
+    received_at: isoOfEpochMs(row[2] as string),
+    action: row[3] as string,
+    severity: row[4] as LogEvent['severity'],
+    user_id: row[5] as string,
+    session_id: row[6] ?? null,
+    resource: row[7] ?? null,
+    resource_id: row[8] ?? null,
+    message: row[9] ?? null,
+    ip_address: row[10] ?? null,
+    user_agent: row[11] ?? null,
+    before_state: jsonOrNull(row[12] ?? null),
+    after_state: jsonOrNull(row[13] ?? null),
+    metadata: jsonOrNull(row[14] ?? null),
+    event_timestamp: isoOfEpochMs(row[15] as string),
+    event_id: row[16] ?? null,
+  };
 }
 
 export type LogRow = Omit<LogEvent, 'received_at' | 'event_timestamp'> & { received_at: Date; event_timestamp: Date };
@@ -147,25 +161,26 @@ export function logsRepository(tx: TenantTx) {
     },
 
     /**
-     * findByIds as JSON text that PostgreSQL builds in the shape toLogEvent gives (the shape
-     * GET /logs/{id} returns), one array per call: one native JSON.parse in this process instead of
-     * a type parser per column and two Date objects per row. Instants are formatted as
-     * Date#toISOString does (millisecond, UTC, 'Z') for years 1-9999; outside those the epoch
-     * milliseconds travel instead (see parseLogEventsJson).
+     * findByIds for the sealer, which reads every event once and is bound by it: the same events,
+     * but every column arrives as its text (no type parser, one array per row) and is turned into
+     * the API's shape here, each jsonb value parsed as pg's parser would (JSON.parse of its text)
+     * and each instant from its epoch milliseconds, formatted as toLogEvent does. About half what a
+     * read cost with pg's parsers or with the rows built as JSON by PostgreSQL.
      */
-    async findJsonByIds(tenantId: string, ids: readonly string[], within: readonly EventTimeRange[] = []): Promise<string> {
+    async findApiShapedByIds(tenantId: string, ids: readonly string[], within: readonly EventTimeRange[] = []): Promise<LogEvent[]> {
       assertTenant(tx, tenantId);
       const params: unknown[] = [tenantId, ids];
       const bounds = within.map(({ from, to }) => {
         params.push(from, to);
         return `event_timestamp BETWEEN $${params.length - 1} AND $${params.length}`;
       });
-      const result = await tx.client.query<{ events: string | null }>(
-        `SELECT json_agg(json_build_object(${JSON_COLUMNS}))::text AS events
-           FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])${bounds.length > 0 ? ` AND (${bounds.join(' OR ')})` : ''}`,
-        params,
-      );
-      return result.rows[0]?.events ?? '[]';
+      const result = await tx.client.query<RawLogRow>({
+        text: `SELECT ${RAW_COLUMNS} FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])${bounds.length > 0 ? ` AND (${bounds.join(' OR ')})` : ''}`,
+        values: params,
+        rowMode: 'array',
+        types: { getTypeParser: () => asText },
+      });
+      return result.rows.map(fromRawRow);
     },
 
     /** Which of `ids` still have a row (the rest were deleted, e.g. by a retention cleanup). */

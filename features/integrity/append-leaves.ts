@@ -1,5 +1,5 @@
 import type { IntegrityRepository, NewLeaf } from '../../adapters/postgres/integrity-repository';
-import { type logsRepository, parseLogEventsJson } from '../../adapters/postgres/logs-repository';
+import type { logsRepository } from '../../adapters/postgres/logs-repository';
 import { queriesInTurn } from '../../adapters/postgres/queries-in-turn';
 import type { EventTimeRange } from '../../domain/event-time-range';
 import { eventLeafHash } from '../../domain/integrity/event-leaf';
@@ -9,11 +9,9 @@ const READ_PART = 1000;
 
 /**
  * Appends leaves for the events `ids` names, in that order, from seq `size + 1`, and returns their
- * hashes. Events are read as the JSON PostgreSQL builds in the API's shape (findJsonByIds): one
- * native parse per part. The parts' reads are queued on the transaction's connection in turn, so
- * PostgreSQL reads part k + 1 while this process canonicalises and hashes part k; the leaves go in
- * as one insert.
- * Ids whose row is gone (deleted before it was sealed) get no leaf; seqs stay consecutive.
+ * hashes. Events are read as column text turned into the API's shape (findApiShapedByIds). The
+ * parts' reads are queued on the transaction's connection in turn, so PostgreSQL reads part k + 1
+ * while this process canonicalises and hashes part k; the leaves go in as one insert. Ids whose row is gone (deleted before it was sealed) get no leaf; seqs stay consecutive.
  */
 export async function appendLeaves(
   repo: IntegrityRepository,
@@ -25,10 +23,10 @@ export async function appendLeaves(
 ): Promise<Buffer[]> {
   const inTurn = queriesInTurn();
   const parts = Array.from({ length: Math.ceil(ids.length / READ_PART) }, (_, index) => ids.slice(index * READ_PART, (index + 1) * READ_PART));
-  const reads = parts.map((part) => inTurn(() => logs.findJsonByIds(tenantId, part, within)));
+  const reads = parts.map((part) => inTurn(() => logs.findApiShapedByIds(tenantId, part, within)));
   const leaves: NewLeaf[] = [];
   for (const [index, part] of parts.entries()) {
-    const events = new Map(parseLogEventsJson(await (reads[index] as (typeof reads)[number])).map((event) => [event.id, event]));
+    const events = new Map((await (reads[index] as (typeof reads)[number])).map((event) => [event.id, event]));
     for (const logId of part) {
       const event = events.get(logId);
       if (!event) continue;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { leavesOf, logCount, waitForSealed } from '../support/integrity';
 import { testSystem, type TestSystem } from '../support/system';
-import { logsRepository, parseLogEventsJson } from '../../adapters/postgres/logs-repository';
+import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { canonicalBytes } from '../../domain/integrity/canonical-json';
 import { eventLeafHash } from '../../domain/integrity/event-leaf';
@@ -15,7 +15,7 @@ function referenceLeaf(event: unknown): Buffer {
 
 const HOSTILE_TEXT = 'q"uote\\back\n\t\u0000\u0007\u001f \u2028\u2029 é€😀 \ud800 lone \udfff end';
 
-describe('integrity: the sealer reads events as JSON built by PostgreSQL, byte-identical to GET /logs/{id}', function () {
+describe('integrity: the sealer reads events as column text, its leaves byte-identical to those of GET /logs/{id}', function () {
   this.timeout(180_000);
   let system: TestSystem;
 
@@ -65,7 +65,7 @@ describe('integrity: the sealer reads events as JSON built by PostgreSQL, byte-i
       await system.ownerPool.query(`UPDATE logs SET ${set} WHERE tenant_id = '${tenantId}' AND id = $1`, [id, ...extra]);
     }
 
-    const read = await withTenantTx(system.appPool, tenantId, async (tx) => parseLogEventsJson(await logsRepository(tx).findJsonByIds(tenantId, ids)));
+    const read = await withTenantTx(system.appPool, tenantId, (tx) => logsRepository(tx).findApiShapedByIds(tenantId, ids));
     expect(read.map((event) => event.id).sort()).to.deep.equal([...ids].sort());
     for (const event of read) {
       const got = await system.api.http.get(`/api/v1/logs/${event.id}`, { token });
