@@ -51,6 +51,16 @@ function fromRawRow(row: RawLogRow): LogEvent {
   };
 }
 
+/** The tenant's rows among `ids`, only in the partitions `within` spans when given (else every one). */
+function byIdsQuery(columns: string, tenantId: string, ids: readonly string[], within: readonly EventTimeRange[]): { text: string; values: unknown[] } {
+  const values: unknown[] = [tenantId, ids];
+  const bounds = within.map(({ from, to }) => {
+    values.push(from, to);
+    return `event_timestamp BETWEEN $${values.length - 1} AND $${values.length}`;
+  });
+  return { text: `SELECT ${columns} FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])${bounds.length > 0 ? ` AND (${bounds.join(' OR ')})` : ''}`, values };
+}
+
 export type LogRow = Omit<LogEvent, 'received_at' | 'event_timestamp'> & { received_at: Date; event_timestamp: Date };
 
 export function toLogEvent(row: LogRow): LogEvent {
@@ -148,15 +158,7 @@ export function logsRepository(tx: TenantTx) {
      */
     async findByIds(tenantId: string, ids: readonly string[], within: readonly EventTimeRange[] = []): Promise<LogEvent[]> {
       assertTenant(tx, tenantId);
-      const params: unknown[] = [tenantId, ids];
-      const bounds = within.map(({ from, to }) => {
-        params.push(from, to);
-        return `event_timestamp BETWEEN $${params.length - 1} AND $${params.length}`;
-      });
-      const result = await tx.client.query<LogRow>(
-        `SELECT ${SELECT_COLUMNS} FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])${bounds.length > 0 ? ` AND (${bounds.join(' OR ')})` : ''}`,
-        params,
-      );
+      const result = await tx.client.query<LogRow>(byIdsQuery(SELECT_COLUMNS, tenantId, ids, within));
       return result.rows.map(toLogEvent);
     },
 
@@ -169,14 +171,8 @@ export function logsRepository(tx: TenantTx) {
      */
     async findApiShapedByIds(tenantId: string, ids: readonly string[], within: readonly EventTimeRange[] = []): Promise<LogEvent[]> {
       assertTenant(tx, tenantId);
-      const params: unknown[] = [tenantId, ids];
-      const bounds = within.map(({ from, to }) => {
-        params.push(from, to);
-        return `event_timestamp BETWEEN $${params.length - 1} AND $${params.length}`;
-      });
       const result = await tx.client.query<RawLogRow>({
-        text: `SELECT ${RAW_COLUMNS} FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])${bounds.length > 0 ? ` AND (${bounds.join(' OR ')})` : ''}`,
-        values: params,
+        ...byIdsQuery(RAW_COLUMNS, tenantId, ids, within),
         rowMode: 'array',
         types: { getTypeParser: () => asText },
       });
