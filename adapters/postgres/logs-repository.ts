@@ -14,6 +14,53 @@ export interface EventIdClaim {
 export const SELECT_COLUMNS = `id, tenant_id, received_at, action, severity, user_id, session_id, resource, resource_id,
   message, host(ip_address) AS ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id`;
 
+/**
+ * SELECT_COLUMNS in that order, each instant as its epoch milliseconds rounded down as pg's own
+ * timestamp parser rounds: right for any year, where formatting in SQL is not.
+ */
+const RAW_COLUMNS = `id, tenant_id, floor(extract(epoch FROM received_at) * 1000), action, severity, user_id, session_id,
+  resource, resource_id, message, host(ip_address), user_agent, before_state, after_state, metadata,
+  floor(extract(epoch FROM event_timestamp) * 1000), event_id`;
+
+type RawLogRow = (string | null)[];
+
+const asText = (value: string) => value;
+const jsonOrNull = (text: string | null) => (text === null ? null : (JSON.parse(text) as Record<string, unknown>));
+const isoOfEpochMs = (text: string | null) => new Date(Number(text)).toISOString();
+
+/** A RAW_COLUMNS row as toLogEvent would give it. */
+function fromRawRow(row: RawLogRow): LogEvent {
+  return {
+    id: row[0] as string,
+    tenant_id: row[1] as string,
+    received_at: isoOfEpochMs(row[2] as string),
+    action: row[3] as string,
+    severity: row[4] as LogEvent['severity'],
+    user_id: row[5] as string,
+    session_id: row[6] ?? null,
+    resource: row[7] ?? null,
+    resource_id: row[8] ?? null,
+    message: row[9] ?? null,
+    ip_address: row[10] ?? null,
+    user_agent: row[11] ?? null,
+    before_state: jsonOrNull(row[12] ?? null),
+    after_state: jsonOrNull(row[13] ?? null),
+    metadata: jsonOrNull(row[14] ?? null),
+    event_timestamp: isoOfEpochMs(row[15] as string),
+    event_id: row[16] ?? null,
+  };
+}
+
+/** The tenant's rows among `ids`, only in the partitions `within` spans when given (else every one). */
+function byIdsQuery(columns: string, tenantId: string, ids: readonly string[], within: readonly EventTimeRange[]): { text: string; values: unknown[] } {
+  const values: unknown[] = [tenantId, ids];
+  const bounds = within.map(({ from, to }) => {
+    values.push(from, to);
+    return `event_timestamp BETWEEN $${values.length - 1} AND $${values.length}`;
+  });
+  return { text: `SELECT ${columns} FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])${bounds.length > 0 ? ` AND (${bounds.join(' OR ')})` : ''}`, values };
+}
+
 export type LogRow = Omit<LogEvent, 'received_at' | 'event_timestamp'> & { received_at: Date; event_timestamp: Date };
 
 export function toLogEvent(row: LogRow): LogEvent {
@@ -111,16 +158,25 @@ export function logsRepository(tx: TenantTx) {
      */
     async findByIds(tenantId: string, ids: readonly string[], within: readonly EventTimeRange[] = []): Promise<LogEvent[]> {
       assertTenant(tx, tenantId);
-      const params: unknown[] = [tenantId, ids];
-      const bounds = within.map(({ from, to }) => {
-        params.push(from, to);
-        return `event_timestamp BETWEEN $${params.length - 1} AND $${params.length}`;
-      });
-      const result = await tx.client.query<LogRow>(
-        `SELECT ${SELECT_COLUMNS} FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])${bounds.length > 0 ? ` AND (${bounds.join(' OR ')})` : ''}`,
-        params,
-      );
+      const result = await tx.client.query<LogRow>(byIdsQuery(SELECT_COLUMNS, tenantId, ids, within));
       return result.rows.map(toLogEvent);
+    },
+
+    /**
+     * findByIds for the sealer, which reads every event once and is bound by it: the same events,
+     * but every column arrives as its text (no type parser, one array per row) and is turned into
+     * the API's shape here, each jsonb value parsed as pg's parser would (JSON.parse of its text)
+     * and each instant from its epoch milliseconds, formatted as toLogEvent does. About half what a
+     * read cost with pg's parsers or with the rows built as JSON by PostgreSQL.
+     */
+    async findApiShapedByIds(tenantId: string, ids: readonly string[], within: readonly EventTimeRange[] = []): Promise<LogEvent[]> {
+      assertTenant(tx, tenantId);
+      const result = await tx.client.query<RawLogRow>({
+        ...byIdsQuery(RAW_COLUMNS, tenantId, ids, within),
+        rowMode: 'array',
+        types: { getTypeParser: () => asText },
+      });
+      return result.rows.map(fromRawRow);
     },
 
     /** Which of `ids` still have a row (the rest were deleted, e.g. by a retention cleanup). */

@@ -1,13 +1,40 @@
+import canonicalize from 'canonicalize';
 import type { ArchiveRow } from '../archive-row';
 import { canonicalBytes } from './canonical-json';
-import { leafHash } from './merkle-hash';
+import { leafHash, leafHashOfText } from './merkle-hash';
+
+/** The members of a sealed event (the API's event plus `seq`), in the order JCS sorts them (UTF-16 code units). */
+const EVENT_KEYS = [
+  'action', 'after_state', 'before_state', 'event_id', 'event_timestamp', 'id', 'ip_address', 'message', 'metadata',
+  'received_at', 'resource', 'resource_id', 'seq', 'session_id', 'severity', 'tenant_id', 'user_agent', 'user_id',
+] as const;
+const MEMBER_PREFIXES = EVENT_KEYS.map((key, index) => `${index === 0 ? '{' : ','}${JSON.stringify(key)}:`);
+
+/**
+ * JCS of an object with exactly EVENT_KEYS, every one defined: the top level's order is known, so
+ * only nested values go through the generic canonicaliser (a string is its JSON.stringify, as in
+ * JCS). Any other shape answers undefined and is canonicalised generically.
+ */
+function canonicalEventText(event: Readonly<Record<string, unknown>>): string | undefined {
+  if (Object.keys(event).length !== EVENT_KEYS.length) return undefined;
+  let text = '';
+  for (let index = 0; index < EVENT_KEYS.length; index += 1) {
+    const value = event[EVENT_KEYS[index] as string];
+    if (value === undefined || typeof value === 'symbol' || !Object.hasOwn(event, EVENT_KEYS[index] as string)) return undefined;
+    const member = typeof value === 'string' ? JSON.stringify(value) : canonicalize(value);
+    if (member === undefined) return undefined;
+    text += (MEMBER_PREFIXES[index] as string) + member;
+  }
+  return `${text}}`;
+}
 
 /**
  * An event's leaf: RFC 9162 leaf hash of the JCS bytes of the event exactly as the API returns it,
  * `seq` included, so the event cannot be moved to another position without changing its leaf.
  */
 export function eventLeafHash<T extends { seq: number | null }>(event: T): Buffer {
-  return leafHash(canonicalBytes(event));
+  const text = canonicalEventText(event as unknown as Record<string, unknown>);
+  return text === undefined ? leafHash(canonicalBytes(event)) : leafHashOfText(text);
 }
 
 /**

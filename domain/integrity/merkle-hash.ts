@@ -10,6 +10,11 @@ export function leafHash(bytes: Uint8Array): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(bytes).digest();
 }
 
+/** leafHash of a text's UTF-8 bytes, encoded by the hash itself rather than into a buffer first. */
+export function leafHashOfText(text: string): Buffer {
+  return createHash('sha256').update(LEAF_PREFIX).update(text, 'utf8').digest();
+}
+
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
 }
