@@ -70,12 +70,11 @@ export function toLogEvent(row: LogRow): LogEvent {
 export function logsRepository(tx: TenantTx) {
   /**
    * insertMany of `count` rows already serialised by newEventsJson (the ingest path publishes the
-   * same bytes to the live stream). The rows travel as that one JSON parameter and PostgreSQL
+   * same text to the live stream). The rows travel as that one JSON parameter and PostgreSQL
    * expands it: one value to encode and bind, where one array per column cost the API more than
-   * the rest of the request. As UTF-8 bytes the parameter is sent as they are (binary format,
-   * which for json is its text).
+   * the rest of the request.
    */
-  async function insertSerialized(tenantId: string, count: number, eventsJson: string | Buffer): Promise<number | undefined> {
+  async function insertSerialized(tenantId: string, count: number, eventsJson: string): Promise<number | undefined> {
     assertTenant(tx, tenantId);
     if (count === 0) return undefined;
     const reserved = await tx.client.query<{ last_position: string }>(

@@ -34,7 +34,7 @@ export function createIngestService(deps: IngestDeps) {
   const { pool, outbox, livePublisher, logger } = deps;
 
   /** After commit the event is safe; these publishes only make it visible sooner (the relay covers SQS). */
-  async function publishAfterCommit(tenantId: string, taskId: string, firstPosition: number, freshJson: Buffer) {
+  async function publishAfterCommit(tenantId: string, taskId: string, firstPosition: number, freshJson: string) {
     const results = await Promise.allSettled([
       outbox.publishCommitted({ taskId, tenantId, taskType: 'reindex' }),
       livePublisher.publishSerialized(tenantId, firstPosition, freshJson),
@@ -45,7 +45,7 @@ export function createIngestService(deps: IngestDeps) {
 
   const publishing = new Set<Promise<void>>();
   /** The response does not wait for SQS or Redis: a lost publish only delays indexing until the relay's pass. */
-  function publishInBackground(tenantId: string, taskId: string, firstPosition: number, freshJson: Buffer) {
+  function publishInBackground(tenantId: string, taskId: string, firstPosition: number, freshJson: string) {
     const published = publishAfterCommit(tenantId, taskId, firstPosition, freshJson).finally(() => publishing.delete(published));
     publishing.add(published);
   }
@@ -93,8 +93,8 @@ export function createIngestService(deps: IngestDeps) {
           progressTotal: fresh.length,
         });
       }
-      // Serialised and encoded to UTF-8 once: the insert and the live stream send the same bytes.
-      const freshJson = Buffer.from(fresh.length === 0 ? '[]' : newEventsJson(tenantId, fresh));
+      // Serialised once: the insert and the live stream carry the same text.
+      const freshJson = fresh.length === 0 ? '[]' : newEventsJson(tenantId, fresh);
       // Last: taking positions serialises the tenant's writers until this transaction commits.
       const firstPosition = await logs.insertSerialized(tenantId, fresh.length, freshJson);
       return { events, freshJson, firstPosition };

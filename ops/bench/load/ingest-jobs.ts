@@ -78,9 +78,9 @@ export async function bulkCopy(params: BulkParams & { ownerUrl: string; tenantId
   return throughput(result);
 }
 
-export type InsertMethod = 'app-insert' | 'copy-temp-insert-select';
+export type InsertMethod = 'unnest-insert' | 'copy-temp-insert-select';
 
-/** The app role under RLS: the app's INSERT (one JSON parameter), or COPY into a temp table then INSERT … SELECT. */
+/** The app role under RLS: the app's unnest INSERT, or COPY into a temp table then INSERT … SELECT. */
 export async function insertPath(params: BulkParams & { appUrl: string; tenantIds: string[]; method: InsertMethod }, control: JobControl): Promise<ThroughputResult> {
   const batches = preparedRows(params);
   const pool = createPgPool(params.appUrl, params.concurrency, 'bench-insert-path');
@@ -89,7 +89,7 @@ export async function insertPath(params: BulkParams & { appUrl: string; tenantId
     const tenantId = params.tenantIds[client % params.tenantIds.length] as string;
     const rows = withFreshIds(batches[index % batches.length] as NewLogRow[]);
     await withTenantTx(pool, tenantId, async (tx) => {
-      if (params.method === 'app-insert') return logsRepository(tx).insertMany(tenantId, rows);
+      if (params.method === 'unnest-insert') return logsRepository(tx).insertMany(tenantId, rows);
       // The stage has the copied columns only: positions are taken by the insert into logs.
       await tx.client.query(`CREATE TEMP TABLE IF NOT EXISTS bench_stage ON COMMIT DELETE ROWS AS SELECT ${COPY_COLUMNS} FROM logs WITH NO DATA`);
       await copyInto(tx.client, 'bench_stage', toCopyText(tenantId, rows));
