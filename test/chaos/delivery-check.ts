@@ -78,9 +78,10 @@ async function indexedDocs(readers: StoreReaders): Promise<Doc[]> {
   return docs;
 }
 
+/** The tenants' tasks of work, without sealer sessions (an idle session stays running until IDLE_SECONDS pass: open, not unfinished). */
 async function tasks(readers: StoreReaders) {
   const result = await readers.ownerPool.query<{ task_id: string; status: string; error_msg: string | null }>(
-    'SELECT task_id, status, error_msg FROM async_task WHERE tenant_id = ANY($1::uuid[]) ORDER BY created_at',
+    "SELECT task_id, status, error_msg FROM async_task WHERE tenant_id = ANY($1::uuid[]) AND task_type <> 'integrity_seal' ORDER BY created_at",
     [readers.tenantIds],
   );
   return result.rows;

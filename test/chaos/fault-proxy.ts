@@ -100,7 +100,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   function faultFor(incoming: IncomingMessage): FaultMode | undefined {
     if (!eligible(incoming)) return undefined;
     stats.eligible += 1;
-    if (random() >= faultRate) return undefined;
+    // A run with few eligible requests (batched indexing, outage windows taking most of the load)
+    // could otherwise see no fault at all and test nothing: the first comes by the FIRST_FAULT_BY-th at the latest.
+    const due = faultRate > 0 && stats.faulted === 0 && stats.eligible >= FIRST_FAULT_BY;
+    if (!due && random() >= faultRate) return undefined;
     const mode = modes[Math.floor(random() * modes.length)] as FaultMode;
     stats.faulted += 1;
     stats.byMode[mode] += 1;
@@ -166,6 +169,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     },
   };
 }
+
+/** The eligible request that is faulted when none before it was (at any rate above 0). */
+const FIRST_FAULT_BY = 3;
 
 function checkedRate(rate: number): number {
   if (!(rate >= 0 && rate <= 1)) throw new Error(`a fault rate is between 0 and 1, not ${rate}`);

@@ -10,9 +10,11 @@ interface PipelineState {
 
 async function pipelineState(readers: StoreReaders): Promise<PipelineState> {
   const [tasks, rows] = await Promise.all([
+    // A sealer session's task stays running while it waits (IDLE_SECONDS) for the next request: that
+    // is a session open, not work left. Every other task must end.
     readers.ownerPool.query<{ open: number; failed: number }>(
       `SELECT count(*) FILTER (WHERE status IN ('pending', 'running'))::int AS open, count(*) FILTER (WHERE status = 'failed')::int AS failed
-         FROM async_task WHERE tenant_id = ANY($1::uuid[])`,
+         FROM async_task WHERE tenant_id = ANY($1::uuid[]) AND task_type <> 'integrity_seal'`,
       [readers.tenantIds],
     ),
     readers.ownerPool.query<{ count: number }>('SELECT count(*)::int AS count FROM logs WHERE tenant_id = ANY($1::uuid[])', [readers.tenantIds]),

@@ -73,6 +73,15 @@ describe('chaos fault proxy', () => {
     expect(running.stats()).to.deep.include({ requests: total, eligible: total, faulted });
   });
 
+  it('faults the third eligible request when chance has faulted none before it, then leaves it to chance again', async () => {
+    // A source that never falls under the rate: only the guarantee can fault.
+    const running = await start({ faultRate: 0.05, modes: ['error-status'], random: () => 0.99 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await fetch(`${running.url}/bulk/${i}`, { method: 'POST', body: `b${i}` })).status);
+    expect(statuses).to.deep.equal([200, 200, 503, 200, 200, 200, 200, 200]);
+    expect(running.stats()).to.deep.include({ requests: 8, eligible: 8, faulted: 1 });
+  });
+
   it('passes requests the predicate does not select through untouched, even at a fault rate of 1', async () => {
     const running = await start({ faultRate: 1, eligible: (req) => req.headers['x-fault'] === 'yes' });
     const sent = await rawRequest(`${running.url}/missing?q=1`, 'PUT', { 'x-custom': 'kept', host: 'signed.example:1234' }, 'payload');
