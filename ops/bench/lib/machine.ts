@@ -14,6 +14,8 @@ export interface MachineInfo {
   memoryGiB: number;
   cpuModel: string;
   loadAverage: number[];
+  /** The commit measured, and whether the work tree differed from it. */
+  commit: string;
   versions: { node: string; postgresql: string; opensearch: string; temporalCli: string };
 }
 
@@ -24,6 +26,13 @@ async function temporalCliVersion(): Promise<string> {
   if (!built) return 'unknown';
   const says = await run(path.join(cache, built, 'temporal'), ['--version']).then((r) => r.stdout.trim(), () => 'no --version');
   return `CLI ${built.slice('temporal-'.length)} (${says})`;
+}
+
+/** `git describe`-like: the HEAD commit, marked when tracked files differ from it (figures of uncommitted code). */
+async function measuredCommit(): Promise<string> {
+  const head = await run('git', ['rev-parse', 'HEAD']).then((r) => r.stdout.trim(), () => 'unknown (not a git checkout)');
+  const dirty = await run('git', ['status', '--porcelain', '--untracked-files=no']).then((r) => r.stdout.trim() !== '', () => false);
+  return dirty ? `${head} with uncommitted changes` : head;
 }
 
 /** Where and with what the figures were measured. */
@@ -38,6 +47,7 @@ export async function describeMachine(pool: Pool, opensearch: OpenSearchClient):
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     cpuModel: model.trim(),
     loadAverage: os.loadavg().map((load) => Math.round(load * 100) / 100),
+    commit: await measuredCommit(),
     versions: {
       node: process.version,
       postgresql: pg.rows[0]?.server_version ?? 'unknown',

@@ -66,6 +66,7 @@ export function toMarkdown(report: BenchReport): string {
     '',
     `- Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB memory; load average at start ${machine.loadAverage.join(' / ')}, at end ${report.loadAverageAfter.join(' / ')}`,
     `- Versions: Node ${machine.versions.node}, PostgreSQL ${machine.versions.postgresql}, OpenSearch ${machine.versions.opensearch}, Temporal ${machine.versions.temporalCli}`,
+    `- Commit measured: ${machine.commit}`,
     `- Date: ${machine.date}; ${report.scale.runs} runs per figure (median, min–max across runs)`,
     '',
     '## Caveats',
