@@ -38,10 +38,12 @@ export function eventLeafHash<T extends { seq: number | null }>(event: T): Buffe
 }
 
 /**
- * The leaf of an archived row, sealed at `sealedSeq`: archives written before sealing existed carry
- * no seq, so the leaf's own seq stands in; a row that carries one is hashed with it, so a row moved
- * to another position does not match.
+ * The leaf of an archived row, sealed at `sealedSeq`. A row archived before it was sealed carries
+ * `seq: null` (or no seq, in archives older than sealing), and the sealer may still seal it before
+ * the cleanup deletes it: the leaf's own seq stands in, which binds the row to that position as
+ * much as a seq in the line would. A row that carries a seq is hashed with it, so a row moved to
+ * another position does not match.
  */
 export function archivedRowLeafHash(row: ArchiveRow, sealedSeq: number): Buffer {
-  return eventLeafHash({ ...row, seq: row.seq === undefined ? sealedSeq : row.seq });
+  return eventLeafHash({ ...row, seq: row.seq ?? sealedSeq });
 }
