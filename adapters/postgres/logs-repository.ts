@@ -1,4 +1,5 @@
 import type { EventTimeRange } from '../../domain/event-time-range';
+import type { EventColumnTexts } from '../../domain/integrity/event-column-texts';
 import type { LogEvent, NewLogRow } from '../../domain/log-event';
 import { newEventsJson } from '../../domain/new-events-json';
 import { assertTenant, type TenantTx } from './tenant-transaction';
@@ -15,41 +16,14 @@ export const SELECT_COLUMNS = `id, tenant_id, received_at, action, severity, use
   message, host(ip_address) AS ip_address, user_agent, before_state, after_state, metadata, event_timestamp, event_id`;
 
 /**
- * SELECT_COLUMNS in that order, each instant as its epoch milliseconds rounded down as pg's own
- * timestamp parser rounds: right for any year, where formatting in SQL is not.
+ * The columns of EVENT_COLUMN_FIELDS in that order, each instant as its epoch milliseconds rounded
+ * down as pg's own timestamp parser rounds: right for any year, where formatting in SQL is not.
  */
-const RAW_COLUMNS = `id, tenant_id, floor(extract(epoch FROM received_at) * 1000), action, severity, user_id, session_id,
+const COLUMN_TEXTS = `id, tenant_id, floor(extract(epoch FROM received_at) * 1000), action, severity, user_id, session_id,
   resource, resource_id, message, host(ip_address), user_agent, before_state, after_state, metadata,
   floor(extract(epoch FROM event_timestamp) * 1000), event_id`;
 
-type RawLogRow = (string | null)[];
-
 const asText = (value: string) => value;
-const jsonOrNull = (text: string | null) => (text === null ? null : (JSON.parse(text) as Record<string, unknown>));
-const isoOfEpochMs = (text: string | null) => new Date(Number(text)).toISOString();
-
-/** A RAW_COLUMNS row as toLogEvent would give it. */
-function fromRawRow(row: RawLogRow): LogEvent {
-  return {
-    id: row[0] as string,
-    tenant_id: row[1] as string,
-    received_at: isoOfEpochMs(row[2] as string),
-    action: row[3] as string,
-    severity: row[4] as LogEvent['severity'],
-    user_id: row[5] as string,
-    session_id: row[6] ?? null,
-    resource: row[7] ?? null,
-    resource_id: row[8] ?? null,
-    message: row[9] ?? null,
-    ip_address: row[10] ?? null,
-    user_agent: row[11] ?? null,
-    before_state: jsonOrNull(row[12] ?? null),
-    after_state: jsonOrNull(row[13] ?? null),
-    metadata: jsonOrNull(row[14] ?? null),
-    event_timestamp: isoOfEpochMs(row[15] as string),
-    event_id: row[16] ?? null,
-  };
-}
 
 /** The tenant's rows among `ids`, only in the partitions `within` spans when given (else every one). */
 function byIdsQuery(columns: string, tenantId: string, ids: readonly string[], within: readonly EventTimeRange[]): { text: string; values: unknown[] } {
@@ -162,20 +136,19 @@ export function logsRepository(tx: TenantTx) {
     },
 
     /**
-     * findByIds for the sealer, which reads every event once and is bound by it: the same events,
-     * but every column arrives as its text (no type parser, one array per row) and is turned into
-     * the API's shape here, each jsonb value parsed as pg's parser would (JSON.parse of its text)
-     * and each instant from its epoch milliseconds, formatted as toLogEvent does. About half what a
-     * read cost with pg's parsers or with the rows built as JSON by PostgreSQL.
+     * findByIds for the sealer, which reads every event once and is bound by it: the same events as
+     * the text of their columns (EventColumnTexts: no type parser, one array per row), which the
+     * sealer hashes without building the events. About half what a read cost with pg's parsers or
+     * with the rows built as JSON by PostgreSQL.
      */
-    async findApiShapedByIds(tenantId: string, ids: readonly string[], within: readonly EventTimeRange[] = []): Promise<LogEvent[]> {
+    async findColumnTextsByIds(tenantId: string, ids: readonly string[], within: readonly EventTimeRange[] = []): Promise<EventColumnTexts[]> {
       assertTenant(tx, tenantId);
-      const result = await tx.client.query<RawLogRow>({
-        ...byIdsQuery(RAW_COLUMNS, tenantId, ids, within),
+      const result = await tx.client.query<(string | null)[]>({
+        ...byIdsQuery(COLUMN_TEXTS, tenantId, ids, within),
         rowMode: 'array',
         types: { getTypeParser: () => asText },
       });
-      return result.rows.map(fromRawRow);
+      return result.rows;
     },
 
     /** Which of `ids` still have a row (the rest were deleted, e.g. by a retention cleanup). */

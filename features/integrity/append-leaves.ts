@@ -2,16 +2,20 @@ import type { IntegrityRepository, NewLeaf } from '../../adapters/postgres/integ
 import type { logsRepository } from '../../adapters/postgres/logs-repository';
 import { queriesInTurn } from '../../adapters/postgres/queries-in-turn';
 import type { EventTimeRange } from '../../domain/event-time-range';
-import { eventLeafHash } from '../../domain/integrity/event-leaf';
+import { EVENT_COLUMN_FIELDS, eventColumnsLeafHash, eventTimestampOfColumnTexts } from '../../domain/integrity/event-column-texts';
 
 /** Events read per query: PostgreSQL reads the next part while this process hashes one. */
 const READ_PART = 1000;
 
+const ID_COLUMN = EVENT_COLUMN_FIELDS.indexOf('id');
+
 /**
  * Appends leaves for the events `ids` names, in that order, from seq `size + 1`, and returns their
- * hashes. Events are read as column text turned into the API's shape (findApiShapedByIds). The
- * parts' reads are queued on the transaction's connection in turn, so PostgreSQL reads part k + 1
- * while this process canonicalises and hashes part k; the leaves go in as one insert. Ids whose row is gone (deleted before it was sealed) get no leaf; seqs stay consecutive.
+ * hashes. Events are read as the text of their columns and hashed from it (eventColumnsLeafHash).
+ * Every query goes on the transaction's connection in turn: the parts' reads first, so PostgreSQL
+ * reads part k + 1 while this process hashes part k, then each part's leaves as soon as they are
+ * hashed, so PostgreSQL inserts them while the next part is hashed and only the last insert is
+ * waited for. Ids whose row is gone (deleted before it was sealed) get no leaf; seqs stay consecutive.
  */
 export async function appendLeaves(
   repo: IntegrityRepository,
@@ -23,18 +27,27 @@ export async function appendLeaves(
 ): Promise<Buffer[]> {
   const inTurn = queriesInTurn();
   const parts = Array.from({ length: Math.ceil(ids.length / READ_PART) }, (_, index) => ids.slice(index * READ_PART, (index + 1) * READ_PART));
-  const reads = parts.map((part) => inTurn(() => logs.findApiShapedByIds(tenantId, part, within)));
-  const leaves: NewLeaf[] = [];
-  for (const [index, part] of parts.entries()) {
-    const events = new Map((await (reads[index] as (typeof reads)[number])).map((event) => [event.id, event]));
-    for (const logId of part) {
-      const event = events.get(logId);
-      if (!event) continue;
-      // The parsed event is this function's own: seq goes onto it rather than into a copy.
-      const sealed = Object.assign(event, { seq: size + leaves.length + 1 });
-      leaves.push({ seq: sealed.seq, logId, leafHash: eventLeafHash(sealed), eventTimestamp: event.event_timestamp });
+  const reads = parts.map((part) => inTurn(() => logs.findColumnTextsByIds(tenantId, part, within)));
+  const inserts: Promise<void>[] = [];
+  const hashes: Buffer[] = [];
+  try {
+    for (const [index, part] of parts.entries()) {
+      const rows = new Map((await (reads[index] as (typeof reads)[number])).map((columns) => [columns[ID_COLUMN] as string, columns]));
+      const leaves: NewLeaf[] = [];
+      for (const logId of part) {
+        const columns = rows.get(logId);
+        if (!columns) continue;
+        const seq = size + hashes.length + 1;
+        const leafHash = eventColumnsLeafHash(columns, seq);
+        hashes.push(leafHash);
+        leaves.push({ seq, logId, leafHash, eventTimestamp: eventTimestampOfColumnTexts(columns) });
+      }
+      inserts.push(inTurn(() => repo.insertLeaves(tenantId, leaves)));
     }
+  } finally {
+    // Whatever happened, nothing may still run on the connection when the transaction ends.
+    await Promise.allSettled([...reads, ...inserts]);
   }
-  await repo.insertLeaves(tenantId, leaves);
-  return leaves.map((leaf) => leaf.leafHash);
+  await Promise.all(inserts);
+  return hashes;
 }

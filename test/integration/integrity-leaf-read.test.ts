@@ -5,6 +5,7 @@ import { testSystem, type TestSystem } from '../support/system';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { canonicalBytes } from '../../domain/integrity/canonical-json';
+import { eventColumnsLeafHash, eventFromColumnTexts } from '../../domain/integrity/event-column-texts';
 import { eventLeafHash } from '../../domain/integrity/event-leaf';
 import { leafHash } from '../../domain/integrity/merkle-hash';
 
@@ -65,17 +66,19 @@ describe('integrity: the sealer reads events as column text, its leaves byte-ide
       await system.ownerPool.query(`UPDATE logs SET ${set} WHERE tenant_id = '${tenantId}' AND id = $1`, [id, ...extra]);
     }
 
-    const read = await withTenantTx(system.appPool, tenantId, (tx) => logsRepository(tx).findApiShapedByIds(tenantId, ids));
-    expect(read.map((event) => event.id).sort()).to.deep.equal([...ids].sort());
-    for (const event of read) {
+    const read = await withTenantTx(system.appPool, tenantId, (tx) => logsRepository(tx).findColumnTextsByIds(tenantId, ids));
+    expect(read.map((columns) => columns[0]).sort()).to.deep.equal([...ids].sort());
+    const readEvents = read.map(eventFromColumnTexts);
+    for (const [index, event] of readEvents.entries()) {
       const got = await system.api.http.get(`/api/v1/logs/${event.id}`, { token });
       expect(got.status).to.equal(200);
       const seq = (got.body as { seq: number }).seq;
-      const sealed = Object.assign(event, { seq });
-      expect(sealed).to.deep.equal(got.body);
-      expect(eventLeafHash(sealed).equals(referenceLeaf(got.body)), `event ${event.id}`).to.equal(true);
+      expect({ ...event, seq }).to.deep.equal(got.body);
+      // The sealer's leaf, written from the column texts, and the event's leaf by the known-shape and the generic JCS.
+      expect(eventColumnsLeafHash(read[index] as (string | null)[], seq).equals(referenceLeaf(got.body)), `column leaf of ${event.id}`).to.equal(true);
+      expect(eventLeafHash({ ...event, seq }).equals(referenceLeaf(got.body)), `event leaf of ${event.id}`).to.equal(true);
     }
-    const instants = read.map((event) => event.received_at).sort();
+    const instants = readEvents.map((event) => event.received_at).sort();
     console.log(`      received_at as read: ${instants.join(', ')}`);
     expect(instants).to.include.members(['+012000-01-01T00:00:00.999Z', '-000043-03-15T12:00:00.500Z', '0005-03-04T01:02:03.456Z', '1969-12-31T23:59:59.999Z']);
   });

@@ -7,7 +7,7 @@ const EVENT = {
   tenant_id: '0190a2b4-0000-7000-8000-0000000000aa',
   received_at: '2026-01-02T03:04:05.678Z',
   action: 'user.login',
-  severity: 'info',
+  severity: 'INFO',
   user_id: 'u-1',
   session_id: null,
   resource: 'session',
