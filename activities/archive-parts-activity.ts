@@ -26,8 +26,9 @@ export function createArchivePartsActivity(deps: RetentionActivityDeps) {
 
   return {
     /**
-     * Streams the tenant's events in scope from PostgreSQL into gzip NDJSON parts on S3, oldest
-     * first, each read back and recorded before the next begins. Heartbeats its position; a new
+     * Seals the tenant's waiting events first (archiveSealer), then streams its events in scope
+     * from PostgreSQL into gzip NDJSON parts on S3, oldest first, each read back and recorded
+     * before the next begins. Heartbeats its position; a new
      * attempt (or a retried task) continues after the last recorded part, and the part that was in
      * progress is rewritten whole under its own key.
      */
@@ -46,6 +47,7 @@ export function createArchivePartsActivity(deps: RetentionActivityDeps) {
       let { partsDone, rowsDone, after } = resumePoint(recorded, context.info.heartbeatDetails);
       const beat = (writing?: ArchiveHeartbeat['writing']) => context.heartbeat({ partsDone, rowsDone, after: after ?? null, ...(writing ? { writing } : {}) } satisfies ArchiveHeartbeat);
       beat();
+      await deps.archiveSealer?.sealWaiting(tenantId, () => beat());
       await withTenantTx(pool, tenantId, (tx) => tasksRepository(tx).recordProgress(tenantId, taskId, rowsDone, total));
 
       for (;;) {

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { Logger } from '../platform/observability/logger';
 import type { TaskOutbox } from '../features/delivery/task-outbox';
 import type { LogDeleter } from '../adapters/opensearch/log-deleter';
+import type { LogSealer } from '../features/integrity/log-sealer';
 
 /** The clients the archive and cleanup activities work with, built once per worker. */
 export interface RetentionActivityDeps {
@@ -12,4 +13,10 @@ export interface RetentionActivityDeps {
   outbox: TaskOutbox;
   logDeleter: LogDeleter;
   logger: Logger;
+  /**
+   * Seals what is waiting before an archive reads its events, so every archived line carries its
+   * seq even for events ingested moments ago with an old event_timestamp; null when sealing is off
+   * (INTEGRITY_SEALING=false).
+   */
+  archiveSealer: Pick<LogSealer, 'sealWaiting'> | null;
 }

@@ -54,6 +54,7 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
   const sqs = createSqsClient(config.sqs);
   const outbox = createTaskOutbox({ pool, publisher: createSqsTaskPublisher(sqs, config.sqs.queueUrls), logger });
   const copies = createRestoredCopies(opensearch, config.opensearch.index);
+  const sealer = createLogSealer({ pool, origin: config.integrity.origin, keys: config.integrity.keys, checkpoints: createCheckpointStore(s3, config.s3.bucket) });
   const activities = createActivities({
     pool,
     indexer,
@@ -77,7 +78,8 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
     restoreAdmin: createRestoreAdmin({ pool, copies, logger }),
     copies,
     logger,
-    sealer: createLogSealer({ pool, origin: config.integrity.origin, keys: config.integrity.keys, checkpoints: createCheckpointStore(s3, config.s3.bucket) }),
+    sealer,
+    archiveSealer: config.integrity.sealing ? sealer : null,
     verifier: createLogVerifier({ pool, keys: config.integrity.keys.verifying, archive: createArchivedRows({ pool, s3, bucket: config.s3.bucket }) }),
   });
   const connection = await NativeConnection.connect({ address: config.temporal.address });

@@ -26,6 +26,8 @@ export interface SealStep {
 
 const BATCHES_PER_STEP = 500;
 const EVENTS_PER_STEP = 10_000;
+/** sealWaiting's bound: 1,000 steps of up to EVENTS_PER_STEP events. */
+const MAX_STEPS_WAITING = 1000;
 
 /** The first batches whose events add up to the step's size (always at least one batch). */
 function takeBatches(batches: readonly UnsealedBatch[]): UnsealedBatch[] {
@@ -80,7 +82,24 @@ export function createLogSealer(deps: LogSealerDeps) {
     });
   }
 
-  return { sealStep, checkpoint };
+  /**
+   * Seals everything waiting now, step after step, calling `onStep` after each (heartbeats), and
+   * returns how many events it sealed. Safe beside the tenant's sealer workflow: each step takes the
+   * tenant's lock, so the two take turns and neither skips or reuses a seq. Bounded, so a tenant
+   * under constant ingest cannot keep the caller here.
+   */
+  async function sealWaiting(tenantId: string, onStep: () => void = () => undefined): Promise<number> {
+    let sealed = 0;
+    for (let steps = 0; steps < MAX_STEPS_WAITING; steps += 1) {
+      const step = await sealStep(tenantId);
+      sealed += step.sealed;
+      onStep();
+      if (!step.more) break;
+    }
+    return sealed;
+  }
+
+  return { sealStep, checkpoint, sealWaiting };
 }
 
 export type LogSealer = ReturnType<typeof createLogSealer>;
