@@ -8,17 +8,30 @@ export interface TenantTx {
   readonly client: PoolClient;
 }
 
+function assertTenantId(tenantId: string): void {
+  if (!UUID.test(tenantId)) throw new TypeError('a tenant transaction needs a tenant id that is a UUID');
+}
+
+/**
+ * Opens a transaction scoped to `tenantId` on a connection the caller holds (withTenantTx does this
+ * for everything that needs no more than a callback). The tenant is inlined rather than bound so
+ * that BEGIN and the setting share one round trip; only a UUID gets here.
+ */
+export async function beginTenantTx(client: PoolClient, tenantId: string): Promise<void> {
+  assertTenantId(tenantId);
+  await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`);
+}
+
 /**
  * Runs `work` in one transaction scoped to `tenantId`. The setting is transaction-local
  * (set_config(..., true)), so a pooled connection never carries it into another tenant's query.
  */
 export async function withTenantTx<T>(pool: Pool, tenantId: string, work: (tx: TenantTx) => Promise<T>): Promise<T> {
-  // Inlined rather than bound so that BEGIN and the setting share one round trip; only a UUID gets here.
-  if (!UUID.test(tenantId)) throw new TypeError('a tenant transaction needs a tenant id that is a UUID');
+  assertTenantId(tenantId);
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenantId}', true)`);
+    await beginTenantTx(client, tenantId);
     const result = await work({ tenantId, client });
     await client.query('COMMIT');
     return result;

@@ -6,7 +6,8 @@ import type { LogFilter } from '../../domain/log-filter';
 import type { Logger } from '../../platform/observability/logger';
 import type { TextMatcher } from '../../adapters/opensearch/text-match';
 import { csvFormatter, ndjsonLines, type ExportFormat } from './export-formats';
-import { exportRowsRepository, type ExportRow } from './export-rows';
+import { exportRowsRepository, ndjsonCopyStatement, type ExportRow } from './export-rows';
+import { openTenantCopyOut } from '../../adapters/postgres/tenant-copy-out';
 import type { RestoredCopies } from '../../adapters/opensearch/restored-copies';
 import { RESTORED_COLUMN, withRestoredRows } from '../restore/restored-export-rows';
 
@@ -71,18 +72,61 @@ function endingWith(onEnd: ExportEnd, logger: Logger, tenantId: string) {
   };
 }
 
+/** endingWith for a stream of NDJSON bytes: a row is a line, and JSON text holds no raw newline. */
+function endingWithLines(onEnd: ExportEnd, logger: Logger, tenantId: string) {
+  return async function* (chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    let count = 0;
+    let reachedEnd = false;
+    try {
+      for await (const chunk of chunks) {
+        for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) count += 1;
+        yield chunk;
+      }
+      reachedEnd = true;
+      await onEnd(count);
+    } finally {
+      if (!reachedEnd) await onEnd(count).catch((error: unknown) => logger.error({ err: error, tenantId }, 'the end of an interrupted export was not handled'));
+    }
+  };
+}
+
 const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
 const isClientGone = (error: unknown) => CLIENT_GONE.has((error as { code?: string })?.code ?? '');
 
 /**
- * Exports read PostgreSQL, the source of truth, through a server-side cursor in one tenant
- * transaction (row-level security applies) under backpressure: rows are read only as fast as the
+ * Exports read PostgreSQL, the source of truth, in one tenant transaction (row-level security
+ * applies): a plain NDJSON export as one COPY of the lines PostgreSQL writes, every other one
+ * through a server-side cursor; both under backpressure: rows are read only as fast as the
  * client downloads, so memory stays flat at any size. When the client goes away the response
  * stream is destroyed, which ends the pipeline, closes the cursor and releases the connection.
  */
 export function createLogExport(deps: LogExportDeps) {
   const maxConcurrent = deps.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_EXPORTS;
   let running = 0;
+
+  /**
+   * A plain NDJSON export (no `q`, no restored copies) is one COPY: PostgreSQL writes the lines, and
+   * its bytes go to the client as they come, under the same backpressure as the cursor's rows.
+   */
+  async function openCopy(tenantId: string, statement: string, onEnd: ExportEnd): Promise<Readable> {
+    running += 1;
+    let copy;
+    try {
+      copy = await openTenantCopyOut(deps.pool, tenantId, statement, deps.logger);
+    } catch (error) {
+      running -= 1;
+      throw error;
+    }
+    void copy.done.finally(() => {
+      running -= 1;
+    });
+    const body = new PassThrough();
+    pipeline(copy.stream, endingWithLines(onEnd, deps.logger, tenantId), body).catch((error: unknown) => {
+      body.destroy(error as Error);
+      if (!isClientGone(error)) deps.logger.error({ err: error, tenantId }, 'export failed');
+    });
+    return body;
+  }
 
   return {
     /** Resolves once the transaction is open, so an unreachable database is an error, not a broken download. */
@@ -91,6 +135,8 @@ export function createLogExport(deps: LogExportDeps) {
       // Before any byte is sent: an unavailable search engine is then a 503, not a download cut short.
       if (q) await deps.text.check(tenantId, q);
       if (running >= maxConcurrent) throw new ExportCapacityError(`${maxConcurrent} exports are already running`);
+      const copyStatement = format === 'ndjson' && !q && !includeRestored ? ndjsonCopyStatement(tenantId, sqlFilter) : undefined;
+      if (copyStatement !== undefined) return openCopy(tenantId, copyStatement, onEnd);
       running += 1;
       const body = new PassThrough();
       let started = false;

@@ -23,8 +23,8 @@ describe('GET /logs/export: a client that goes away stops the export', function 
   let auditor: string;
 
   /** Starts an export and reads only its first chunk, as a client that stalls or is about to leave. */
-  async function startExport(abort: AbortController) {
-    const response = await fetch(`${system.api.url}/api/v1/logs/export?format=csv`, { headers: { authorization: `Bearer ${auditor}` }, signal: abort.signal });
+  async function startExport(abort: AbortController, format: 'csv' | 'ndjson' = 'csv') {
+    const response = await fetch(`${system.api.url}/api/v1/logs/export?format=${format}`, { headers: { authorization: `Bearer ${auditor}` }, signal: abort.signal });
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();
     return { response, first };
@@ -47,6 +47,25 @@ describe('GET /logs/export: a client that goes away stops the export', function 
     await waitFor('the export to end its transaction', async () => (await exportSessions(system)) === 0, { timeoutMs: 10_000 });
     const after = await system.api.http.get('/api/v1/logs/export?user_id=nobody', { token: auditor });
     expect(after.status, 'the API still serves exports').to.equal(200);
+  });
+
+  it('drops the connection of a plain NDJSON export (one COPY) when the client disconnects mid-COPY, and the pool serves every export after it', async () => {
+    const abort = new AbortController();
+    const { response, first } = await startExport(abort, 'ndjson');
+    expect(response.status).to.equal(200);
+    expect(first.done).to.equal(false);
+    await waitFor('the stalled export to hold its COPY', async () => (await exportSessions(system)) === 1);
+    abort.abort();
+    await waitFor('the COPY to end with its connection', async () => (await exportSessions(system)) === 0, { timeoutMs: 10_000 });
+    // More exports than the pool has connections, one after another: none lands on a connection left mid-COPY.
+    for (let round = 0; round < 6; round += 1) {
+      const after = await system.api.http.get('/api/v1/logs/export?format=ndjson&user_id=nobody', { token: auditor });
+      expect(after.status, `export ${round} after the disconnect`).to.equal(200);
+      expect(after.text).to.equal('');
+    }
+    const whole = await fetch(`${system.api.url}/api/v1/logs/export?format=ndjson&end_time=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, { headers: { authorization: `Bearer ${auditor}` } });
+    const lines = (await whole.text()).split('\n').filter(Boolean);
+    expect(lines.length, 'a whole export after it').to.be.at.least(ROWS);
   });
 
   it('refuses more concurrent exports than it has connections for, with 503, and recovers when they end', async () => {

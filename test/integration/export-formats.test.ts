@@ -107,6 +107,25 @@ describe('GET /logs/export: NDJSON and CSV with every field', function () {
     expect(csv, 'an empty CSV export still has its header').to.deep.equal([[...LOG_COLUMNS, 'seq']]);
   });
 
+  it('matches hostile filter values exactly (a plain NDJSON export is one COPY with the filters as quoted literals)', async () => {
+    const values = [
+      "o'brien", "''", "\\", "back\\slash'", "E'\\x27", "$1", "$2::text", "x' OR '1'='1", "x'); DROP TABLE logs; --", '"quoted"', 'tab\tnew\nline',
+      'é€😀', '\u202eRTL', "%_'", ' spaced ',
+    ];
+    const events = values.map((value, index) => validEvent({ event_timestamp: at(10 + index), user_id: value, resource: value, action: `hostile.${index}` }));
+    const hostileTenant = await createTenant(system);
+    await seedLogs(system, hostileTenant, events);
+    const reader = tokenFor(system, 'auditor', hostileTenant);
+    for (const value of values) {
+      const { rows } = await system.ownerPool.query<{ id: string }>('SELECT id::text FROM logs WHERE tenant_id = $1 AND user_id = $2 AND resource = $2 ORDER BY event_timestamp, id', [hostileTenant, value]);
+      expect(rows, `seeded ${JSON.stringify(value)}`).to.have.length(1);
+      const response = await exportLogs({ format: 'ndjson', user_id: value, resource: value, severity: 'INFO,WARNING,ERROR,CRITICAL' }, reader);
+      expect(response.status, JSON.stringify(value)).to.equal(200);
+      expect(ndjson(response.text).map((e) => e.id), JSON.stringify(value)).to.deep.equal(rows.map((row) => row.id));
+    }
+    expect(await system.ownerPool.query("SELECT count(*)::int AS n FROM logs WHERE tenant_id = $1 AND action LIKE 'hostile.%'", [hostileTenant]).then((r) => r.rows[0].n), 'nothing changed').to.equal(values.length);
+  });
+
   it("never exports another tenant's events, also not to an admin naming a tenant", async () => {
     const mine = ndjson((await exportLogs({})).text);
     expect(mine.every((e) => e.tenant_id === tenantId)).to.equal(true);

@@ -1,0 +1,30 @@
+import { expect } from 'chai';
+import { ndjsonCopyStatement } from '../../features/export/export-rows';
+import { inlineSqlCondition, tenantFilterSql } from '../../features/export/filter-sql';
+
+const TENANT = '0190a2b4-0000-7000-8000-0000000000aa';
+
+describe('export: filters written as literals for a COPY', () => {
+  it('quotes every value, doubling quotes and backslashes, and leaves a value that looks like a placeholder alone', () => {
+    const where = inlineSqlCondition(tenantFilterSql(TENANT, { user_id: "o'brien\\", action: '$1', severity: ['INFO', "x'y"] as never, start_time: '2026-01-01T00:00:00Z' }));
+    expect(where).to.equal(
+      `tenant_id = '${TENANT}' AND user_id =  E'o''brien\\\\' AND action = '$1' AND severity = ANY(ARRAY['INFO', 'x''y']::text[]) AND event_timestamp >= '2026-01-01T00:00:00Z'::timestamptz`,
+    );
+  });
+
+  it('places $10 and up, not $1 followed by a digit', () => {
+    const condition = { where: 'a = $1 AND b = $10 AND c = $11', values: ['one', '2', '3', '4', '5', '6', '7', '8', '9', 'ten', 'eleven'] };
+    expect(inlineSqlCondition(condition)).to.equal("a = 'one' AND b = 'ten' AND c = 'eleven'");
+  });
+
+  it('refuses a value with a NUL character, so the export keeps its parameters', () => {
+    expect(inlineSqlCondition(tenantFilterSql(TENANT, { user_id: 'a\u0000b' }))).to.equal(undefined);
+    expect(inlineSqlCondition(tenantFilterSql(TENANT, { severity: ['INFO', 'a\u0000'] as never }))).to.equal(undefined);
+    expect(ndjsonCopyStatement(TENANT, { resource: '\u0000' })).to.equal(undefined);
+  });
+
+  it('writes a COPY whose lines are the JSON text verbatim: CSV with a delimiter and quote no JSON text holds', () => {
+    const statement = ndjsonCopyStatement(TENANT, { user_id: 'u' }) as string;
+    expect(statement).to.match(/^COPY \(SELECT json_build_object\(.*\)::text FROM logs WHERE tenant_id = '[^']+' AND user_id = 'u' ORDER BY event_timestamp, id\) TO STDOUT WITH \(FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'\)$/s);
+  });
+});
