@@ -14,13 +14,17 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-// Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection"); the
-// full-width forms are normalised to them by some. csv-stringify's own option misses LF.
-const FORMULA_START = /^[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20]/;
+/**
+ * Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection"); the
+ * full-width forms are normalised to them by some. csv-stringify's own option misses LF. The one
+ * list both CSV writers use: neutraliseFormula here, and the COPY's SQL (export-rows.ts).
+ */
+export const FORMULA_FIRST_CHARACTERS = ['=', '+', '-', '@', '\t', '\r', '\n', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20'] as const;
+const FORMULA_FIRST = new Set<string>(FORMULA_FIRST_CHARACTERS);
 
 /** Prefixes a single quote to a cell a spreadsheet would evaluate. */
 export function neutraliseFormula(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+  return cell.length > 0 && FORMULA_FIRST.has(cell[0] as string) ? `'${cell}` : cell;
 }
 
 const CSV_OPTIONS = { columns: [...EXPORT_COLUMNS], cast: { string: (value: string) => neutraliseFormula(value) } };

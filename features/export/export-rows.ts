@@ -3,7 +3,8 @@ import { assertTenant, type TenantTx } from '../../adapters/postgres/tenant-tran
 import type { RowKey } from '../../domain/archive-row';
 import { LOG_COLUMNS, type LogEvent } from '../../domain/log-event';
 import type { LogFilter } from '../../domain/log-filter';
-import type { ExportFormat } from './export-formats';
+import { escapeLiteral } from 'pg';
+import { FORMULA_FIRST_CHARACTERS, type ExportFormat } from './export-formats';
 import { inlineSqlCondition, tenantFilterSql } from './filter-sql';
 
 /** Rows the server reads ahead per round trip; with the stream's buffer this bounds memory per export. */
@@ -66,6 +67,14 @@ export function exportRowsRepository(tx: TenantTx) {
   };
 }
 
+/** A cell as csvFormatter writes it, in SQL: a formula start neutralised, an empty text written as nothing (COPY quotes '' but not NULL). */
+const FORMULA_FIRST_SQL = FORMULA_FIRST_CHARACTERS.map(escapeLiteral).join(', ');
+const csvCell = (cell: string) => `NULLIF(CASE WHEN left(${cell}, 1) IN (${FORMULA_FIRST_SQL}) THEN '''' || ${cell} ELSE ${cell} END, '')`;
+const CSV_RAW = [...LOG_COLUMNS.map((column) => `${JSON_VALUE[column]}::text`), `${SEQ}::text`];
+/** Each raw cell once per row (OFFSET 0 keeps the subquery from being flattened into three evaluations per cell). */
+const CSV_CELLS_LATERAL = `CROSS JOIN LATERAL (SELECT ${CSV_RAW.map((cell, index) => `${cell} AS c${index}`).join(', ')} OFFSET 0) AS cells`;
+const CSV_COPY_CELLS = CSV_RAW.map((_, index) => csvCell(`cells.c${index}`)).join(', ');
+
 /**
  * The NDJSON export as one `COPY (SELECT line ...) TO STDOUT`: PostgreSQL writes the lines and Node
  * only moves bytes. CSV format with a delimiter and quote no line can hold (JSON text escapes every
@@ -76,4 +85,16 @@ export function ndjsonCopyStatement(tenantId: string, filter: Omit<LogFilter, 'q
   const where = inlineSqlCondition(tenantFilterSql(tenantId, filter));
   if (where === undefined) return undefined;
   return `COPY (SELECT ${NDJSON_LINE} FROM logs WHERE ${where} ORDER BY event_timestamp, id) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`;
+}
+
+/**
+ * The CSV export's rows (no header) as one COPY in CSV format: PostgreSQL quotes exactly as
+ * csvFormatter does (a cell with a comma, quote, CR or LF in double quotes, quotes doubled; NULL
+ * and empty text as nothing), and neutralises formulas from the same list, so the bytes are those
+ * of the cursor's CSV. Undefined when the filter cannot be written as literals.
+ */
+export function csvCopyStatement(tenantId: string, filter: Omit<LogFilter, 'q'>): string | undefined {
+  const where = inlineSqlCondition(tenantFilterSql(tenantId, filter));
+  if (where === undefined) return undefined;
+  return `COPY (SELECT ${CSV_COPY_CELLS} FROM logs ${CSV_CELLS_LATERAL} WHERE ${where} ORDER BY event_timestamp, id) TO STDOUT WITH (FORMAT csv)`;
 }

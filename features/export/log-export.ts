@@ -5,8 +5,8 @@ import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { LogFilter } from '../../domain/log-filter';
 import type { Logger } from '../../platform/observability/logger';
 import type { TextMatcher } from '../../adapters/opensearch/text-match';
-import { csvFormatter, ndjsonLines, type ExportFormat } from './export-formats';
-import { exportRowsRepository, ndjsonCopyStatement, type ExportRow } from './export-rows';
+import { csvFormatter, encodeRows, ndjsonLines, type ExportFormat } from './export-formats';
+import { csvCopyStatement, exportRowsRepository, ndjsonCopyStatement, type ExportRow } from './export-rows';
 import { openTenantCopyOut } from '../../adapters/postgres/tenant-copy-out';
 import type { RestoredCopies } from '../../adapters/opensearch/restored-copies';
 import { RESTORED_COLUMN, withRestoredRows } from '../restore/restored-export-rows';
@@ -72,20 +72,46 @@ function endingWith(onEnd: ExportEnd, logger: Logger, tenantId: string) {
   };
 }
 
-/** endingWith for a stream of NDJSON bytes: a row is a line, and JSON text holds no raw newline. */
-function endingWithLines(onEnd: ExportEnd, logger: Logger, tenantId: string) {
-  return async function* (chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    let count = 0;
+/**
+ * Counts the rows in a stream of export bytes: an NDJSON row is a line (JSON text holds no raw
+ * newline); a CSV row ends at a newline outside double quotes (quotes inside a cell come doubled,
+ * so each toggles twice). The state carries across chunks.
+ */
+export function rowCounter(format: ExportFormat): (chunk: Buffer) => number {
+  if (format === 'ndjson') {
+    return (chunk) => {
+      let rows = 0;
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows += 1;
+      return rows;
+    };
+  }
+  let quoted = false;
+  return (chunk) => {
+    let rows = 0;
+    for (const byte of chunk) {
+      if (byte === 34) quoted = !quoted;
+      else if (byte === 10 && !quoted) rows += 1;
+    }
+    return rows;
+  };
+}
+
+/** endingWith for a stream of export bytes, after `prefix` (the CSV header): rows counted by rowCounter. */
+function endingWithBytes(format: ExportFormat, prefix: string, onEnd: ExportEnd, logger: Logger, tenantId: string) {
+  return async function* (chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer | string> {
+    const count = rowCounter(format);
+    let rows = 0;
     let reachedEnd = false;
     try {
+      if (prefix) yield prefix;
       for await (const chunk of chunks) {
-        for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) count += 1;
+        rows += count(chunk);
         yield chunk;
       }
       reachedEnd = true;
-      await onEnd(count);
+      await onEnd(rows);
     } finally {
-      if (!reachedEnd) await onEnd(count).catch((error: unknown) => logger.error({ err: error, tenantId }, 'the end of an interrupted export was not handled'));
+      if (!reachedEnd) await onEnd(rows).catch((error: unknown) => logger.error({ err: error, tenantId }, 'the end of an interrupted export was not handled'));
     }
   };
 }
@@ -95,7 +121,7 @@ const isClientGone = (error: unknown) => CLIENT_GONE.has((error as { code?: stri
 
 /**
  * Exports read PostgreSQL, the source of truth, in one tenant transaction (row-level security
- * applies): a plain NDJSON export as one COPY of the lines PostgreSQL writes, every other one
+ * applies): a plain export as one COPY of the lines or rows PostgreSQL writes, every other one
  * through a server-side cursor; both under backpressure: rows are read only as fast as the
  * client downloads, so memory stays flat at any size. When the client goes away the response
  * stream is destroyed, which ends the pipeline, closes the cursor and releases the connection.
@@ -105,10 +131,11 @@ export function createLogExport(deps: LogExportDeps) {
   let running = 0;
 
   /**
-   * A plain NDJSON export (no `q`, no restored copies) is one COPY: PostgreSQL writes the lines, and
-   * its bytes go to the client as they come, under the same backpressure as the cursor's rows.
+   * A plain export (no `q`, no restored copies) is one COPY: PostgreSQL writes the lines (or CSV
+   * rows, after the header written here), and its bytes go to the client as they come, under the
+   * same backpressure as the cursor's rows.
    */
-  async function openCopy(tenantId: string, statement: string, onEnd: ExportEnd): Promise<Readable> {
+  async function openCopy(tenantId: string, format: ExportFormat, statement: string, onEnd: ExportEnd): Promise<Readable> {
     running += 1;
     let copy;
     try {
@@ -121,7 +148,8 @@ export function createLogExport(deps: LogExportDeps) {
       running -= 1;
     });
     const body = new PassThrough();
-    pipeline(copy.stream, endingWithLines(onEnd, deps.logger, tenantId), body).catch((error: unknown) => {
+    const header = format === 'csv' ? encodeRows('csv', [], true) : '';
+    pipeline(copy.stream, endingWithBytes(format, header, onEnd, deps.logger, tenantId), body).catch((error: unknown) => {
       body.destroy(error as Error);
       if (!isClientGone(error)) deps.logger.error({ err: error, tenantId }, 'export failed');
     });
@@ -135,8 +163,8 @@ export function createLogExport(deps: LogExportDeps) {
       // Before any byte is sent: an unavailable search engine is then a 503, not a download cut short.
       if (q) await deps.text.check(tenantId, q);
       if (running >= maxConcurrent) throw new ExportCapacityError(`${maxConcurrent} exports are already running`);
-      const copyStatement = format === 'ndjson' && !q && !includeRestored ? ndjsonCopyStatement(tenantId, sqlFilter) : undefined;
-      if (copyStatement !== undefined) return openCopy(tenantId, copyStatement, onEnd);
+      const copyStatement = q || includeRestored ? undefined : (format === 'csv' ? csvCopyStatement : ndjsonCopyStatement)(tenantId, sqlFilter);
+      if (copyStatement !== undefined) return openCopy(tenantId, format, copyStatement, onEnd);
       running += 1;
       const body = new PassThrough();
       let started = false;

@@ -6,12 +6,16 @@ import { waitFor } from '../support/wait-for';
 
 const ROWS = 40_000;
 
-/** Sessions of the API's pool that are inside an export: streaming, or waiting for the client to read. */
+/**
+ * Sessions of the API's pool that are inside an export (a cursor, or a COPY: pg_stat_activity keeps
+ * only the first 1 KB of a statement, and the CSV COPY's is longer): streaming, or waiting for the
+ * client to read.
+ */
 async function exportSessions(system: TestSystem): Promise<number> {
   const result = await system.appPool.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM pg_stat_activity
       WHERE datname = current_database() AND application_name = 'audit-api'
-        AND state <> 'idle' AND query LIKE '%FROM logs WHERE tenant_id%ORDER BY event_timestamp, id%'`,
+        AND state <> 'idle' AND (query LIKE 'COPY (SELECT %' OR query LIKE '%FROM logs WHERE tenant_id%ORDER BY event_timestamp, id%')`,
   );
   return result.rows[0]?.n ?? 0;
 }

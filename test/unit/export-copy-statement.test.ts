@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ndjsonCopyStatement } from '../../features/export/export-rows';
+import { csvCopyStatement, ndjsonCopyStatement } from '../../features/export/export-rows';
+import { rowCounter } from '../../features/export/log-export';
 import { inlineSqlCondition, tenantFilterSql } from '../../features/export/filter-sql';
 
 const TENANT = '0190a2b4-0000-7000-8000-0000000000aa';
@@ -21,10 +22,29 @@ describe('export: filters written as literals for a COPY', () => {
     expect(inlineSqlCondition(tenantFilterSql(TENANT, { user_id: 'a\u0000b' }))).to.equal(undefined);
     expect(inlineSqlCondition(tenantFilterSql(TENANT, { severity: ['INFO', 'a\u0000'] as never }))).to.equal(undefined);
     expect(ndjsonCopyStatement(TENANT, { resource: '\u0000' })).to.equal(undefined);
+    expect(csvCopyStatement(TENANT, { resource: '\u0000' })).to.equal(undefined);
   });
 
   it('writes a COPY whose lines are the JSON text verbatim: CSV with a delimiter and quote no JSON text holds', () => {
     const statement = ndjsonCopyStatement(TENANT, { user_id: 'u' }) as string;
     expect(statement).to.match(/^COPY \(SELECT json_build_object\(.*\)::text FROM logs WHERE tenant_id = '[^']+' AND user_id = 'u' ORDER BY event_timestamp, id\) TO STDOUT WITH \(FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'\)$/s);
+  });
+});
+
+describe('export: rows counted in the bytes of a COPY', () => {
+  const countAll = (format: 'csv' | 'ndjson', chunks: string[]) => {
+    const count = rowCounter(format);
+    return chunks.reduce((rows, chunk) => rows + count(Buffer.from(chunk, 'utf8')), 0);
+  };
+
+  it('counts NDJSON lines', () => {
+    expect(countAll('ndjson', ['{"a":"x\\\\ny"}\n{"b":1}', '\n', '{"c":2}\n'])).to.equal(3);
+  });
+
+  it('counts CSV rows, not the newlines inside quoted cells, with quotes and rows split across chunks', () => {
+    const csv = ['a,"multi\nline",b\n', 'c,"say ""hi""\r\n, ok",d\n', 'e,"x""', '\n""y",f\n', 'g,,h\n'];
+    expect(countAll('csv', csv)).to.equal(4);
+    expect(countAll('csv', [csv.join('')])).to.equal(4);
+    expect(countAll('csv', [...csv.join('')])).to.equal(4);
   });
 });
