@@ -74,19 +74,28 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void services.stopAll().finally(() => process.exit(130)));
   }
+  const selected = SCENARIOS.filter((s) => args.only.length === 0 || args.only.includes(s.id));
+  // Written after every scenario, so a run stopped part way keeps the figures it measured.
+  const report = () => {
+    const left = selected.slice(outcomes.length).map((scenario) => scenario.id);
+    const caveats = left.length === 0 ? CAVEATS : [...CAVEATS, `Partial: scenarios ${left.join(', ')} had not run when this report was written.`];
+    return writeReport(
+      { mode: args.mode, machine, scale: args.scale, loadAverageAfter: os.loadavg().map((l) => Math.round(l * 100) / 100), caveats, scenarios: outcomes },
+      path.join(__dirname, 'results'),
+    );
+  };
+  let files: string[] = [];
   try {
     console.log(`[bench] ${args.mode} run; service logs in ${logDir}`);
     await services.startAll();
-    const selected = SCENARIOS.filter((s) => args.only.length === 0 || args.only.includes(s.id));
-    for (const scenario of selected) outcomes.push(await runScenario(scenario, ctx));
+    for (const scenario of selected) {
+      outcomes.push(await runScenario(scenario, ctx));
+      files = await report();
+    }
   } finally {
     await services.stopAll();
     await Promise.allSettled([ownerPool.end(), appPool.end(), opensearch.close()]);
   }
-  const files = await writeReport(
-    { mode: args.mode, machine, scale: args.scale, loadAverageAfter: os.loadavg().map((l) => Math.round(l * 100) / 100), caveats: CAVEATS, scenarios: outcomes },
-    path.join(__dirname, 'results'),
-  );
   console.log(`[bench] results: ${files.join(', ')}`);
 }
 

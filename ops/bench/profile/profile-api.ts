@@ -19,6 +19,7 @@ import { summarizeCpuProfile } from './cpu-profile-summary';
  *   npm run bench:profile -- bulk          (4 clients posting 1,000-event bodies for 8 s)
  *   npm run bench:profile -- single [rate] (single POST /logs at `rate`/s for 8 s, default 600)
  *   npm run bench:profile -- search [rounds] (scenario 4's queries as an auditor, one at a time, `rounds` rounds, default 60, over 20,000 seeded events)
+ *   npm run bench:profile -- tail [subscribers] (scenario 6: `subscribers` live-tail sockets of one tenant, default 5,000, while 50 single POSTs arrive at 10/s)
  * Needs the bench sandbox provisioned (`npm run bench` once). Prints the top self times and the
  * .cpuprofile path (open it in Chrome DevTools for the call tree).
  */
@@ -26,11 +27,12 @@ const DAY = 86_400_000;
 
 async function main() {
   const [kind = 'bulk', rateArg] = process.argv.slice(2);
-  if (kind !== 'bulk' && kind !== 'single' && kind !== 'search') throw new Error('usage: profile-api.ts bulk | single [rate] | search [rounds]');
+  if (!['bulk', 'single', 'search', 'tail'].includes(kind)) throw new Error('usage: profile-api.ts bulk | single [rate] | search [rounds] | tail [subscribers]');
   const config = loadConfig();
   const port = await freePort();
   const dir = path.join(os.tmpdir(), `audit-bench-profile-${process.pid}`);
-  const services = createServiceSet({ PORT: String(port), RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '1000000' }, dir, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const limits = { RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '1000000', WS_MAX_CONNECTIONS: '20000', WS_MAX_CONNECTIONS_PER_TENANT: '20000' };
+  const services = createServiceSet({ PORT: String(port), ...limits }, dir, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   const appPool = createPgPool(config.postgres.url, 2, 'bench-profile');
   const ownerPool = createPgPool(process.env.DATABASE_OWNER_URL as string, 1, 'bench-profile-owner');
   const opensearch = createOpenSearchClient(config.opensearch.url);
@@ -40,6 +42,8 @@ async function main() {
     await services.start('api');
     if (kind === 'search') {
       await profileSearch(ctx, tenants, Number(rateArg ?? 60));
+    } else if (kind === 'tail') {
+      await profileTail(ctx, tenants, Number(rateArg ?? 5000));
     } else {
       tenants.push(...(await Promise.all([1, 2, 3, 4].map(() => ctx.newTenant('profile')))));
       const tokens = tenants.map((tenantId) => ctx.token('user', tenantId));
@@ -78,6 +82,19 @@ async function profileSearch(ctx: BenchContext, tenants: string[], rounds: numbe
   const result = await runLoad('searchHttp', { url: ctx.apiUrl, token: ctx.token('auditor', tenantId), queries, repetitions: rounds });
   const latency = summarizeLatencies(result.perQuery.flat());
   console.log(`search: ${result.perQuery.flat().length} requests, p50 ${latency.p50.toFixed(2)} ms, p95 ${latency.p95.toFixed(2)} ms`);
+}
+
+/** Scenario 6's API side: `subscribers` sockets of one tenant while 50 single POSTs arrive at 10/s. */
+async function profileTail(ctx: BenchContext, tenants: string[], subscribers: number): Promise<void> {
+  const tenantId = await ctx.newTenant('profile-tail');
+  tenants.push(tenantId);
+  const token = ctx.token('user', tenantId);
+  const publish = async () => {
+    await runLoad('publishHttp', { rate: 10, count: 50, seed: 1, url: ctx.apiUrl, token });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+  };
+  const result = await runLoad('tailSubscribers', { url: `${ctx.apiUrl.replace('http', 'ws')}/api/v1/logs/stream`, token, count: subscribers }, { onReady: publish });
+  console.log(`tail: ${result.connected} subscribers, ${result.received} frames of ${subscribers * 50}, latency (ms) ${JSON.stringify(result.latency)}`);
 }
 
 main().catch((error: unknown) => {

@@ -100,7 +100,7 @@ export const archiveCleanup: Scenario = {
         'The service must likewise leave no row and no document of its tenant.',
     );
     if (rows < 100_000) {
-      notes.push(`At ${rows.toLocaleString('en-US')} events the chain's fixed costs (two workflows, their status activities, S3 read-back, the manifest) dominate; the full run's 1M events measures throughput.`);
+      notes.push(`At ${rows.toLocaleString('en-US')} events the chain's fixed costs (two workflows, their status activities, S3 read-back, the manifest) dominate; npm run bench:archive-memory measures a larger archive's memory.`);
     }
     return {
       figures: [

@@ -84,7 +84,7 @@ export const search: Scenario = {
     notes.push(
       `The figures read as an auditor, each read recorded as an audit_log.viewed event (committed before the answer, then indexed and sealed by the pipeline). ` +
         `The same queries as a tenant user, whose reads are not recorded, after the anchor: p50 ${round(median(unrecorded.p50))} ms, p95 ${round(median(unrecorded.p95))} ms (medians of the runs).`,
-      `Corpus: ${corpus.events.toLocaleString('en-US')} events of one tenant over 30 days (the full run aims at 1M); ${filters.length} queries, ${repetitions} rounds per run after a warm-up round, one at a time, page_size ${pageSize}.`,
+      `Corpus: ${corpus.events.toLocaleString('en-US')} events of one tenant over 30 days; ${filters.length} queries, ${repetitions} rounds per run after a warm-up round, one at a time, page_size ${pageSize}.`,
       'The anchor sends the very request the service builds (adapters/opensearch/log-search.ts) straight to OpenSearch, so the ratio is the API\'s own cost: HTTP, JWT, tenant lookup, rate limit (Redis), validation, the integrity seq lookup and the record of the read (PostgreSQL), cursor signing. It must find as many hits as the API did, or the figures are refused.',
     );
     return {
