@@ -7,6 +7,7 @@ import { figure } from '../lib/figures';
 import { rawHashing, sealedCount, sealEverything, seedSealable, verifyEverything } from '../lib/integrity';
 import { runLoad } from '../lib/load';
 import { summarizeLatencies } from '../lib/statistics';
+import { waitForDrain } from '../lib/drain';
 import { eachRun, round, type Scenario } from './scenario';
 
 const TENANTS = 4;
@@ -82,13 +83,18 @@ export const integrity: Scenario = {
     console.log('    with sealing off');
     await ctx.services.stop('task-bridge');
     await ctx.services.start('task-bridge', undefined, { INTEGRITY_SEALING: 'false' });
+    const offTenants: string[] = [];
     try {
       await eachRun(ctx, async (run) => {
         const tenants = await tenantsFor('seal-off');
+        offTenants.push(...tenants);
         const result = await runLoad('bulkHttp', load(run, tenants));
         ingest.off.push(result.unitsPerSecond);
         notes.push(`run ${run}, sealing off: ${result.units} events, ${await sealedCount(ctx.ownerPool, tenants)} sealed (must be 0)`);
       });
+      // Every message of those runs taken by the bridge that does not seal: one restarted with sealing
+      // on would otherwise ask to seal their hundreds of thousands of events while the figures below run.
+      await waitForDrain(ctx, { tenantIds: offTenants, before: 'sealing off, before the bridge seals again' });
     } finally {
       await ctx.services.stop('task-bridge');
       await ctx.services.start('task-bridge');
