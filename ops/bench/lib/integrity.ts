@@ -18,8 +18,9 @@ const BATCH = 1000;
 
 /**
  * Writes `count` events of the tenant as ingest would (rows and, per 1,000, the reindex task that
- * the sealer reads), in order. The tasks are written already started, so neither the outbox relay
- * nor the service's own sealer picks them up: only the measured sealer seals them.
+ * the sealer reads), in order. The tasks are written already started (then marked succeeded), so
+ * neither the outbox relay nor the service's own sealer picks them up: only the measured sealer
+ * seals them.
  */
 export async function seedSealable(pool: Pool, tenantId: string, count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -32,6 +33,8 @@ export async function seedSealable(pool: Pool, tenantId: string, count: number):
       await logsRepository(tx).insertMany(tenantId, rows);
       const taskId = uuidv7();
       await tasksRepository(tx).createStarted(tenantId, { taskId, taskType: 'reindex', userId: 'bench', payload: reindexPayload(rows), workflowId: `bench-${taskId}`, runId: 'bench' });
+      // No run will ever finish it: left running, every later drain would wait for it until its timeout.
+      await tx.client.query("UPDATE async_task SET status = 'succeeded', updated_at = now() WHERE task_id = $1", [taskId]);
     });
     ids.push(...rows.map((row) => row.id));
   }
