@@ -43,9 +43,8 @@ export const eventTimestampOfColumnTexts = (columns: EventColumnTexts): string =
  * The sealed event's members in the order JCS sorts them (UTF-16 code units), each with the column
  * it comes from; `seq` is the sealer's, not a column.
  */
-const SEALED_MEMBERS = ([...EVENT_COLUMN_FIELDS, 'seq'] as const)
-  .slice()
-  .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+export const SEALED_EVENT_KEYS: readonly string[] = [...EVENT_COLUMN_FIELDS, 'seq'].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+const SEALED_MEMBERS = (SEALED_EVENT_KEYS as readonly (Field | 'seq')[])
   .map((name, order) => ({
     prefix: `${order === 0 ? '{' : ','}${JSON.stringify(name)}:`,
     column: name === 'seq' ? -1 : EVENT_COLUMN_FIELDS.indexOf(name),

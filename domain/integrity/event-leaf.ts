@@ -1,13 +1,11 @@
 import canonicalize from 'canonicalize';
 import type { ArchiveRow } from '../archive-row';
 import { canonicalBytes } from './canonical-json';
+import { SEALED_EVENT_KEYS } from './event-column-texts';
 import { leafHash, leafHashOfText } from './merkle-hash';
 
 /** The members of a sealed event (the API's event plus `seq`), in the order JCS sorts them (UTF-16 code units). */
-const EVENT_KEYS = [
-  'action', 'after_state', 'before_state', 'event_id', 'event_timestamp', 'id', 'ip_address', 'message', 'metadata',
-  'received_at', 'resource', 'resource_id', 'seq', 'session_id', 'severity', 'tenant_id', 'user_agent', 'user_id',
-] as const;
+const EVENT_KEYS = SEALED_EVENT_KEYS;
 const MEMBER_PREFIXES = EVENT_KEYS.map((key, index) => `${index === 0 ? '{' : ','}${JSON.stringify(key)}:`);
 
 /**
