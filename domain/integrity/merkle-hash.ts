@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** RFC 9162 §2.1 hashing: domain-separated leaf and interior hashes, so a leaf can never pose as a node. */
 const LEAF_PREFIX = Buffer.from([0x00]);
@@ -10,13 +10,20 @@ export function leafHash(bytes: Uint8Array): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(bytes).digest();
 }
 
-/** leafHash of a text's UTF-8 bytes, encoded by the hash itself rather than into a buffer first. */
+/**
+ * leafHash of a text's UTF-8 bytes, encoded by the hash itself rather than into a buffer first, in
+ * one call (U+0000 is the prefix byte 0x00 in UTF-8): no Hash object per leaf.
+ */
 export function leafHashOfText(text: string): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(text, 'utf8').digest();
+  return hash('sha256', `\u0000${text}`, 'buffer');
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  const input = Buffer.allocUnsafe(1 + left.length + right.length);
+  input[0] = NODE_PREFIX[0] as number;
+  input.set(left, 1);
+  input.set(right, 1 + left.length);
+  return hash('sha256', input, 'buffer');
 }
 
 /** MTH({}) = SHA-256 of the empty string. */

@@ -5,7 +5,7 @@ import type { EventTimeRange } from '../../domain/event-time-range';
 import { EVENT_COLUMN_FIELDS, eventColumnsLeafHash, eventTimestampOfColumnTexts } from '../../domain/integrity/event-column-texts';
 
 /** Events read per query: PostgreSQL reads the next part while this process hashes one. */
-const READ_PART = 1000;
+const READ_PART = 2500;
 
 const ID_COLUMN = EVENT_COLUMN_FIELDS.indexOf('id');
 

@@ -25,7 +25,7 @@ export interface SealStep {
 }
 
 const BATCHES_PER_STEP = 500;
-const EVENTS_PER_STEP = 10_000;
+const EVENTS_PER_STEP = 25_000;
 /** sealWaiting's bound: 1,000 steps of up to EVENTS_PER_STEP events. */
 const MAX_STEPS_WAITING = 1000;
 
