@@ -1,4 +1,4 @@
-import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineSignal, patched, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities';
 import type { SealInput, SealSession } from '../activities/integrity-activities';
 import type { StoredCheckpoint } from '../adapters/postgres/integrity-repository';
@@ -28,6 +28,13 @@ const ROUNDS_PER_RUN = 200;
  */
 const IDLE_SECONDS = 120;
 const SESSION_SPAN_MS = 15 * 60_000;
+/**
+ * Rounds of one tenant begin at least this far apart. Under a stream of small ingest transactions
+ * every bridge batch requests a seal, and back-to-back rounds (two activities, a signature, an S3
+ * PUT and a checkpoint row each, per tenant) took CPU the API's requests were waiting for; spaced,
+ * requests that arrive meanwhile are sealed together, and seal lag grows by at most this much.
+ */
+const ROUND_SPACING_MS = 1000;
 
 /**
  * The one sealer of a tenant (workflow id `seal-<tenant>`): seals what is waiting, ends each round
@@ -62,10 +69,13 @@ export async function sealWorkflow(input: SealInput): Promise<SealRunResult> {
     async () => {
       for (let rounds = 1; ; rounds += 1) {
         requested = false;
+        const roundBegan = Date.now();
         await sealRound();
         if (Date.now() - session.startedAt >= SESSION_SPAN_MS) return;
         if (requested && (rounds >= ROUNDS_PER_RUN || workflowInfo().continueAsNewSuggested)) await continueAsNew<typeof sealWorkflow>({ tenantId, idleSeconds, session });
         if (!requested && !(await condition(() => requested, idleSeconds * 1000))) return;
+        const spacing = roundBegan + ROUND_SPACING_MS - Date.now();
+        if (spacing > 0 && patched('seal-round-spacing')) await sleep(spacing);
       }
     },
     { resultOf: () => ({ ...result }) },
