@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Pool } from 'pg';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
+import { ndjsonCopyStatement } from '../../features/export/export-rows';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';
@@ -84,6 +86,25 @@ describe('GET /logs/export at volume: the API process keeps flat memory', functi
     }
     // Leave the shared sandbox database as small as it was.
     if (tenantId) await withTenantTx(system.appPool, tenantId, (tx) => tx.client.query('DELETE FROM logs WHERE tenant_id = $1', [tenantId]));
+  });
+
+  it("plans an export without JIT compilation on the service's connections, at any cost (a bare connection compiles it)", async () => {
+    const statement = ndjsonCopyStatement(tenantId, { action: 'user.login' }) as string;
+    const select = /^COPY \((.*)\) TO STDOUT/s.exec(statement)?.[1] as string;
+    // Every plan's cost passes the JIT threshold here, whatever the table's statistics say.
+    const planOf = (pool: Pool) =>
+      withTenantTx(pool, tenantId, async (tx) => {
+        await tx.client.query('SET LOCAL jit_above_cost = 0');
+        const { rows } = await tx.client.query<{ 'QUERY PLAN': Record<string, unknown>[] }>(`EXPLAIN (FORMAT JSON) ${select}`);
+        return rows[0]?.['QUERY PLAN'][0] as Record<string, unknown>;
+      });
+    const bare = new Pool({ connectionString: system.config.postgres.url, max: 1 });
+    try {
+      expect(await planOf(bare), 'the same role without the service options plans JIT for this export').to.have.property('JIT');
+    } finally {
+      await bare.end();
+    }
+    expect(await planOf(system.appPool)).to.not.have.property('JIT');
   });
 
   for (const format of ['ndjson', 'csv'] as const) {
