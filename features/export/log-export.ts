@@ -55,22 +55,29 @@ export function keepMatching(text: TextMatcher, tenantId: string, q: string) {
  */
 export type ExportEnd = (rows: number) => Promise<void>;
 
-function endingWith(onEnd: ExportEnd, logger: Logger, tenantId: string) {
-  return async function* (rows: AsyncIterable<ExportRow>): AsyncGenerator<ExportRow> {
-    let count = 0;
+/**
+ * Passes `items` through (after `prefix`, when given), counting rows with `rowsIn`, and calls
+ * `onEnd` as ExportEnd says: after the last item, or with the count so far when the stream ends early.
+ */
+function endingWith<T>(onEnd: ExportEnd, logger: Logger, tenantId: string, rowsIn: (item: T) => number, prefix?: T) {
+  return async function* (items: AsyncIterable<T>): AsyncGenerator<T> {
+    let rows = 0;
     let reachedEnd = false;
     try {
-      for await (const row of rows) {
-        count += 1;
-        yield row;
+      if (prefix !== undefined) yield prefix;
+      for await (const item of items) {
+        rows += rowsIn(item);
+        yield item;
       }
       reachedEnd = true;
-      await onEnd(count);
+      await onEnd(rows);
     } finally {
-      if (!reachedEnd) await onEnd(count).catch((error: unknown) => logger.error({ err: error, tenantId }, 'the end of an interrupted export was not handled'));
+      if (!reachedEnd) await onEnd(rows).catch((error: unknown) => logger.error({ err: error, tenantId }, 'the end of an interrupted export was not handled'));
     }
   };
 }
+
+const oneRow = () => 1;
 
 /**
  * Counts the rows in a stream of export bytes: an NDJSON row is a line (JSON text holds no raw
@@ -93,26 +100,6 @@ export function rowCounter(format: ExportFormat): (chunk: Buffer) => number {
       else if (byte === 10 && !quoted) rows += 1;
     }
     return rows;
-  };
-}
-
-/** endingWith for a stream of export bytes, after `prefix` (the CSV header): rows counted by rowCounter. */
-function endingWithBytes(format: ExportFormat, prefix: string, onEnd: ExportEnd, logger: Logger, tenantId: string) {
-  return async function* (chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer | string> {
-    const count = rowCounter(format);
-    let rows = 0;
-    let reachedEnd = false;
-    try {
-      if (prefix) yield prefix;
-      for await (const chunk of chunks) {
-        rows += count(chunk);
-        yield chunk;
-      }
-      reachedEnd = true;
-      await onEnd(rows);
-    } finally {
-      if (!reachedEnd) await onEnd(rows).catch((error: unknown) => logger.error({ err: error, tenantId }, 'the end of an interrupted export was not handled'));
-    }
   };
 }
 
@@ -148,8 +135,8 @@ export function createLogExport(deps: LogExportDeps) {
       running -= 1;
     });
     const body = new PassThrough();
-    const header = format === 'csv' ? encodeRows('csv', [], true) : '';
-    pipeline(copy.stream, endingWithBytes(format, header, onEnd, deps.logger, tenantId), body).catch((error: unknown) => {
+    const header = format === 'csv' ? Buffer.from(encodeRows('csv', [], true)) : undefined;
+    pipeline(copy.stream, endingWith(onEnd, deps.logger, tenantId, rowCounter(format), header), body).catch((error: unknown) => {
       body.destroy(error as Error);
       if (!isClientGone(error)) deps.logger.error({ err: error, tenantId }, 'export failed');
     });
@@ -177,7 +164,7 @@ export function createLogExport(deps: LogExportDeps) {
         const matching = q ? keepMatching(deps.text, tenantId, q) : (source: AsyncIterable<ExportRow>) => source;
         const restored = includeRestored && deps.restored ? withRestoredRows(deps.restored, tenantId, filter, format) : undefined;
         const all = restored ?? ((source: AsyncIterable<ExportRow>) => source);
-        const ending = endingWith(onEnd, deps.logger, tenantId);
+        const ending = endingWith<ExportRow>(onEnd, deps.logger, tenantId, oneRow);
         if (format === 'csv') await pipeline(rows, matching, all, ending, csvFormatter(restored ? [RESTORED_COLUMN] : []), body);
         else await pipeline(rows, matching, all, ending, ndjsonLines, body);
       }).finally(() => {
