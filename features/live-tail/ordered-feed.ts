@@ -81,6 +81,14 @@ export class OrderedFeed implements LiveListener {
 
   onEvents(events: readonly LiveEvent[]): void {
     if (this.stopped) return;
+    if (this.continuesOrder(events)) {
+      // The common case, once per socket for every live message: the events follow the last one
+      // delivered with nothing held or being read, so they go on as they are, shared by every socket.
+      this.next += events.length;
+      this.high = this.next - 1;
+      (this.target as FeedTarget).onEvents(events);
+      return;
+    }
     for (const live of events) {
       this.high = Math.max(this.high, live.position);
       if (live.position >= this.next && this.pending.size < this.maxPending) this.pending.set(live.position, live);
@@ -150,6 +158,12 @@ export class OrderedFeed implements LiveListener {
       this.reading = false;
     }
     this.pump();
+  }
+
+  /** Whether `events` are exactly the next positions to deliver, with no hole known, nothing held and nothing being read. */
+  private continuesOrder(events: readonly LiveEvent[]): boolean {
+    if (!this.target || this.reading || this.catchingUp || this.pending.size > 0 || this.high !== this.next - 1) return false;
+    return events.every((live, index) => live.position === this.next + index);
   }
 
   private lowestPending(): number {

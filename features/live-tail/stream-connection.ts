@@ -85,7 +85,7 @@ export class StreamConnection implements LiveListener {
       if (!this.options.matches(live.event)) continue;
       if (this.hasRoom()) {
         this.reportDrops();
-        this.socket.send(live.frame, TEXT_FRAME, this.afterWrite);
+        this.socket.send(live.frame, TEXT_FRAME, this.writeCallback(live.frame.length));
       } else {
         this.unreported += 1;
         this.options.onDropped?.(1);
@@ -160,6 +160,16 @@ export class StreamConnection implements LiveListener {
 
   get bufferedBytes(): number {
     return this.socket.bufferedAmount;
+  }
+
+  /**
+   * The write callback a live frame needs: only one that fills the send buffer past half its limit
+   * has to tell when it reached the kernel (the buffer can then be full, with drops to report or a
+   * catch-up waiting for room). Below that none is asked for, sparing a callback per socket for
+   * every live event.
+   */
+  private writeCallback(frameBytes: number): ((error?: Error | null) => void) | undefined {
+    return this.socket.bufferedAmount + frameBytes >= this.options.sendBufferBytes / 2 || this.roomWaiters.size > 0 ? this.afterWrite : undefined;
   }
 
   private hasRoom(): boolean {

@@ -15,11 +15,11 @@ class FakeSocket extends EventEmitter {
   closedWith: [number, string] | undefined;
   terminated = false;
   pings = 0;
-  private pending: { bytes: number; done: (error?: Error | null) => void }[] = [];
+  private pending: { bytes: number; done?: (error?: Error | null) => void }[] = [];
 
-  /** Like ws: `send(data, done)` or `send(data, options, done)`; bytes go out as text only with `binary: false`. */
+  /** Like ws: `send(data, done?)` or `send(data, options, done?)`; bytes go out as text only with `binary: false`. */
   send(data: string | Buffer, ...rest: unknown[]) {
-    const done = rest.at(-1) as (error?: Error | null) => void;
+    const done = rest.at(-1) as ((error?: Error | null) => void) | undefined;
     const options = rest.length > 1 ? (rest[0] as { binary?: boolean }) : {};
     if (Buffer.isBuffer(data) && options.binary !== false) throw new Error('bytes sent as a binary frame');
     this.sent.push(JSON.parse(data.toString()));
@@ -31,7 +31,7 @@ class FakeSocket extends EventEmitter {
   flush() {
     for (const write of this.pending.splice(0)) {
       this.bufferedAmount -= write.bytes;
-      write.done();
+      write.done?.();
     }
   }
 
@@ -105,6 +105,15 @@ describe('live-tail connection', () => {
     connection.onEvents([event(99)]);
     expect(socket.sent.filter((m) => m.type === 'dropped')).to.have.length(1);
     expect(socket.sent.at(-1).type).to.equal('log');
+  });
+
+  it('reports drops once it drains after one frame larger than the whole buffer filled it', () => {
+    const { socket, connection } = connect({ sendBufferBytes: 100 });
+    connection.onEvents([event(0), event(1), event(2)]);
+    expect(socket.sent).to.have.length(1);
+    expect(dropped).to.equal(2);
+    socket.flush();
+    expect(socket.sent.at(-1)).to.deep.equal({ type: 'dropped', count: 2 });
   });
 
   it('closes with 1013 once the buffer has stayed full for the slow-consumer timeout', () => {
