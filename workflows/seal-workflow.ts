@@ -30,9 +30,9 @@ const IDLE_SECONDS = 120;
 const SESSION_SPAN_MS = 15 * 60_000;
 /**
  * Rounds of one tenant begin at least this far apart. Under a stream of small ingest transactions
- * every bridge batch requests a seal, and back-to-back rounds (two activities, a signature, an S3
- * PUT and a checkpoint row each, per tenant) took CPU the API's requests were waiting for; spaced,
- * requests that arrive meanwhile are sealed together, and seal lag grows by at most this much.
+ * every bridge batch requests a seal, and back-to-back rounds cost two activities, a signature, an
+ * S3 object and a checkpoint row each, per tenant and batch; spaced, requests that arrive meanwhile
+ * are sealed together, and seal lag grows by at most this much.
  */
 const ROUND_SPACING_MS = 1000;
 
