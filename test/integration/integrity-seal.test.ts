@@ -84,4 +84,31 @@ describe('integrity: sealing', function () {
     expect(listed.status).to.equal(200);
     expect(listed.body.items.map((task: { task_id: string }) => task.task_id).sort()).to.deep.equal(rows.map((row) => row.task_id).sort());
   });
+
+  it('starts a tenant\'s seal rounds at least a second apart under a stream of single events: at most one checkpoint per second', async () => {
+    const tenantId = await createTenant(system);
+    const token = tokenFor(system, 'user', tenantId);
+    const streamMs = 3000;
+    const began = Date.now();
+    for (let n = 0; Date.now() - began < streamMs; n += 1) {
+      const single = await system.api.http.post('/api/v1/logs', { token, body: validEvent({ message: `stream ${n}` }) });
+      expect(single.status).to.equal(201);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const events = await logCount(system, tenantId);
+    await waitForSealed(system, tenantId, events);
+    const { rows } = await system.ownerPool.query<{ checkpoints: string; first_session: Date; last_checkpoint: Date }>(
+      `SELECT (SELECT count(*) FROM integrity_checkpoints WHERE tenant_id = $1) AS checkpoints,
+              (SELECT min(created_at) FROM async_task WHERE tenant_id = $1 AND task_type = 'integrity_seal') AS first_session,
+              (SELECT max(created_at) FROM integrity_checkpoints WHERE tenant_id = $1) AS last_checkpoint`,
+      [tenantId],
+    );
+    const { checkpoints, first_session: firstSession, last_checkpoint: lastCheckpoint } = rows[0] as { checkpoints: string; first_session: Date; last_checkpoint: Date };
+    // A round begins after its session's row is written and ends with at most one checkpoint; rounds
+    // begin at least 1 s apart, so n rounds need at least n - 1 seconds before the last checkpoint.
+    const spanMs = lastCheckpoint.getTime() - firstSession.getTime();
+    console.log(`      ${events} single events over ${streamMs} ms: ${checkpoints} checkpoints within ${spanMs} ms of the first seal session`);
+    expect(Number(checkpoints), 'rounds during the stream (else spacing was not exercised)').to.be.at.least(2);
+    expect(Number(checkpoints)).to.be.at.most(Math.floor(spanMs / 1000) + 1);
+  });
 });
