@@ -5,20 +5,19 @@ import { SEALED_EVENT_KEYS } from './event-column-texts';
 import { leafHash, leafHashOfText } from './merkle-hash';
 
 /** The members of a sealed event (the API's event plus `seq`), in the order JCS sorts them (UTF-16 code units). */
-const EVENT_KEYS = SEALED_EVENT_KEYS;
-const MEMBER_PREFIXES = EVENT_KEYS.map((key, index) => `${index === 0 ? '{' : ','}${JSON.stringify(key)}:`);
+const MEMBER_PREFIXES = SEALED_EVENT_KEYS.map((key, index) => `${index === 0 ? '{' : ','}${JSON.stringify(key)}:`);
 
 /**
- * JCS of an object with exactly EVENT_KEYS, every one defined: the top level's order is known, so
+ * JCS of an object with exactly SEALED_EVENT_KEYS, every one defined: the top level's order is known, so
  * only nested values go through the generic canonicaliser (a string is its JSON.stringify, as in
  * JCS). Any other shape answers undefined and is canonicalised generically.
  */
 function canonicalEventText(event: Readonly<Record<string, unknown>>): string | undefined {
-  if (Object.keys(event).length !== EVENT_KEYS.length) return undefined;
+  if (Object.keys(event).length !== SEALED_EVENT_KEYS.length) return undefined;
   let text = '';
-  for (let index = 0; index < EVENT_KEYS.length; index += 1) {
-    const value = event[EVENT_KEYS[index] as string];
-    if (value === undefined || typeof value === 'symbol' || !Object.hasOwn(event, EVENT_KEYS[index] as string)) return undefined;
+  for (let index = 0; index < SEALED_EVENT_KEYS.length; index += 1) {
+    const value = event[SEALED_EVENT_KEYS[index] as string];
+    if (value === undefined || typeof value === 'symbol' || !Object.hasOwn(event, SEALED_EVENT_KEYS[index] as string)) return undefined;
     const member = typeof value === 'string' ? JSON.stringify(value) : canonicalize(value);
     if (member === undefined) return undefined;
     text += (MEMBER_PREFIXES[index] as string) + member;

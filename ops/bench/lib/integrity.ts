@@ -32,9 +32,10 @@ export async function seedSealable(pool: Pool, tenantId: string, count: number):
     await withTenantTx(pool, tenantId, async (tx) => {
       await logsRepository(tx).insertMany(tenantId, rows);
       const taskId = uuidv7();
-      await tasksRepository(tx).createStarted(tenantId, { taskId, taskType: 'reindex', userId: 'bench', payload: reindexPayload(rows), workflowId: `bench-${taskId}`, runId: 'bench' });
+      const tasks = tasksRepository(tx);
+      await tasks.createStarted(tenantId, { taskId, taskType: 'reindex', userId: 'bench', payload: reindexPayload(rows), workflowId: `bench-${taskId}`, runId: 'bench' });
       // No run will ever finish it: left running, every later drain would wait for it until its timeout.
-      await tx.client.query("UPDATE async_task SET status = 'succeeded', updated_at = now() WHERE task_id = $1", [taskId]);
+      await tasks.markSucceeded(tenantId, taskId, {});
     });
     ids.push(...rows.map((row) => row.id));
   }
