@@ -8,6 +8,7 @@ import type { LogTimeRange } from '../adapters/postgres/logs-key-order';
 import { logsRepository } from '../adapters/postgres/logs-repository';
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../adapters/postgres/tenant-transaction';
+import { sameTally } from '../domain/day-tally';
 import { TaskNotFoundError } from '../domain/task-errors';
 import { createStoredEventIndexer } from './index-stored-events';
 import { taskTimeRange } from './task-time-range';
@@ -15,7 +16,7 @@ import type { TaskInput } from './task-status-activities';
 
 export interface ReconcileCounts {
   buckets_checked: number;
-  /** Days whose row and document counts differed, so their ids were compared. */
+  /** Days whose rows and documents differed in count or id sums (`DayTally`), so their ids were compared. */
   buckets_differing: number;
   missing_indexed: number;
   orphans_deleted: number;
@@ -80,10 +81,10 @@ export function createReconcileActivities(deps: { pool: Pool; indexer: LogIndexe
 
   return {
     /**
-     * Compares the tenant's rows and documents per UTC day (counts first, then ids where the counts
-     * differ) and repairs the index. A day with as many documents as rows but different ids is not
-     * caught by the counts; the next run after either changes will be. Heartbeats the last day done,
-     * so a retried attempt resumes there.
+     * Compares the tenant's rows and documents per UTC day (their tallies first: count and id sums,
+     * then ids where the tallies differ) and repairs the index. A lost document and an orphan on the
+     * same day keep the count but not the sums. Heartbeats the last day done, so a retried attempt
+     * resumes there.
      */
     async reconcileTenant(input: TaskInput): Promise<ReconcileResult> {
       const context = Context.current();
@@ -105,7 +106,7 @@ export function createReconcileActivities(deps: { pool: Pool; indexer: LogIndexe
       for (const day of days) {
         if (position.afterDay !== null && day <= position.afterDay) continue;
         if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
-        const differs = (rowDays.get(day) ?? 0) !== (documentDays.get(day) ?? 0);
+        const differs = !sameTally(rowDays.get(day), documentDays.get(day));
         if (differs) {
           const repaired = await repairDay(tenantId, daySpan(day, range));
           position.buckets_differing += 1;

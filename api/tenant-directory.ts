@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { RateLimitPolicy } from '../adapters/redis/tenant-rate-limiter';
-import { isUuid, type TenantLookup } from './tenant-scope';
+import { isUuid } from '../domain/uuid-text';
+import type { TenantLookup } from './tenant-scope';
 
 export interface TenantDirectory extends TenantLookup {
   /** The tenant's own limits, null when it uses the defaults, undefined when there is no such tenant. */

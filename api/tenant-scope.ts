@@ -1,10 +1,8 @@
 import type { Context } from 'koa';
 import type { Principal } from '../domain/auth';
+import { isUuid } from '../domain/uuid-text';
 import { problems } from './problem';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isUuid = (value: string) => UUID.test(value);
 
 export interface TenantLookup {
   exists(tenantId: string): Promise<boolean>;

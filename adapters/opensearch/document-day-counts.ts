@@ -1,3 +1,4 @@
+import type { DayTally } from '../../domain/day-tally';
 import type { LeanOpenSearchClient } from './lean-opensearch-client';
 
 export interface DocumentSpan {
@@ -8,6 +9,26 @@ export interface DocumentSpan {
 }
 
 const PAGE = 5000;
+
+/**
+ * One 24-bit piece of a document's `id`, as `DayTally` defines it. A document whose id is not a
+ * 36-character hex id (no row can have it) adds -1: its day then differs from PostgreSQL's and is
+ * compared id by id, which is what such a document needs.
+ */
+const ID_PIECE = `
+  if (doc['id'].size() == 0) return -1;
+  String id = doc['id'].value;
+  if (id.length() != 36) return -1;
+  try { return Integer.parseInt(id.substring(params.from, params.from + 6), 16); } catch (NumberFormatException e) { return -1; }
+`;
+const idPieceSum = (from: number) => ({ sum: { script: { lang: 'painless', source: ID_PIECE, params: { from } } } });
+
+interface DayBucket {
+  key: number;
+  doc_count: number;
+  low: { value: number };
+  high: { value: number };
+}
 
 /**
  * The tenant's documents counted per UTC day, and the ids of one span, read on the tenant's shard
@@ -26,8 +47,8 @@ export function createDocumentDayCounts(client: LeanOpenSearchClient, indexName:
   }
 
   return {
-    /** Documents per UTC day (key: the day's start in epoch milliseconds); days without documents are absent. */
-    async perDay(tenantId: string, span: DocumentSpan): Promise<Map<number, number>> {
+    /** The tally of each UTC day's documents (key: the day's start in epoch milliseconds); days without documents are absent. */
+    async perDay(tenantId: string, span: DocumentSpan): Promise<Map<number, DayTally>> {
       const response = await client.search({
         index: indexName,
         routing: tenantId,
@@ -35,11 +56,16 @@ export function createDocumentDayCounts(client: LeanOpenSearchClient, indexName:
           size: 0,
           track_total_hits: false,
           query: query(tenantId, span),
-          aggs: { days: { date_histogram: { field: 'event_timestamp', calendar_interval: 'day', min_doc_count: 1 } } },
+          aggs: {
+            days: {
+              date_histogram: { field: 'event_timestamp', calendar_interval: 'day', min_doc_count: 1 },
+              aggs: { low: idPieceSum(24), high: idPieceSum(30) },
+            },
+          },
         },
       });
-      const buckets = (response.body.aggregations?.days as { buckets?: { key: number; doc_count: number }[] } | undefined)?.buckets ?? [];
-      return new Map(buckets.map((bucket) => [bucket.key, bucket.doc_count]));
+      const buckets = (response.body.aggregations?.days as { buckets?: DayBucket[] } | undefined)?.buckets ?? [];
+      return new Map(buckets.map((bucket) => [bucket.key, { count: bucket.doc_count, lowSum: bucket.low.value, highSum: bucket.high.value }]));
     },
 
     /** Every document id in the span (one day of one tenant: bounded by what a day holds). */

@@ -2,6 +2,7 @@ import type { EventTimeRange } from '../../domain/event-time-range';
 import type { EventColumnTexts } from '../../domain/integrity/event-column-texts';
 import type { LogEvent, NewLogRow } from '../../domain/log-event';
 import { newEventsJson } from '../../domain/new-events-json';
+import { isUuid } from '../../domain/uuid-text';
 import { assertTenant, type TenantTx } from './tenant-transaction';
 
 export interface EventIdClaim {
@@ -151,10 +152,14 @@ export function logsRepository(tx: TenantTx) {
       return result.rows;
     },
 
-    /** Which of `ids` still have a row (the rest were deleted, e.g. by a retention cleanup). */
+    /**
+     * Which of `ids` still have a row (the rest were deleted, e.g. by a retention cleanup). `ids` may
+     * come from the index, where anyone with write access can put any id: one that is not a UUID has
+     * no row and is not sent to PostgreSQL's uuid cast.
+     */
     async existingIds(tenantId: string, ids: readonly string[]): Promise<Set<string>> {
       assertTenant(tx, tenantId);
-      const result = await tx.client.query<{ id: string }>('SELECT id::text AS id FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [tenantId, ids]);
+      const result = await tx.client.query<{ id: string }>('SELECT id::text AS id FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [tenantId, ids.filter(isUuid)]);
       return new Set(result.rows.map((row) => row.id));
     },
   };

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import type { TenantDirectory } from '../tenant-directory';
-import { isUuid, requireTokenTenant } from '../tenant-scope';
+import { isUuid } from '../../domain/uuid-text';
+import { requireTokenTenant } from '../tenant-scope';
 
 /**
  * After authentication: a token whose tenant does not exist is unauthenticated (401) on every

@@ -14,7 +14,8 @@ import { problems } from '../problem';
 import { filterRuleErrors, LogFilterQueryProperties, queryParser, stringEnum, toLogFilter } from '../queries/log-filter-query';
 import type { ReadAudit } from '../../features/read-audit/read-audit';
 import { resolveReadScope } from '../read-scope';
-import { isUuid, resolveTenant, type TenantLookup } from '../tenant-scope';
+import { isUuid } from '../../domain/uuid-text';
+import { resolveTenant, type TenantLookup } from '../tenant-scope';
 
 export interface ExportJobRouteDeps {
   tenants: TenantLookup;

@@ -11,7 +11,8 @@ import { CheckpointSchema, ConsistencyProofSchema, InclusionProofSchema, JwksSch
 import { TaskIdSchema } from '../openapi/task-schema';
 import { ProblemError, problems } from '../problem';
 import { queryParser } from '../queries/log-filter-query';
-import { checkTenantIdParameter, isUuid, resolveTenant, type TenantLookup } from '../tenant-scope';
+import { isUuid } from '../../domain/uuid-text';
+import { checkTenantIdParameter, resolveTenant, type TenantLookup } from '../tenant-scope';
 
 export interface IntegrityRouteDeps {
   tenants: TenantLookup;

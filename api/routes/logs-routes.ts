@@ -14,7 +14,8 @@ import { problems } from '../problem';
 import { LOG_READERS } from '../../domain/auth';
 import type { ReadAudit } from '../../features/read-audit/read-audit';
 import { READ_SCOPE_NOTE, resolveReadScope, UNRECORDED_READ } from '../read-scope';
-import { isUuid, resolveTenant, type TenantLookup } from '../tenant-scope';
+import { isUuid } from '../../domain/uuid-text';
+import { resolveTenant, type TenantLookup } from '../tenant-scope';
 
 export const SINGLE_EVENT_BODY_LIMIT = 64 * 1024;
 

@@ -13,7 +13,8 @@ import type { RouteDoc } from '../openapi/route-doc';
 import { ProblemSchema } from '../openapi/problem-schema';
 import { problems } from '../problem';
 import { filterRuleErrors, queryParser, stringEnum } from '../queries/log-filter-query';
-import { isUuid, resolveTenant, type TenantLookup } from '../tenant-scope';
+import { isUuid } from '../../domain/uuid-text';
+import { resolveTenant, type TenantLookup } from '../tenant-scope';
 
 export interface RestoreRouteDeps {
   tenants: TenantLookup;

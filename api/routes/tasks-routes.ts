@@ -12,7 +12,8 @@ import type { RouteDoc } from '../openapi/route-doc';
 import { TaskListSchema, TaskStatusSchema, TaskTypeSchema, TaskViewSchema } from '../openapi/task-schema';
 import { problems } from '../problem';
 import { queryParser } from '../queries/log-filter-query';
-import { isUuid, resolveTenant, type TenantLookup } from '../tenant-scope';
+import { isUuid } from '../../domain/uuid-text';
+import { resolveTenant, type TenantLookup } from '../tenant-scope';
 
 export interface TasksRouteDeps {
   pool: Pool;

@@ -6,7 +6,7 @@ import { compileQuery } from '../../platform/validation/ajv';
 import { allowPlatformAdmin } from '../middleware/authenticate';
 import type { RouteDoc } from '../openapi/route-doc';
 import { problems } from '../problem';
-import { isUuid } from '../tenant-scope';
+import { isUuid } from '../../domain/uuid-text';
 import { ADMIN, listQuerySchema, NO_SUCH_TENANT, parse, PLATFORM_ADMIN_NOTE, tenantIdOf, TenantIdParam } from './tenants-routes';
 
 const ListQuerySchema = listQuerySchema('Tokens');

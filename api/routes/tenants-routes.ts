@@ -17,7 +17,7 @@ import { allowPlatformAdmin } from '../middleware/authenticate';
 import { jsonBody } from '../middleware/json-body';
 import type { RouteDoc } from '../openapi/route-doc';
 import { problems } from '../problem';
-import { isUuid } from '../tenant-scope';
+import { isUuid } from '../../domain/uuid-text';
 
 export const TENANT_BODY_LIMIT = 16 * 1024;
 export const NO_SUCH_TENANT = 'No such tenant.';
