@@ -1,6 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../domain/uuid-text';
 
 /** A connection inside a transaction whose row-level-security tenant is set. */
 export interface TenantTx {
@@ -9,7 +8,7 @@ export interface TenantTx {
 }
 
 function assertTenantId(tenantId: string): void {
-  if (!UUID.test(tenantId)) throw new TypeError('a tenant transaction needs a tenant id that is a UUID');
+  if (!isUuid(tenantId)) throw new TypeError('a tenant transaction needs a tenant id that is a UUID');
 }
 
 /**

@@ -1,6 +1,5 @@
 import { TASK_TYPES, type TaskRef, type TaskType } from '../../domain/task';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../domain/uuid-text';
 
 /**
  * Refs one message may carry. About 110 bytes each, so ten full messages stay well inside SQS's
@@ -21,8 +20,8 @@ function encodeRef(ref: TaskRef) {
 function decodeRef(value: unknown): TaskRef | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const { task_id: taskId, tenant_id: tenantId, task_type: taskType, retry_count: retryCount = 0 } = value as Record<string, unknown>;
-  if (typeof taskId !== 'string' || !UUID.test(taskId)) return undefined;
-  if (typeof tenantId !== 'string' || !UUID.test(tenantId)) return undefined;
+  if (typeof taskId !== 'string' || !isUuid(taskId)) return undefined;
+  if (typeof tenantId !== 'string' || !isUuid(tenantId)) return undefined;
   if (typeof taskType !== 'string' || !(TASK_TYPES as readonly string[]).includes(taskType)) return undefined;
   if (!Number.isSafeInteger(retryCount) || (retryCount as number) < 0) return undefined;
   const ref: TaskRef = { taskId, tenantId, taskType: taskType as TaskType };

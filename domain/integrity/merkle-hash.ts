@@ -1,4 +1,4 @@
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** RFC 9162 §2.1 hashing: domain-separated leaf and interior hashes, so a leaf can never pose as a node. */
 const LEAF_PREFIX = Buffer.from([0x00]);
@@ -7,7 +7,10 @@ const NODE_PREFIX = Buffer.from([0x01]);
 export const HASH_BYTES = 32;
 
 export function leafHash(bytes: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(bytes).digest();
+  const input = Buffer.allocUnsafe(1 + bytes.length);
+  input[0] = LEAF_PREFIX[0] as number;
+  input.set(bytes, 1);
+  return hash('sha256', input, 'buffer');
 }
 
 /**
@@ -27,7 +30,7 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
 }
 
 /** MTH({}) = SHA-256 of the empty string. */
-export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
+export const EMPTY_ROOT: Buffer = hash('sha256', '', 'buffer');
 
 /** The largest power of two strictly below n (n > 1): where RFC 9162 splits a tree of n leaves. */
 export function splitPoint(n: number): number {

@@ -1,7 +1,6 @@
 import type { Principal } from '../../domain/auth';
 import type { Logger } from '../../platform/observability/logger';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isUuid } from '../../domain/uuid-text';
 
 export interface TokenUsage {
   /** Remembers that the token was used now; nothing is written on the request path. */
@@ -52,7 +51,7 @@ export function createTokenUsage(deps: TokenUsageDeps): TokenUsage {
   return {
     note(principal) {
       const tokenId = principal.tokenId;
-      if (!tokenId || !UUID.test(tokenId)) return;
+      if (!tokenId || !isUuid(tokenId)) return;
       if (pending.has(tokenId) || pending.size < maxPending) pending.set(tokenId, Date.now());
     },
     start() {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { canonicalOrigin, parseAllowedOrigins } from '../../platform/config/allowed-origins';
 import { loadConfig, ConfigError } from '../../platform/config/config';
+import { complete } from '../support/complete-env';
 
 describe('live-tail allowed origins', () => {
   it('keeps bare http(s) origins in canonical form', () => {
@@ -23,12 +24,7 @@ describe('live-tail allowed origins', () => {
   });
 
   it('stops the process with a message naming WS_ALLOWED_ORIGINS when an entry is invalid', () => {
-    const required = {
-      DATABASE_URL: 'postgres://app@localhost/db', REDIS_URL: 'redis://localhost:6379', S3_BUCKET: 'audit-archive', OPENSEARCH_URL: 'http://localhost:9200',
-      SQS_INDEX_QUEUE_URL: 'http://q/index', SQS_ARCHIVE_QUEUE_URL: 'http://q/archive', SQS_CLEANUP_QUEUE_URL: 'http://q/cleanup',
-      TEMPORAL_ADDRESS: 'localhost:7233', JWT_SECRET: 's'.repeat(32), CURSOR_SECRET: 'c'.repeat(32),
-    };
-    const env = { ...required, ...process.env, WS_ALLOWED_ORIGINS: 'https://ok.example.com,https://bad.example.com/path' };
+    const env = { ...complete, WS_ALLOWED_ORIGINS: 'https://ok.example.com,https://bad.example.com/path' };
     expect(() => loadConfig(env)).to.throw(ConfigError, /WS_ALLOWED_ORIGINS.*https:\/\/bad\.example\.com\/path/);
     expect(loadConfig({ ...env, WS_ALLOWED_ORIGINS: 'https://ok.example.com' }).stream.allowedOrigins).to.deep.equal(['https://ok.example.com']);
   });

@@ -18,7 +18,7 @@ import { summarizeCpuProfile } from './cpu-profile-summary';
  * CPU profile of the API alone under one kind of load, to find where a poor ratio goes:
  *   npm run bench:profile -- bulk          (4 clients posting 1,000-event bodies for 8 s)
  *   npm run bench:profile -- single [rate] (single POST /logs at `rate`/s for 8 s, default 600)
- *   npm run bench:profile -- search [rounds] (scenario 4's queries as an auditor, one at a time, `rounds` rounds, default 60, over 20,000 seeded events)
+ *   npm run bench:profile -- search [rounds] [role] (scenario 4's queries, one at a time, `rounds` rounds, default 60, over 20,000 seeded events, as `role`: auditor, whose reads are recorded, the default, or user)
  *   npm run bench:profile -- tail [subscribers] (scenario 6: `subscribers` live-tail sockets of one tenant, default 5,000, while 50 single POSTs arrive at 10/s)
  * Needs the bench sandbox provisioned (`npm run bench` once). Prints the top self times and the
  * .cpuprofile path (open it in Chrome DevTools for the call tree).
@@ -26,7 +26,7 @@ import { summarizeCpuProfile } from './cpu-profile-summary';
 const DAY = 86_400_000;
 
 async function main() {
-  const [kind = 'bulk', rateArg] = process.argv.slice(2);
+  const [kind = 'bulk', rateArg, roleArg] = process.argv.slice(2);
   if (!['bulk', 'single', 'search', 'tail'].includes(kind)) throw new Error('usage: profile-api.ts bulk | single [rate] | search [rounds] | tail [subscribers]');
   const config = loadConfig();
   const port = await freePort();
@@ -41,7 +41,7 @@ async function main() {
   try {
     await services.start('api');
     if (kind === 'search') {
-      await profileSearch(ctx, tenants, Number(rateArg ?? 60));
+      await profileSearch(ctx, tenants, Number(rateArg ?? 60), roleArg === 'user' ? 'user' : 'auditor');
     } else if (kind === 'tail') {
       await profileTail(ctx, tenants, Number(rateArg ?? 5000));
     } else {
@@ -72,16 +72,16 @@ async function main() {
   }
 }
 
-/** Scenario 4's queries as its auditor sends them (each read recorded, as in the bench), against a seeded, searchable tenant. */
-async function profileSearch(ctx: BenchContext, tenants: string[], rounds: number): Promise<void> {
+/** Scenario 4's queries as its auditor (each read recorded, as in the bench) or its user sends them, against a seeded, searchable tenant. */
+async function profileSearch(ctx: BenchContext, tenants: string[], rounds: number, role: 'auditor' | 'user'): Promise<void> {
   const tenantId = await ctx.newTenant('profile-search');
   tenants.push(tenantId);
   const endMs = Date.now() - 60_000;
   await seedTenant(ctx.seedDeps, tenantId, 20_000, { seed: 42, startMs: endMs - 30 * DAY, endMs, search: true });
   const queries = searchQueries({ endMs }).map((filter) => toQueryString(filter, 20));
-  const result = await runLoad('searchHttp', { url: ctx.apiUrl, token: ctx.token('auditor', tenantId), queries, repetitions: rounds });
+  const result = await runLoad('searchHttp', { url: ctx.apiUrl, token: ctx.token(role, tenantId), queries, repetitions: rounds });
   const latency = summarizeLatencies(result.perQuery.flat());
-  console.log(`search: ${result.perQuery.flat().length} requests, p50 ${latency.p50.toFixed(2)} ms, p95 ${latency.p95.toFixed(2)} ms`);
+  console.log(`search as ${role}: ${result.perQuery.flat().length} requests, p50 ${latency.p50.toFixed(2)} ms, p95 ${latency.p95.toFixed(2)} ms`);
 }
 
 /** Scenario 6's API side: `subscribers` sockets of one tenant while 50 single POSTs arrive at 10/s. */
