@@ -30,7 +30,7 @@ temporal_dev_start() {
     # "default" always exists; --namespace default is accepted (no error) and documents intent.
     spawn temporal "$TEMPORAL_BIN" server start-dev \
       --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
-      --db-filename "$dir/temporal.sqlite" \
+      --db-filename "$dir/temporal.sqlite" --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
       --namespace "${TEMPORAL_NAMESPACE:-default}" \
       --search-attribute TenantId=KeywordList --search-attribute TaskId=KeywordList --search-attribute TaskType=Keyword \
       --log-level warn --disable-config-file --disable-config-env
