@@ -5,7 +5,7 @@ import type { StoredCheckpoint } from '../adapters/postgres/integrity-repository
 import { checkpointing, sealing, statusUpdate } from './activity-presets';
 import { runTask } from './task-run';
 
-const { sealPendingEvents } = proxyActivities<Pick<Activities, 'sealPendingEvents'>>(sealing);
+const { sealPendingEvents, sealRound: sealRoundInOne } = proxyActivities<Pick<Activities, 'sealPendingEvents' | 'sealRound'>>(sealing);
 const { publishCheckpoint } = proxyActivities<Pick<Activities, 'publishCheckpoint'>>(checkpointing);
 const { openSealTask } = proxyActivities<Pick<Activities, 'openSealTask'>>(statusUpdate);
 
@@ -53,12 +53,26 @@ export async function sealWorkflow(input: SealInput): Promise<SealRunResult> {
   if (!input.session && !input.taskId) await openSealTask({ tenantId, taskId: session.taskId, workflowId: workflowInfo().workflowId, runId: workflowInfo().runId });
   let result: SealRunResult = { from_seq: session.fromSeq, to_seq: null, tree_size: 0, checkpoint: null };
 
+  function count(progress: { sealed: number; treeSize: number }): void {
+    if (progress.sealed > 0) session.fromSeq ??= progress.treeSize - progress.sealed + 1;
+    session.sealed += progress.sealed;
+  }
+
   async function sealRound(): Promise<void> {
+    if (patched('seal-round-one-activity')) {
+      let round: Awaited<ReturnType<typeof sealRoundInOne>>;
+      do {
+        round = await sealRoundInOne({ tenantId, taskId: session.taskId, sealedBefore: session.sealed });
+        count(round);
+      } while (round.more);
+      const { treeSize, checkpoint } = round.published ?? (await publishCheckpoint({ tenantId, taskId: session.taskId, sealed: session.sealed }));
+      result = { from_seq: session.fromSeq, to_seq: session.fromSeq === null ? null : treeSize, tree_size: treeSize, checkpoint };
+      return;
+    }
     let progress: { sealed: number; treeSize: number; more: boolean };
     do {
       progress = await sealPendingEvents({ tenantId });
-      if (progress.sealed > 0) session.fromSeq ??= progress.treeSize - progress.sealed + 1;
-      session.sealed += progress.sealed;
+      count(progress);
     } while (progress.more);
     const { treeSize, checkpoint } = await publishCheckpoint({ tenantId, taskId: session.taskId, sealed: session.sealed });
     result = { from_seq: session.fromSeq, to_seq: session.fromSeq === null ? null : treeSize, tree_size: treeSize, checkpoint };
