@@ -5,11 +5,10 @@ import type { Manifest } from '../adapters/s3/manifest';
 import { loadVerifiedManifest } from '../adapters/s3/manifest-store';
 import { verifyObject } from '../adapters/s3/object-reader';
 import { readPartRows } from '../adapters/s3/part-reader';
-import { logRetentionRepository, type ArchivedEventRef } from '../adapters/postgres/log-retention-repository';
-import { tasksRepository } from '../adapters/postgres/tasks-repository';
-import { withTenantTx } from '../adapters/postgres/tenant-transaction';
+import type { ArchivedEventRef } from '../adapters/postgres/log-retention-repository';
 import { parseArchiveResult, parseCleanupPayload } from '../features/retention/retention-tasks';
 import { TaskStateError } from '../domain/task-errors';
+import { createArchivedBatchDeleter, type DeletionTally } from './archived-batch-deleter';
 import type { RetentionActivityDeps } from './retention-deps';
 import { loadTask, recordProgress } from './retention-task-access';
 import type { TaskInput } from './task-status-activities';
@@ -33,11 +32,8 @@ export interface CleanupCounts {
 }
 
 /** Cumulative, and heartbeated only after the batch it counts is committed: a resumed attempt continues exactly there. */
-interface CleanupHeartbeat extends Omit<CleanupCounts, 'archivedRows'> {
+interface CleanupHeartbeat extends DeletionTally {
   partsDone: number;
-  /** Rows of the part in progress already processed. */
-  rowsDoneInPart: number;
-  processed: number;
 }
 
 const DELETE_BATCH_ROWS = 2000;
@@ -91,46 +87,33 @@ export function createCleanupActivities(deps: RetentionActivityDeps) {
       const state: CleanupHeartbeat = saved ?? { partsDone: 0, rowsDoneInPart: 0, processed: 0, deletedRows: 0, deletedEventIds: 0, deletedDocuments: 0, absentDocuments: 0 };
       const beat = () => context.heartbeat(state);
 
-      async function deleteBatch(batch: ArchivedEventRef[]) {
-        if (batch.length === 0) return;
-        const rows = await withTenantTx(pool, tenantId, async (tx) => {
-          const deleted = await logRetentionRepository(tx).deleteArchived(tenantId, batch);
-          await tasksRepository(tx).recordProgress(tenantId, taskId, state.processed + batch.length, null);
-          return deleted;
-        });
-        // Documents go only after the row deletion committed, and by id (never a delete-by-query over
-        // a possibly unrefreshed index): an index run that read these rows earlier either sees them
-        // gone when it re-checks after its write, or wrote before this delete (index-stored-events.ts).
-        const documents = await logDeleter.deleteDocuments(tenantId, batch.map((event) => event.id));
-        state.processed += batch.length;
-        state.rowsDoneInPart += batch.length;
-        state.deletedRows += rows.logs;
-        state.deletedEventIds += rows.eventIds;
-        state.deletedDocuments += documents.deleted;
-        state.absentDocuments += documents.absent;
-        beat();
-      }
-
-      for (const part of manifest.parts.slice(state.partsDone)) {
-        await verifyObject(s3, bucket, part.key, part, { signal: context.cancellationSignal, onProgress: beat });
-        const skip = state.rowsDoneInPart;
-        let seen = 0;
-        let batch: ArchivedEventRef[] = [];
-        for await (const row of readPartRows(s3, bucket, part.key, context.cancellationSignal)) {
-          const event = toEventRef(manifest, part.key, row);
-          seen += 1;
-          if (seen <= skip) continue;
-          batch.push(event);
-          if (batch.length === DELETE_BATCH_ROWS) {
-            await deleteBatch(batch);
-            batch = [];
+      const batches = createArchivedBatchDeleter({ pool, logDeleter, tenantId, taskId, tally: state, onBatchDone: beat });
+      try {
+        for (const part of manifest.parts.slice(state.partsDone)) {
+          await verifyObject(s3, bucket, part.key, part, { signal: context.cancellationSignal, onProgress: beat });
+          const skip = state.rowsDoneInPart;
+          let seen = 0;
+          let batch: ArchivedEventRef[] = [];
+          for await (const row of readPartRows(s3, bucket, part.key, context.cancellationSignal)) {
+            const event = toEventRef(manifest, part.key, row);
+            seen += 1;
+            if (seen <= skip) continue;
+            batch.push(event);
+            if (batch.length === DELETE_BATCH_ROWS) {
+              await batches.delete(batch);
+              batch = [];
+            }
           }
+          await batches.delete(batch);
+          await batches.settled();
+          if (seen !== part.rows) throw new ArchiveIntegrityError(`${part.key} holds ${seen} rows; the manifest lists ${part.rows}`);
+          state.partsDone += 1;
+          state.rowsDoneInPart = 0;
+          beat();
         }
-        await deleteBatch(batch);
-        if (seen !== part.rows) throw new ArchiveIntegrityError(`${part.key} holds ${seen} rows; the manifest lists ${part.rows}`);
-        state.partsDone += 1;
-        state.rowsDoneInPart = 0;
-        beat();
+      } finally {
+        // A failed attempt leaves no search delete running behind it.
+        await batches.settled().catch(() => undefined);
       }
       const { partsDone: _parts, rowsDoneInPart: _inPart, processed: _processed, ...counts } = state;
       return { archivedRows: manifest.total_rows, ...counts };

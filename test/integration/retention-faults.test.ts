@@ -8,6 +8,7 @@ import { createCleanupRequester } from '../../features/retention/request-cleanup
 import { tokenFor } from '../support/fixtures';
 import { startPrivateS3, type PrivateS3 } from '../support/private-s3';
 import { archiveInspector, countLogs, eventsBetween, logIds, taskRow, waitForTask } from '../support/retention';
+import { documentIds } from '../support/search-documents';
 import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';
 import { waitFor } from '../support/wait-for';
@@ -44,9 +45,9 @@ describe('retention under faults: S3 down, a killed worker', function () {
     });
   });
 
-  async function seededTenant(): Promise<{ tenantId: string; oldIds: Set<string> }> {
+  async function seededTenant({ index = false } = {}): Promise<{ tenantId: string; oldIds: Set<string> }> {
     const tenantId = (await tenantsRepository(system.appPool).create({ id: randomUUID(), name: `retention-fault-${randomUUID()}`, retentionDays: 36500 })).id;
-    const old = await seedLogs(system, tenantId, eventsBetween(EVENTS, LONG_AGO, CUTOFF), { index: false });
+    const old = await seedLogs(system, tenantId, eventsBetween(EVENTS, LONG_AGO, CUTOFF), { index });
     return { tenantId, oldIds: new Set(old.map((event) => event.id)) };
   }
 
@@ -104,7 +105,7 @@ describe('retention under faults: S3 down, a killed worker', function () {
     });
   });
 
-  describe('the worker process killed mid-archive', () => {
+  describe('the worker process killed mid-archive and mid-cleanup', () => {
     const workers: WorkerProcess[] = [];
 
     before(async () => {
@@ -165,6 +166,33 @@ describe('retention under faults: S3 down, a killed worker', function () {
       } finally {
         inspector.close();
       }
+    });
+
+    it('resumes a cleanup killed part way and leaves no row and no document of the archive', async () => {
+      const { tenantId, oldIds } = await seededTenant({ index: true });
+      expect(await documentIds(system, tenantId)).to.deep.equal(oldIds);
+      const first = spawnWorkerProcess();
+      workers.push(first);
+      await first.ready();
+
+      const { taskId } = await requester.requestCleanup(tenantId, 'ops-admin', CUTOFF);
+      const archive = await waitForTask(system, taskId, 'succeeded', 240_000);
+      const cleanupTaskId = archive.result.log_cleanup_task_id as string;
+      await waitFor('the cleanup to be part way', async () => {
+        const row = await taskRow(system, cleanupTaskId);
+        return Number(row?.progress_done ?? 0) > 0 && Number(row?.progress_done) < EVENTS / 2;
+      }, { timeoutMs: 120_000, intervalMs: 10 });
+      expect(await first.kill('SIGKILL')).to.equal('SIGKILL');
+      const rowsAtKill = await countLogs(system, tenantId);
+      expect(rowsAtKill, 'the cleanup must still be in progress when the worker dies').to.be.within(1, EVENTS - 1);
+
+      const second = spawnWorkerProcess();
+      workers.push(second);
+      await second.ready();
+      const cleanup = await waitForTask(system, cleanupTaskId, 'succeeded', 240_000);
+      expect(cleanup.attempts, 'one attempt killed, one resumed').to.equal(2);
+      expect(await logIds(system, tenantId), 'no row left').to.deep.equal(new Set());
+      expect(await documentIds(system, tenantId), 'no document left').to.deep.equal(new Set());
     });
   });
 });
