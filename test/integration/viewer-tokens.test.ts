@@ -1,111 +1,44 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { tenantsRepository } from '../../adapters/postgres/tenants-repository';
 import { tokenFor, validEvent } from '../support/fixtures';
-import type { HttpResponse } from '../support/http-client';
-import { openStream, refusedStream, type StreamClient } from '../support/stream-client';
+import { openStream } from '../support/stream-client';
 import { documentIds } from '../support/search-documents';
 import { testSystem, type TestSystem } from '../support/system';
+import { expectProblem, FIXED, ndjsonIds, VIEWER_SUB, viewerFixture, type ViewerFixture } from '../support/viewer-fixture';
 import { waitFor } from '../support/wait-for';
-
-const VIEWER_SUB = 'viewer-carol';
-const FIXED = { user_id: 'alice', resource: 'invoice' };
-
-function expectProblem(response: HttpResponse, status: number, what: string) {
-  expect(response.status, `${what}: ${response.text}`).to.equal(status);
-  expect(response.headers.get('content-type'), what).to.match(/^application\/problem\+json/);
-}
-
-const ndjsonIds = (text: string) =>
-  text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => (JSON.parse(line) as { id: string }).id);
 
 /**
  * Viewer tokens against the real stack: whatever a viewer asks, through whichever read, it sees
- * only the events inside its fixed filters; it cannot write or reach tasks, proofs or tokens; and
- * every read by a viewer or auditor leaves exactly one audit_log.viewed event, counted in
- * PostgreSQL itself (the owner role, beside the service).
+ * only the events inside its fixed filters, in its own tenant only, and it cannot write or reach
+ * tasks, proofs or tokens. (The records its reads leave: audited-reads.test.ts.)
  */
-describe('viewer tokens and audited reads', function () {
+describe('viewer tokens', function () {
   this.timeout(180_000);
   let system: TestSystem;
+  let f: ViewerFixture;
   let admin: string;
   let tenantA: string;
   let tenantB: string;
   let user: string;
-  let auditor: string;
   let viewer: string;
   let viewerTokenId: string;
-  const inside: string[] = [];
-  const outside: string[] = [];
+  let inside: string[];
+  let outside: string[];
   /** Tenant B's events inside the same filters. */
-  const foreign: string[] = [];
-  const streams: StreamClient[] = [];
+  let foreign: string[];
 
   const http = () => system.api.http;
-  const get = (path: string, token = viewer) => http().get(path, { token });
-  const post = async (token: string, event: Record<string, unknown>) => {
-    const response = await http().post('/api/v1/logs', { token, body: event });
-    expect(response.status, response.text).to.equal(201);
-    return response.body.id as string;
-  };
-  const mint = (tenantId: string, body: Record<string, unknown>) => http().post(`/api/v1/tenants/${tenantId}/tokens`, { token: admin, body });
-
-  /** The audit_log.viewed events of a tenant, straight from PostgreSQL. */
-  const viewedEvents = async (tenantId: string, reader: string) =>
-    (
-      await system.ownerPool.query<{ id: string; user_id: string; resource: string; metadata: any }>(
-        "SELECT id, user_id, resource, metadata FROM logs WHERE tenant_id = $1 AND action = 'audit_log.viewed' AND user_id = $2 ORDER BY received_at, id",
-        [tenantId, reader],
-      )
-    ).rows;
-
-  /** Runs `read` and returns the audit events it left: exactly one is expected by the callers that say so. */
-  async function viewsLeftBy(tenantId: string, reader: string, read: () => Promise<unknown>, expected: number) {
-    const before = (await viewedEvents(tenantId, reader)).length;
-    await read();
-    const after = await waitFor(`${expected} new audit_log.viewed event(s)`, async () => {
-      const rows = await viewedEvents(tenantId, reader);
-      return rows.length >= before + expected ? rows : undefined;
-    }, { timeoutMs: 5_000, intervalMs: 50 });
-    // Nothing more arrives later: the record is committed before the read answers.
-    const settled = await viewedEvents(tenantId, reader);
-    expect(settled.length, 'audit_log.viewed events written by the read').to.equal(before + expected);
-    return after.slice(before);
-  }
+  const get = (path: string, token = viewer) => f.get(path, token);
+  const post = (token: string, event: Record<string, unknown>) => f.post(token, event);
+  const mint = (tenantId: string, body: Record<string, unknown>) => f.mint(tenantId, body);
 
   before(async () => {
     system = await testSystem();
-    admin = tokenFor(system, 'admin');
-    [tenantA, tenantB] = [randomUUID(), randomUUID()];
-    for (const id of [tenantA, tenantB]) {
-      await tenantsRepository(system.appPool).create({ id, name: `viewer-${id}`, rateLimit: { perSecond: 10_000, burst: 20_000 } });
-    }
-    user = tokenFor(system, 'user', tenantA);
-    auditor = tokenFor(system, 'auditor', tenantA, 'auditor-dan');
-    const minted = await mint(tenantA, { sub: VIEWER_SUB, role: 'viewer', ttl_seconds: 600, filters: FIXED });
-    expect(minted.status, minted.text).to.equal(201);
-    viewer = minted.body.token;
-    viewerTokenId = minted.body.token_id;
-
-    inside.push(await post(user, validEvent({ ...FIXED, action: 'invoice.paid' })), await post(user, validEvent({ ...FIXED, action: 'invoice.sent' })));
-    outside.push(
-      await post(user, validEvent({ user_id: 'alice', resource: 'order' })),
-      await post(user, validEvent({ user_id: 'bob', resource: 'invoice' })),
-      await post(user, validEvent({ user_id: 'bob', resource: 'order' })),
-    );
-    foreign.push(await post(tokenFor(system, 'user', tenantB), validEvent({ ...FIXED })));
-    await waitFor('the events to be searchable', async () => {
-      const [a, b] = [await documentIds(system, tenantA), await documentIds(system, tenantB)];
-      return [...inside, ...outside].every((id) => a.has(id)) && foreign.every((id) => b.has(id));
-    }, { timeoutMs: 60_000, intervalMs: 250 });
+    f = await viewerFixture(system);
+    ({ admin, tenantA, tenantB, user, viewer, viewerTokenId, inside, outside, foreign } = f);
   });
 
-  after(async () => {
-    await Promise.all(streams.map((stream) => stream.close()));
-  });
+  after(() => f?.closeStreams());
 
   describe('minting', () => {
     it('refuses a viewer ttl over an hour, filters on other roles and unknown or empty filter fields, naming each', async () => {
@@ -208,7 +141,7 @@ describe('viewer tokens and audited reads', function () {
       const viewerStream = await openStream(system.api.url, { token: viewer });
       const conflictingStream = await openStream(system.api.url, { token: viewer, query: { user_id: 'bob' } });
       const userStream = await openStream(system.api.url, { token: user });
-      streams.push(viewerStream, conflictingStream, userStream);
+      f.streams.push(viewerStream, conflictingStream, userStream);
       expect(viewerStream.messages[0]).to.deep.include({ type: 'subscribed' });
       expect(viewerStream.messages[0].filters).to.deep.equal(FIXED);
 
@@ -247,99 +180,6 @@ describe('viewer tokens and audited reads', function () {
       }
       const written = await system.ownerPool.query("SELECT count(*)::int AS n FROM logs WHERE tenant_id = $1 AND user_id = $2 AND action <> 'audit_log.viewed'", [tenantA, VIEWER_SUB]);
       expect(written.rows[0].n).to.equal(0);
-    });
-  });
-
-  describe('audited reads', () => {
-    it('each read by a viewer leaves exactly one audit_log.viewed event naming the reader, the endpoint, the filters and the count', async () => {
-      const reads: [string, () => Promise<unknown>, number | null][] = [
-        ['GET /logs', () => get('/api/v1/logs?action=invoice.paid'), 1],
-        ['GET /logs/{id}', () => get(`/api/v1/logs/${inside[1]}`), 1],
-        ['GET /logs/{id}', () => get(`/api/v1/logs/${outside[0]}`), 0],
-        ['GET /logs/stats', () => get('/api/v1/logs/stats'), null],
-        ['GET /logs/export', () => get('/api/v1/logs/export'), null],
-        ['WS /logs/stream', async () => streams.push(await openStream(system.api.url, { token: viewer })), null],
-      ];
-      for (const [endpoint, read, count] of reads) {
-        const [event] = await viewsLeftBy(tenantA, VIEWER_SUB, read, 1);
-        expect(event?.resource, endpoint).to.equal('audit_log');
-        expect(event?.metadata.endpoint, endpoint).to.equal(endpoint);
-        if (endpoint !== 'GET /logs/{id}') expect(event?.metadata.filters, endpoint).to.include(FIXED);
-        if (count !== null) expect(event?.metadata.result_count, endpoint).to.equal(count);
-      }
-      const [stats, exported, stream] = (await viewedEvents(tenantA, VIEWER_SUB)).slice(-3);
-      expect(stats?.metadata.result_count).to.be.at.least(inside.length);
-      expect(exported?.metadata.result_count).to.be.at.least(inside.length);
-      expect(stream?.metadata.result_count).to.equal(null);
-    });
-
-    it("auditors' reads are recorded too; a user's and an admin's are not", async () => {
-      await viewsLeftBy(tenantA, 'auditor-dan', () => get('/api/v1/logs', auditor), 1);
-      await viewsLeftBy(tenantA, 'auditor-dan', () => get('/api/v1/logs/export', auditor), 1);
-      const before = await system.ownerPool.query("SELECT count(*)::int AS n FROM logs WHERE tenant_id = $1 AND action = 'audit_log.viewed'", [tenantA]);
-      await get('/api/v1/logs', user);
-      await get(`/api/v1/logs?tenant_id=${tenantA}`, admin);
-      const after = await system.ownerPool.query("SELECT count(*)::int AS n FROM logs WHERE tenant_id = $1 AND action = 'audit_log.viewed'", [tenantA]);
-      expect(after.rows[0].n).to.equal(before.rows[0].n);
-    });
-
-    it('reading the records of reads records nothing more, and they are searchable like any event', async () => {
-      const recorded = await viewedEvents(tenantA, VIEWER_SUB);
-      const found = await waitFor('the audit_log.viewed events to be searchable', async () => {
-        const response = await get(`/api/v1/logs?action=audit_log.viewed&user_id=${VIEWER_SUB}&page_size=100`, auditor);
-        return response.body.total === recorded.length ? response : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 250 });
-      expect(found.body.items.every((item: { resource: string }) => item.resource === 'audit_log')).to.equal(true);
-      await viewsLeftBy(tenantA, 'auditor-dan', async () => {
-        await get('/api/v1/logs?action=audit_log.viewed', auditor);
-        await get('/api/v1/logs/stats?action=audit_log.viewed', auditor);
-        await get('/api/v1/logs/export?action=audit_log.viewed', auditor);
-        await get(`/api/v1/logs/${recorded[0]?.id}`, auditor);
-        streams.push(await openStream(system.api.url, { token: auditor, query: { action: 'audit_log.viewed' } }));
-      }, 0);
-    });
-  });
-
-  describe('a read whose record cannot be written', () => {
-    // PostgreSQL itself refuses the records of this tenant's reads: a trigger, owned by the
-    // migration owner in this sandbox's own database, dropped afterwards.
-    const trigger = `refuse_views_${randomUUID().replace(/-/g, '')}`;
-
-    before(async () => {
-      await system.ownerPool.query(`
-        CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF NEW.tenant_id = '${tenantA}' AND NEW.action = 'audit_log.viewed' THEN RAISE EXCEPTION 'the test refuses audit records'; END IF;
-          RETURN NEW;
-        END $$`);
-      await system.ownerPool.query(`CREATE TRIGGER ${trigger} BEFORE INSERT ON logs FOR EACH ROW EXECUTE FUNCTION ${trigger}()`);
-    });
-
-    after(async () => {
-      await system.ownerPool.query(`DROP TRIGGER IF EXISTS ${trigger} ON logs`);
-      await system.ownerPool.query(`DROP FUNCTION IF EXISTS ${trigger}()`);
-    });
-
-    it('is withheld: 503 for search, get and stats, a refused stream, a download cut short; nothing recorded', async () => {
-      const before = (await viewedEvents(tenantA, VIEWER_SUB)).length;
-      for (const path of ['/api/v1/logs', `/api/v1/logs/${inside[0]}`, '/api/v1/logs/stats']) {
-        const response = await get(path);
-        expectProblem(response, 503, path);
-        expect(response.text, path).not.to.include(inside[0]);
-      }
-      const refused = await refusedStream(system.api.url, { token: viewer });
-      expect(refused.status).to.equal(503);
-      // Cut short before or after its headers, depending on how far the stream got: never complete.
-      const completed = await fetch(`${system.api.url}/api/v1/logs/export`, { headers: { authorization: `Bearer ${viewer}` } })
-        .then((response) => response.text())
-        .then(
-          () => true,
-          () => false,
-        );
-      expect(completed, 'the export download completed without its record').to.equal(false);
-      expect((await viewedEvents(tenantA, VIEWER_SUB)).length).to.equal(before);
-      // Writes are not reads: the tenant's own events are still accepted meanwhile.
-      await post(user, validEvent({ ...FIXED }));
     });
   });
 
