@@ -31,13 +31,32 @@ export interface SealProgress {
 
 /** Steps one activity takes before handing back to the workflow (so its history shows progress). */
 const STEPS_PER_ACTIVITY = 100;
+/**
+ * How long sealRound waits for its checkpoint before leaving it to publishCheckpoint: well inside
+ * the sealing heartbeat timeout, so a hanging bucket cannot time the attempt out and lose the count
+ * of what it sealed.
+ */
+const PUBLISH_IN_ROUND_MS = 10_000;
+
+/** `work`, or a rejection after `ms`, heartbeating meanwhile. */
+async function withinRound<T>(work: Promise<T>, ms: number): Promise<T> {
+  const context = Context.current();
+  let timer: NodeJS.Timeout | undefined;
+  const beating = setInterval(() => context.heartbeat(), 2_000);
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no checkpoint within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+    clearInterval(beating);
+  }
+}
 
 export interface SealRoundProgress extends SealProgress {
   /** The round's checkpoint, published by the same attempt; null when events are still waiting or publishing failed. */
   published: { treeSize: number; checkpoint: StoredCheckpoint | null } | null;
 }
 
-export function createIntegrityActivities(deps: { sealer: LogSealer; sealTasks: SealTasks }) {
+export function createIntegrityActivities(deps: { sealer: LogSealer; sealTasks: SealTasks; publishInRoundMs?: number }) {
   async function sealPending(tenantId: string): Promise<SealProgress> {
     const context = Context.current();
     let sealed = 0;
@@ -71,14 +90,18 @@ export function createIntegrityActivities(deps: { sealer: LogSealer; sealTasks: 
     /**
      * sealPendingEvents, then, once nothing is waiting, publishCheckpoint in the same attempt: a
      * round of a small backlog is one activity, not two (three fewer history events and one fewer
-     * workflow task per round, per tenant). Publishing that fails is not retried here: the events
-     * sealed stay counted, and the workflow publishes in an activity of its own, with its own retries.
+     * workflow task per round, per tenant). Publishing that fails, or takes over PUBLISH_IN_ROUND_MS,
+     * is not retried here: the events sealed stay counted, and the workflow publishes in an activity
+     * of its own, with its own retries and timeout (a late write of this attempt is the same
+     * checkpoint, which publishing finds already stored).
      */
     async sealRound(input: { tenantId: string; taskId: string; sealedBefore: number }): Promise<SealRoundProgress> {
       const progress = await sealPending(input.tenantId);
       if (progress.more) return { ...progress, published: null };
       try {
-        return { ...progress, published: await publish({ tenantId: input.tenantId, taskId: input.taskId, sealed: input.sealedBefore + progress.sealed }) };
+        const publishing = publish({ tenantId: input.tenantId, taskId: input.taskId, sealed: input.sealedBefore + progress.sealed });
+        publishing.catch(() => undefined);
+        return { ...progress, published: await withinRound(publishing, deps.publishInRoundMs ?? PUBLISH_IN_ROUND_MS) };
       } catch (error) {
         Context.current().log.warn('publishing the checkpoint failed; the workflow publishes it in an activity of its own', { error: (error as Error).message });
         return { ...progress, published: null };

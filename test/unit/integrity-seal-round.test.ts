@@ -10,7 +10,7 @@ const TENANT = '0190a6c4-0000-7000-8000-000000000001';
 const TASK = '0190a6c4-0000-7000-8000-0000000000aa';
 
 /** A sealer whose log holds `waiting` events, sealed `perStep` at a time, and whose checkpoint may fail. */
-function fakeSealer(waiting: number, perStep: number, checkpointFails: boolean) {
+function fakeSealer(waiting: number, perStep: number, checkpointFails: boolean | 'hangs') {
   let treeSize = 0;
   const sealer = {
     async sealStep() {
@@ -19,6 +19,7 @@ function fakeSealer(waiting: number, perStep: number, checkpointFails: boolean) 
       return { sealed, treeSize, more: treeSize < waiting };
     },
     async checkpoint() {
+      if (checkpointFails === 'hangs') return new Promise(() => undefined);
       if (checkpointFails) throw new Error('S3 unreachable');
       return { tree_size: treeSize } as StoredCheckpoint;
     },
@@ -28,7 +29,7 @@ function fakeSealer(waiting: number, perStep: number, checkpointFails: boolean) 
 
 function activities(sealer: LogSealer, progress: number[]) {
   const sealTasks = { recordProgress: async (_t: string, _id: string, sealed: number) => void progress.push(sealed) } as unknown as SealTasks;
-  return createIntegrityActivities({ sealer, sealTasks });
+  return createIntegrityActivities({ sealer, sealTasks, publishInRoundMs: 200 });
 }
 
 const run = <T>(work: () => Promise<T>) => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(work) as Promise<T>;
@@ -57,5 +58,12 @@ describe('sealRound activity: a round of a small backlog is one activity', () =>
     const round = await run(() => sealRound({ tenantId: TENANT, taskId: TASK, sealedBefore: 0 }));
     expect(round).to.deep.include({ sealed: 3, treeSize: 3, more: false, published: null });
     expect(progress).to.deep.equal([]);
+  });
+
+  it('does not wait on a hanging bucket past its bound: the events it sealed stay counted, the checkpoint is left to the workflow', async () => {
+    const progress: number[] = [];
+    const { sealRound } = activities(fakeSealer(4, 5, 'hangs'), progress);
+    const round = await run(() => sealRound({ tenantId: TENANT, taskId: TASK, sealedBefore: 0 }));
+    expect(round).to.deep.include({ sealed: 4, treeSize: 4, more: false, published: null });
   });
 });
