@@ -57,11 +57,13 @@ export function tasksRepository(tx: TenantTx) {
   return {
     async create(tenantId: string, task: NewTask): Promise<void> {
       assertTenant(tx, tenantId);
-      await tx.client.query(
-        `INSERT INTO async_task (task_id, tenant_id, task_type, user_id, payload, progress_total)
+      // Prepared once per connection: every ingest transaction creates its reindex task here.
+      await tx.client.query({
+        name: 'task-create',
+        text: `INSERT INTO async_task (task_id, tenant_id, task_type, user_id, payload, progress_total)
          VALUES ($1, $2, $3, $4, $5, $6)`,
-        [task.taskId, tenantId, task.taskType, task.userId, JSON.stringify(task.payload), task.progressTotal ?? null],
-      );
+        values: [task.taskId, tenantId, task.taskType, task.userId, JSON.stringify(task.payload), task.progressTotal ?? null],
+      });
     },
 
     /**
