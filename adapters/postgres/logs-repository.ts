@@ -104,19 +104,22 @@ export function logsRepository(tx: TenantTx) {
       assertTenant(tx, tenantId);
       const keyed = rows.filter((r): r is NewLogRow & { event_id: string } => r.event_id !== null);
       if (keyed.length === 0) return new Map();
-      await tx.client.query(
-        `INSERT INTO log_event_ids (tenant_id, event_id, log_id, event_timestamp, received_at, content_sha256)
+      // Prepared once per connection, like the rest of the ingest transaction (insertSerialized).
+      await tx.client.query({
+        name: 'ingest-claim-event-ids',
+        text: `INSERT INTO log_event_ids (tenant_id, event_id, log_id, event_timestamp, received_at, content_sha256)
          SELECT $1::uuid, event_id, log_id, event_timestamp, received_at, content_sha256
            FROM unnest($2::text[], $3::uuid[], $4::timestamptz[], $5::timestamptz[], $6::bytea[])
              AS r(event_id, log_id, event_timestamp, received_at, content_sha256)
          ON CONFLICT (tenant_id, event_id) DO NOTHING`,
-        [tenantId, keyed.map((r) => r.event_id), keyed.map((r) => r.id), keyed.map((r) => r.event_timestamp), keyed.map((r) => r.received_at), keyed.map((r) => r.content_sha256)],
-      );
-      const claims = await tx.client.query<EventIdClaim>(
-        `SELECT event_id, log_id, event_timestamp, received_at, content_sha256
+        values: [tenantId, keyed.map((r) => r.event_id), keyed.map((r) => r.id), keyed.map((r) => r.event_timestamp), keyed.map((r) => r.received_at), keyed.map((r) => r.content_sha256)],
+      });
+      const claims = await tx.client.query<EventIdClaim>({
+        name: 'ingest-read-event-id-claims',
+        text: `SELECT event_id, log_id, event_timestamp, received_at, content_sha256
            FROM log_event_ids WHERE tenant_id = $1 AND event_id = ANY($2::text[])`,
-        [tenantId, keyed.map((r) => r.event_id)],
-      );
+        values: [tenantId, keyed.map((r) => r.event_id)],
+      });
       return new Map(claims.rows.map((r) => [r.event_id, r]));
     },
 
