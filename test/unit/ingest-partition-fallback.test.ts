@@ -15,7 +15,9 @@ const noPartition = () => Object.assign(new Error('no partition of relation "log
 function fakePool(refusals: number, error = noPartition) {
   const statements: string[] = [];
   let refused = 0;
-  const query = async (sql: string) => {
+  // Statements come as text or, when prepared (named), as a query config.
+  const query = async (statement: string | { text: string }) => {
+    const sql = typeof statement === 'string' ? statement : statement.text;
     statements.push(sql.trim().split(/\s+/).slice(0, 3).join(' '));
     if (sql.includes('INSERT INTO logs') && refused < refusals) {
       refused += 1;
