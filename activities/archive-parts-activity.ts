@@ -4,7 +4,8 @@ import type { RowKey } from '../domain/archive-row';
 import { PartReadBackError } from '../adapters/s3/errors';
 import { describeMismatch, readObjectDigest, sameDigest } from '../adapters/s3/object-reader';
 import { writeNdjsonGzipPart } from '../adapters/s3/part-writer';
-import { archiveEventsRepository, type ArchiveScope } from '../adapters/postgres/archive-events-repository';
+import { archiveEventsRepository, archiveLineKey, archiveLinesCopy, type ArchiveScope } from '../adapters/postgres/archive-events-repository';
+import { openTenantCopyOut } from '../adapters/postgres/tenant-copy-out';
 import { archivePartsRepository } from '../adapters/postgres/archive-parts-repository';
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../adapters/postgres/tenant-transaction';
@@ -53,12 +54,17 @@ export function createArchivePartsActivity(deps: RetentionActivityDeps) {
       for (;;) {
         const part = partsDone + 1;
         const key = layout.partKey(part);
-        const onRow = (rows: number, last: RowKey) => {
-          if (rows % HEARTBEAT_EVERY_ROWS === 0) beat({ part, rows, last });
-        };
-        const written = await withTenantTx(pool, tenantId, (tx) =>
-          writeNdjsonGzipPart({ s3, bucket, key }, archiveEventsRepository(tx).stream(tenantId, scope, after, payload.part_max_rows), { signal: context.cancellationSignal, onRow }),
-        );
+        const copy = await openTenantCopyOut(pool, tenantId, archiveLinesCopy(tenantId, scope, after, payload.part_max_rows), deps.logger);
+        const written = await writeNdjsonGzipPart({ s3, bucket, key }, copy.stream, archiveLineKey, {
+          signal: context.cancellationSignal,
+          onProgress: (rows: number, last: RowKey) => beat({ part, rows, last }),
+          progressEvery: HEARTBEAT_EVERY_ROWS,
+        }).catch((error: unknown) => {
+          // A COPY left unread would hold its connection forever: dropping the stream drops the connection.
+          copy.stream.destroy();
+          throw error;
+        });
+        await copy.done;
         if (!written) break;
         const readBack = await readObjectDigest(s3, bucket, key, { signal: context.cancellationSignal, onProgress: () => beat({ part, rows: written.rows, last: written.last }) });
         if (!sameDigest(readBack, written)) throw new PartReadBackError(describeMismatch(key, readBack, written));

@@ -88,9 +88,19 @@ export function createCleanupActivities(deps: RetentionActivityDeps) {
       const beat = () => context.heartbeat(state);
 
       const batches = createArchivedBatchDeleter({ pool, logDeleter, tenantId, taskId, tally: state, onBatchDone: beat });
+      const parts = manifest.parts.slice(state.partsDone);
+      const verify = (part: Manifest['parts'][number] | undefined) => {
+        const verifying = part ? verifyObject(s3, bucket, part.key, part, { signal: context.cancellationSignal, onProgress: beat }) : Promise.resolve();
+        // Awaited before its part is touched (or in finally); handled now, so a failure while the part before is deleted is not unhandled.
+        verifying.catch(() => undefined);
+        return verifying;
+      };
+      // The next part is read back and checked while this one's events are deleted: no part loses a row before its own check passed.
+      let verifying = verify(parts[0]);
       try {
-        for (const part of manifest.parts.slice(state.partsDone)) {
-          await verifyObject(s3, bucket, part.key, part, { signal: context.cancellationSignal, onProgress: beat });
+        for (const [index, part] of parts.entries()) {
+          await verifying;
+          verifying = verify(parts[index + 1]);
           const skip = state.rowsDoneInPart;
           let seen = 0;
           let batch: ArchivedEventRef[] = [];
@@ -112,8 +122,8 @@ export function createCleanupActivities(deps: RetentionActivityDeps) {
           beat();
         }
       } finally {
-        // A failed attempt leaves no search delete running behind it.
-        await batches.settled().catch(() => undefined);
+        // A failed attempt leaves no search delete or read-back running behind it.
+        await Promise.allSettled([batches.settled(), verifying]);
       }
       const { partsDone: _parts, rowsDoneInPart: _inPart, processed: _processed, ...counts } = state;
       return { archivedRows: manifest.total_rows, ...counts };

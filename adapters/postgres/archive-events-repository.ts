@@ -1,5 +1,6 @@
-import QueryStream from 'pg-query-stream';
-import type { ArchiveLine, RowKey } from '../../domain/archive-row';
+import { escapeLiteral } from 'pg';
+import { keyOf, type RowKey } from '../../domain/archive-row';
+import { copyJsonLines } from './inline-literals';
 import { assertTenant, type TenantTx } from './tenant-transaction';
 
 /** What one archive covers: events before the cutoff that were received by the snapshot boundary. */
@@ -26,12 +27,9 @@ const ARCHIVE_RECORD = `SELECT l.id, l.tenant_id, ${RFC3339('l.received_at')} AS
   (SELECT i.seq FROM integrity_leaves i WHERE i.tenant_id = l.tenant_id AND i.log_id = l.id) AS seq`;
 
 const IN_SCOPE = 'tenant_id = $1 AND event_timestamp < $2::timestamptz AND received_at <= $3::timestamptz';
-const IN_SCOPE_L = 'l.tenant_id = $1 AND l.event_timestamp < $2::timestamptz AND l.received_at <= $3::timestamptz';
 
 /** Before the first row of an archive: no event is this old and no uuid sorts lower. */
 const ORIGIN: RowKey = { event_timestamp: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
-
-const STREAM_BATCH_ROWS = 500;
 
 export function archiveEventsRepository(tx: TenantTx) {
   return {
@@ -40,26 +38,30 @@ export function archiveEventsRepository(tx: TenantTx) {
       const result = await tx.client.query<{ n: number }>(`SELECT count(*) AS n FROM logs WHERE ${IN_SCOPE}`, [tenantId, scope.beforeDate, scope.snapshotAt]);
       return result.rows[0]?.n ?? 0;
     },
-
-    /**
-     * Streams at most `limit` archive lines in scope after `after`, in `(event_timestamp, id)`
-     * order, through a server-side cursor: a batch of rows in memory at a time, and one statement
-     * snapshot for the part. The redundant `event_timestamp >=` bound lets PostgreSQL skip the
-     * partitions the keyset has passed.
-     */
-    stream(tenantId: string, scope: ArchiveScope, after: RowKey | undefined, limit: number): AsyncIterable<ArchiveLine> {
-      assertTenant(tx, tenantId);
-      const from = after ?? ORIGIN;
-      const query = new QueryStream(
-        `SELECT j.event_timestamp, j.id, ${ARCHIVE_LINE} AS line
-           FROM logs l CROSS JOIN LATERAL (${ARCHIVE_RECORD}) j
-          WHERE ${IN_SCOPE_L} AND l.event_timestamp >= $4::timestamptz AND (l.event_timestamp, l.id) > ($4::timestamptz, $5::uuid)
-          ORDER BY l.event_timestamp, l.id
-          LIMIT $6`,
-        [tenantId, scope.beforeDate, scope.snapshotAt, from.event_timestamp, from.id, limit],
-        { batchSize: STREAM_BATCH_ROWS, highWaterMark: STREAM_BATCH_ROWS },
-      );
-      return tx.client.query(query) as AsyncIterable<ArchiveLine>;
-    },
   };
 }
+
+/**
+ * At most `limit` archive lines in scope after `after`, in `(event_timestamp, id)` order, as one
+ * `COPY ... TO STDOUT` (run it with openTenantCopyOut): PostgreSQL builds and sends the lines while
+ * the reader compresses and uploads the ones before, where a cursor's fetches would take turns with
+ * it; one statement snapshot for the part. COPY takes no parameters, so every value is a quoted
+ * literal with its cast. The redundant `event_timestamp >=` bound lets PostgreSQL skip the
+ * partitions the keyset has passed.
+ */
+export function archiveLinesCopy(tenantId: string, scope: ArchiveScope, after: RowKey | undefined, limit: number): string {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`an archive part holds at least one row (asked for ${limit})`);
+  const from = after ?? ORIGIN;
+  const [tenant, before, snapshot, fromTime, fromId] = [tenantId, scope.beforeDate, scope.snapshotAt, from.event_timestamp, from.id].map(escapeLiteral);
+  return copyJsonLines(
+    `SELECT ${ARCHIVE_LINE}
+       FROM logs l CROSS JOIN LATERAL (${ARCHIVE_RECORD}) j
+      WHERE l.tenant_id = ${tenant}::uuid AND l.event_timestamp < ${before}::timestamptz AND l.received_at <= ${snapshot}::timestamptz
+        AND l.event_timestamp >= ${fromTime}::timestamptz AND (l.event_timestamp, l.id) > (${fromTime}::timestamptz, ${fromId}::uuid)
+      ORDER BY l.event_timestamp, l.id
+      LIMIT ${limit}`,
+  );
+}
+
+/** The row an archive line holds, named by its key (the line's own `event_timestamp` text, exact to the microsecond, and `id`). */
+export const archiveLineKey = (line: string): RowKey => keyOf(JSON.parse(line) as RowKey);

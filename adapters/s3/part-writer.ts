@@ -3,9 +3,10 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { keyOf, type ArchiveLine, type RowKey } from '../../domain/archive-row';
+import type { RowKey } from '../../domain/archive-row';
 import { ObjectStoreError } from './errors';
 import { DigestMeter, type ObjectDigest } from './object-digest';
+import { LineTally } from './line-tally';
 
 export interface ObjectTarget {
   s3: S3Client;
@@ -22,51 +23,49 @@ export interface WrittenPart extends ObjectDigest {
 export interface PartWriteOptions {
   /** Aborts the part (activity cancelled or timed out): the upload is abandoned, nothing completes. */
   signal?: AbortSignal;
-  /** Called after each row is queued, e.g. to heartbeat progress. */
-  onRow?: (rowsSoFar: number, last: RowKey) => void;
+  /** Called as lines pass, about every `progressEvery` lines, with the count so far and the last line's key, e.g. to heartbeat. */
+  onProgress?: (linesSoFar: number, last: RowKey) => void;
+  progressEvery?: number;
 }
 
 // The uploader holds at most UPLOAD_CONCURRENCY parts of UPLOAD_PART_BYTES in memory, whatever the object's size.
 const UPLOAD_PART_BYTES = 5 * 1024 * 1024;
 const UPLOAD_CONCURRENCY = 1;
-// Lines are handed to gzip in chunks of about this size rather than one write per row.
-const CHUNK_CHARS = 64 * 1024;
 
 const isAbort = (error: unknown) => (error as { name?: string } | undefined)?.name === 'AbortError';
 
 /**
- * Streams lines as gzip NDJSON into one object through the SDK's multipart uploader, hashing the
- * compressed bytes on their way out. Memory stays flat however many rows. Writes nothing and
- * returns undefined when `rows` is empty.
+ * Streams NDJSON bytes (whole lines, e.g. a COPY's) as gzip into one object through the SDK's
+ * multipart uploader, hashing the compressed bytes on their way out and counting the lines as
+ * they pass; `keyOfLine` names the first and last line's rows. Memory stays flat however many
+ * lines. Writes nothing and returns undefined when `lines` holds none.
  */
-export async function writeNdjsonGzipPart(target: ObjectTarget, rows: AsyncIterable<ArchiveLine>, options: PartWriteOptions = {}): Promise<WrittenPart | undefined> {
-  const iterator = rows[Symbol.asyncIterator]();
-  const head = await iterator.next();
+export async function writeNdjsonGzipPart(
+  target: ObjectTarget,
+  lines: Readable,
+  keyOfLine: (line: string) => RowKey,
+  options: PartWriteOptions = {},
+): Promise<WrittenPart | undefined> {
+  const tally = new LineTally();
+  const iterator = lines[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let head = await iterator.next();
+  while (!head.done && head.value.length === 0) head = await iterator.next();
   if (head.done) return undefined;
 
-  let count = 0;
-  const first = keyOf(head.value);
-  let last = first;
-  async function* chunks() {
+  const progressEvery = options.progressEvery ?? 1000;
+  async function* counted() {
     let next = head;
-    let buffered: string[] = [];
-    let bufferedChars = 0;
+    let reported = 0;
     try {
       while (!next.done) {
-        const line = `${next.value.line}\n`;
-        count += 1;
-        last = keyOf(next.value);
-        options.onRow?.(count, last);
-        buffered.push(line);
-        bufferedChars += line.length;
-        if (bufferedChars >= CHUNK_CHARS) {
-          yield buffered.join('');
-          buffered = [];
-          bufferedChars = 0;
+        tally.push(next.value);
+        if (options.onProgress && tally.lines - reported >= progressEvery) {
+          reported = tally.lines;
+          options.onProgress(tally.lines, keyOfLine(tally.last() as string));
         }
+        yield next.value;
         next = await iterator.next();
       }
-      if (buffered.length > 0) yield buffered.join('');
     } finally {
       if (!next.done) await iterator.return?.();
     }
@@ -85,7 +84,7 @@ export async function writeNdjsonGzipPart(target: ObjectTarget, rows: AsyncItera
   const uploading = upload.done();
   // A failed upload stops reading; stop producing too instead of waiting on backpressure.
   uploading.catch(abort);
-  const piping = pipeline(Readable.from(chunks()), createGzip(), meter, { signal: stop.signal });
+  const piping = pipeline(Readable.from(counted()), createGzip(), meter, { signal: stop.signal });
   const [piped, uploaded] = await Promise.allSettled([piping, uploading]);
   options.signal?.removeEventListener('abort', abort);
 
@@ -93,5 +92,6 @@ export async function writeNdjsonGzipPart(target: ObjectTarget, rows: AsyncItera
   if (piped.status === 'rejected' && !isAbort(piped.reason)) throw piped.reason;
   if (uploaded.status === 'rejected') throw new ObjectStoreError('upload', target.key, uploaded.reason);
   if (piped.status === 'rejected') throw piped.reason;
-  return { rows: count, first, last, ...meter.digest() };
+  if (tally.trailingBytes > 0) throw new Error(`${target.key}: the lines' source ended inside a line`);
+  return { rows: tally.lines, first: keyOfLine(tally.first() as string), last: keyOfLine(tally.last() as string), ...meter.digest() };
 }

@@ -5,7 +5,8 @@ import { LOG_COLUMNS, type LogEvent } from '../../domain/log-event';
 import type { LogFilter } from '../../domain/log-filter';
 import { escapeLiteral } from 'pg';
 import { FORMULA_FIRST_CHARACTERS, type ExportFormat } from './export-formats';
-import { inlineSqlCondition, tenantFilterSql } from './filter-sql';
+import { tenantFilterSql } from './filter-sql';
+import { copyJsonLines, inlineSqlCondition } from '../../adapters/postgres/inline-literals';
 
 /** Rows the server reads ahead per round trip; with the stream's buffer this bounds memory per export. */
 const BATCH_ROWS = 500;
@@ -77,14 +78,13 @@ const CSV_COPY_CELLS = CSV_RAW.map((_, index) => csvCell(`cells.c${index}`)).joi
 
 /**
  * The NDJSON export as one `COPY (SELECT line ...) TO STDOUT`: PostgreSQL writes the lines and Node
- * only moves bytes. CSV format with a delimiter and quote no line can hold (JSON text escapes every
- * control character) makes COPY write each line verbatim with a newline, so the bytes are those of
- * the cursor's NDJSON. Undefined when the filter cannot be written as literals (see inlineSqlCondition).
+ * only moves bytes, those of the cursor's NDJSON (copyJsonLines writes each line verbatim).
+ * Undefined when the filter cannot be written as literals (see inlineSqlCondition).
  */
 export function ndjsonCopyStatement(tenantId: string, filter: Omit<LogFilter, 'q'>): string | undefined {
   const where = inlineSqlCondition(tenantFilterSql(tenantId, filter));
   if (where === undefined) return undefined;
-  return `COPY (SELECT ${NDJSON_LINE} FROM logs WHERE ${where} ORDER BY event_timestamp, id) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`;
+  return copyJsonLines(`SELECT ${NDJSON_LINE} FROM logs WHERE ${where} ORDER BY event_timestamp, id`);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { csvCopyStatement, ndjsonCopyStatement } from '../../features/export/export-rows';
 import { rowCounter } from '../../features/export/log-export';
-import { inlineSqlCondition, tenantFilterSql } from '../../features/export/filter-sql';
+import { inlineSqlCondition } from '../../adapters/postgres/inline-literals';
+import { tenantFilterSql } from '../../features/export/filter-sql';
 
 const TENANT = '0190a2b4-0000-7000-8000-0000000000aa';
 
