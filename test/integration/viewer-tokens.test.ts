@@ -16,26 +16,10 @@ describe('viewer tokens', function () {
   this.timeout(180_000);
   let system: TestSystem;
   let f: ViewerFixture;
-  let admin: string;
-  let tenantA: string;
-  let tenantB: string;
-  let user: string;
-  let viewer: string;
-  let viewerTokenId: string;
-  let inside: string[];
-  let outside: string[];
-  /** Tenant B's events inside the same filters. */
-  let foreign: string[];
-
-  const http = () => system.api.http;
-  const get = (path: string, token = viewer) => f.get(path, token);
-  const post = (token: string, event: Record<string, unknown>) => f.post(token, event);
-  const mint = (tenantId: string, body: Record<string, unknown>) => f.mint(tenantId, body);
 
   before(async () => {
     system = await testSystem();
     f = await viewerFixture(system);
-    ({ admin, tenantA, tenantB, user, viewer, viewerTokenId, inside, outside, foreign } = f);
   });
 
   after(() => f?.closeStreams());
@@ -49,37 +33,37 @@ describe('viewer tokens', function () {
         [{ sub: 'v', role: 'viewer', ttl_seconds: 600, filters: { resource: 7 } }, ['/filters/resource']],
       ];
       for (const [body, paths] of cases) {
-        const response = await mint(tenantA, body);
+        const response = await f.mint(f.tenantA, body);
         expectProblem(response, 422, JSON.stringify(body));
         expect(response.body.errors.map((error: { path: string }) => error.path), JSON.stringify(body)).to.include.members(paths);
       }
     });
 
     it('lists viewer tokens with their filters, and revokes them like any other', async () => {
-      const listed = await http().get(`/api/v1/tenants/${tenantA}/tokens`, { token: admin });
+      const listed = await f.http().get(`/api/v1/tenants/${f.tenantA}/tokens`, { token: f.admin });
       expect(listed.status, listed.text).to.equal(200);
-      expect(listed.body.items.find((item: { token_id: string }) => item.token_id === viewerTokenId)).to.include({ role: 'viewer', sub: VIEWER_SUB }).and.to.deep.include({ filters: FIXED });
+      expect(listed.body.items.find((item: { token_id: string }) => item.token_id === f.viewerTokenId)).to.include({ role: 'viewer', sub: VIEWER_SUB }).and.to.deep.include({ filters: FIXED });
 
-      const spare = await mint(tenantA, { sub: 'viewer-spare', role: 'viewer', ttl_seconds: 60 });
+      const spare = await f.mint(f.tenantA, { sub: 'viewer-spare', role: 'viewer', ttl_seconds: 60 });
       expect(spare.status, spare.text).to.equal(201);
-      expect((await get(`/api/v1/logs/${inside[0]}`, spare.body.token)).status).to.equal(200);
-      const revoked = await http().request('DELETE', `/api/v1/tenants/${tenantA}/tokens/${spare.body.token_id}`, { token: admin });
+      expect((await f.get(`/api/v1/logs/${f.inside[0]}`, spare.body.token)).status).to.equal(200);
+      const revoked = await f.http().request('DELETE', `/api/v1/tenants/${f.tenantA}/tokens/${spare.body.token_id}`, { token: f.admin });
       expect(revoked.status, revoked.text).to.equal(204);
-      await waitFor('the revoked viewer token to be refused', async () => (await get(`/api/v1/logs/${inside[0]}`, spare.body.token)).status === 401, { timeoutMs: 5_000, intervalMs: 50 });
+      await waitFor('the revoked viewer token to be refused', async () => (await f.get(`/api/v1/logs/${f.inside[0]}`, spare.body.token)).status === 401, { timeoutMs: 5_000, intervalMs: 50 });
     });
   });
 
   describe('every read stays inside the fixed filters', () => {
     it('search returns only events inside them; request filters narrow but never widen', async () => {
-      const all = await get('/api/v1/logs?page_size=100');
+      const all = await f.get('/api/v1/logs?page_size=100');
       expect(all.status, all.text).to.equal(200);
-      expect(all.body.items.map((item: { id: string }) => item.id)).to.have.members(inside);
+      expect(all.body.items.map((item: { id: string }) => item.id)).to.have.members(f.inside);
 
-      const narrowed = await get('/api/v1/logs?action=invoice.paid');
-      expect(narrowed.body.items.map((item: { id: string }) => item.id)).to.deep.equal([inside[0]]);
+      const narrowed = await f.get('/api/v1/logs?action=invoice.paid');
+      expect(narrowed.body.items.map((item: { id: string }) => item.id)).to.deep.equal([f.inside[0]]);
 
-      for (const conflicting of ['user_id=bob', 'resource=order', 'user_id=bob&resource=order', `tenant_id=${tenantB}&user_id=bob`]) {
-        const response = await get(`/api/v1/logs?${conflicting}`);
+      for (const conflicting of ['user_id=bob', 'resource=order', 'user_id=bob&resource=order', `tenant_id=${f.tenantB}&user_id=bob`]) {
+        const response = await f.get(`/api/v1/logs?${conflicting}`);
         expect(response.status, response.text).to.equal(200);
         expect(response.body.total, conflicting).to.equal(0);
         expect(response.body.items, conflicting).to.deep.equal([]);
@@ -87,70 +71,70 @@ describe('viewer tokens', function () {
     });
 
     it('a cursor, even one minted for a wider token, pages only inside the filters', async () => {
-      const first = await get('/api/v1/logs?page_size=1');
+      const first = await f.get('/api/v1/logs?page_size=1');
       expect(first.body.next_cursor).to.be.a('string');
-      const second = await get(`/api/v1/logs?cursor=${encodeURIComponent(first.body.next_cursor)}`);
+      const second = await f.get(`/api/v1/logs?cursor=${encodeURIComponent(first.body.next_cursor)}`);
       expect(second.status, second.text).to.equal(200);
-      expect([...first.body.items, ...second.body.items].map((item: { id: string }) => item.id)).to.have.members(inside);
+      expect([...first.body.items, ...second.body.items].map((item: { id: string }) => item.id)).to.have.members(f.inside);
       expect(second.body.next_cursor).to.equal(null);
 
-      const wide = await get('/api/v1/logs?page_size=1', user);
+      const wide = await f.get('/api/v1/logs?page_size=1', f.user);
       let cursor: string | null = wide.body.next_cursor;
       const seen: string[] = [];
       while (cursor) {
-        const page = await get(`/api/v1/logs?cursor=${encodeURIComponent(cursor)}`);
+        const page = await f.get(`/api/v1/logs?cursor=${encodeURIComponent(cursor)}`);
         expect(page.status, page.text).to.equal(200);
         seen.push(...page.body.items.map((item: { id: string }) => item.id));
         cursor = page.body.next_cursor;
       }
-      expect(seen.filter((id) => !inside.includes(id)), 'events outside the filters through a foreign cursor').to.deep.equal([]);
+      expect(seen.filter((id) => !f.inside.includes(id)), 'events outside the filters through a foreign cursor').to.deep.equal([]);
     });
 
     it('GET /logs/{id} answers 404 outside the filters, exactly like a missing event', async () => {
-      for (const id of inside) expect((await get(`/api/v1/logs/${id}`)).status).to.equal(200);
-      const missing = await get(`/api/v1/logs/${randomUUID()}`);
-      for (const id of [...outside, ...foreign]) {
-        const response = await get(`/api/v1/logs/${id}`);
+      for (const id of f.inside) expect((await f.get(`/api/v1/logs/${id}`)).status).to.equal(200);
+      const missing = await f.get(`/api/v1/logs/${randomUUID()}`);
+      for (const id of [...f.outside, ...f.foreign]) {
+        const response = await f.get(`/api/v1/logs/${id}`);
         expectProblem(response, 404, id);
         expect(response.body.detail).to.equal(missing.body.detail);
       }
     });
 
     it('stats count only events inside the filters, and nothing for a conflicting filter', async () => {
-      const stats = await get('/api/v1/logs/stats?group_by=user_id');
+      const stats = await f.get('/api/v1/logs/stats?group_by=user_id');
       expect(stats.status, stats.text).to.equal(200);
-      expect(stats.body.total).to.equal(inside.length);
-      expect(stats.body.top).to.deep.equal([{ key: 'alice', count: inside.length }]);
-      const conflicting = await get('/api/v1/logs/stats?user_id=bob');
+      expect(stats.body.total).to.equal(f.inside.length);
+      expect(stats.body.top).to.deep.equal([{ key: 'alice', count: f.inside.length }]);
+      const conflicting = await f.get('/api/v1/logs/stats?user_id=bob');
       expect(conflicting.body.total).to.equal(0);
     });
 
     it('export streams only events inside the filters, and nothing for a conflicting filter', async () => {
-      const exported = await get('/api/v1/logs/export?format=ndjson');
+      const exported = await f.get('/api/v1/logs/export?format=ndjson');
       expect(exported.status, exported.text).to.equal(200);
-      expect(ndjsonIds(exported.text)).to.have.members(inside);
-      const conflicting = await get('/api/v1/logs/export?format=ndjson&resource=order');
+      expect(ndjsonIds(exported.text)).to.have.members(f.inside);
+      const conflicting = await f.get('/api/v1/logs/export?format=ndjson&resource=order');
       expect(conflicting.status).to.equal(200);
       expect(ndjsonIds(conflicting.text)).to.deep.equal([]);
-      const csv = await get(`/api/v1/logs/export?format=csv&tenant_id=${tenantB}`);
-      for (const id of foreign) expect(csv.text).not.to.include(id);
-      expect(csv.text.trim().split('\n')).to.have.length(inside.length + 1);
+      const csv = await f.get(`/api/v1/logs/export?format=csv&tenant_id=${f.tenantB}`);
+      for (const id of f.foreign) expect(csv.text).not.to.include(id);
+      expect(csv.text.trim().split('\n')).to.have.length(f.inside.length + 1);
     });
 
     it('the live tail delivers only events inside the filters, also when asked for others', async () => {
-      const viewerStream = await openStream(system.api.url, { token: viewer });
-      const conflictingStream = await openStream(system.api.url, { token: viewer, query: { user_id: 'bob' } });
-      const userStream = await openStream(system.api.url, { token: user });
+      const viewerStream = await openStream(system.api.url, { token: f.viewer });
+      const conflictingStream = await openStream(system.api.url, { token: f.viewer, query: { user_id: 'bob' } });
+      const userStream = await openStream(system.api.url, { token: f.user });
       f.streams.push(viewerStream, conflictingStream, userStream);
       expect(viewerStream.messages[0]).to.deep.include({ type: 'subscribed' });
       expect(viewerStream.messages[0].filters).to.deep.equal(FIXED);
 
       const outsideNow = [
-        await post(user, validEvent({ user_id: 'bob', resource: 'invoice' })),
-        await post(user, validEvent({ user_id: 'alice', resource: 'order' })),
+        await f.post(f.user, validEvent({ user_id: 'bob', resource: 'invoice' })),
+        await f.post(f.user, validEvent({ user_id: 'alice', resource: 'order' })),
       ];
-      foreign.push(await post(tokenFor(system, 'user', tenantB), validEvent({ ...FIXED })));
-      const insideNow = await post(user, validEvent({ ...FIXED, action: 'invoice.voided' }));
+      f.foreign.push(await f.post(tokenFor(system, 'user', f.tenantB), validEvent({ ...FIXED })));
+      const insideNow = await f.post(f.user, validEvent({ ...FIXED, action: 'invoice.voided' }));
       // The user's unfiltered stream proves every one of them was published before we look.
       for (const id of [...outsideNow, insideNow]) await userStream.logWithId(id);
       await viewerStream.logWithId(insideNow);
@@ -168,37 +152,37 @@ describe('viewer tokens', function () {
         ['GET', '/api/v1/tasks'],
         ['GET', `/api/v1/tasks/${randomUUID()}`],
         ['POST', `/api/v1/tasks/${randomUUID()}/retry`],
-        ['GET', `/api/v1/logs/${inside[0]}/proof`],
+        ['GET', `/api/v1/logs/${f.inside[0]}/proof`],
         ['GET', '/api/v1/integrity/checkpoints/latest'],
         ['POST', '/api/v1/integrity/verify', {}],
         ['POST', '/api/v1/exports', { format: 'ndjson' }],
-        ['GET', `/api/v1/tenants/${tenantA}/tokens`],
-        ['POST', `/api/v1/tenants/${tenantA}/tokens`, { sub: 'x', role: 'viewer', ttl_seconds: 60 }],
+        ['GET', `/api/v1/tenants/${f.tenantA}/tokens`],
+        ['POST', `/api/v1/tenants/${f.tenantA}/tokens`, { sub: 'x', role: 'viewer', ttl_seconds: 60 }],
       ];
       for (const [method, path, body] of refused) {
-        expectProblem(await http().request(method, path, { token: viewer, body }), 403, `${method} ${path}`);
+        expectProblem(await f.http().request(method, path, { token: f.viewer, body }), 403, `${method} ${path}`);
       }
-      const written = await system.ownerPool.query("SELECT count(*)::int AS n FROM logs WHERE tenant_id = $1 AND user_id = $2 AND action <> 'audit_log.viewed'", [tenantA, VIEWER_SUB]);
+      const written = await system.ownerPool.query("SELECT count(*)::int AS n FROM logs WHERE tenant_id = $1 AND user_id = $2 AND action <> 'audit_log.viewed'", [f.tenantA, VIEWER_SUB]);
       expect(written.rows[0].n).to.equal(0);
     });
   });
 
   describe('across tenants', () => {
     it("a viewer of tenant B with the same filters sees nothing of A's", async () => {
-      const minted = await mint(tenantB, { sub: VIEWER_SUB, role: 'viewer', ttl_seconds: 600, filters: FIXED });
+      const minted = await f.mint(f.tenantB, { sub: VIEWER_SUB, role: 'viewer', ttl_seconds: 600, filters: FIXED });
       expect(minted.status, minted.text).to.equal(201);
       const other = minted.body.token;
       await waitFor("B's events to be searchable", async () => {
-        const indexed = await documentIds(system, tenantB);
-        return foreign.every((id) => indexed.has(id));
+        const indexed = await documentIds(system, f.tenantB);
+        return f.foreign.every((id) => indexed.has(id));
       }, { timeoutMs: 60_000, intervalMs: 250 });
-      const searched = await get(`/api/v1/logs?tenant_id=${tenantA}&page_size=100`, other);
-      expect(searched.body.items.map((item: { id: string }) => item.id)).to.have.members(foreign);
-      for (const id of inside) expectProblem(await get(`/api/v1/logs/${id}`, other), 404, id);
-      expect(ndjsonIds((await get('/api/v1/logs/export', other)).text)).to.have.members(foreign);
-      expect((await get('/api/v1/logs/stats', other)).body.total).to.equal(foreign.length);
-      const events = await system.ownerPool.query("SELECT tenant_id FROM logs WHERE action = 'audit_log.viewed' AND user_id = $1 AND tenant_id = ANY($2::uuid[]) GROUP BY tenant_id", [VIEWER_SUB, [tenantA, tenantB]]);
-      expect(events.rows.map((row) => row.tenant_id)).to.have.members([tenantA, tenantB]);
+      const searched = await f.get(`/api/v1/logs?tenant_id=${f.tenantA}&page_size=100`, other);
+      expect(searched.body.items.map((item: { id: string }) => item.id)).to.have.members(f.foreign);
+      for (const id of f.inside) expectProblem(await f.get(`/api/v1/logs/${id}`, other), 404, id);
+      expect(ndjsonIds((await f.get('/api/v1/logs/export', other)).text)).to.have.members(f.foreign);
+      expect((await f.get('/api/v1/logs/stats', other)).body.total).to.equal(f.foreign.length);
+      const events = await system.ownerPool.query("SELECT tenant_id FROM logs WHERE action = 'audit_log.viewed' AND user_id = $1 AND tenant_id = ANY($2::uuid[]) GROUP BY tenant_id", [VIEWER_SUB, [f.tenantA, f.tenantB]]);
+      expect(events.rows.map((row) => row.tenant_id)).to.have.members([f.tenantA, f.tenantB]);
     });
   });
 });
