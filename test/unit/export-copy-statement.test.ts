@@ -28,7 +28,7 @@ describe('export: filters written as literals for a COPY', () => {
 
   it('writes a COPY whose lines are the JSON text verbatim: CSV with a delimiter and quote no JSON text holds', () => {
     const statement = ndjsonCopyStatement(TENANT, { user_id: 'u' }) as string;
-    expect(statement).to.match(/^COPY \(SELECT json_build_object\(.*\)::text FROM logs WHERE tenant_id = '[^']+' AND user_id = 'u' ORDER BY event_timestamp, id\) TO STDOUT WITH \(FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'\)$/s);
+    expect(statement).to.match(/^COPY \(SELECT event_json\.line FROM logs CROSS JOIN LATERAL \(SELECT row_to_json\(event\)::text AS line .*\) AS event_json WHERE tenant_id = '[^']+' AND user_id = 'u' ORDER BY event_timestamp, id\) TO STDOUT WITH \(FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'\)$/s);
   });
 });
 
