@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { createTenant, tokenFor } from '../support/fixtures';
+import { reindexFailingDuring } from '../support/injected-outage';
 import { eventsBetween, taskRow, waitForTask } from '../support/retention';
 import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';
@@ -35,16 +35,7 @@ describe('tasks API: retry', function () {
     tenantId = await createTenant(system);
     admin = tokenFor(system, 'admin', undefined, 'ops-alice');
     await seedLogs(system, tenantId, eventsBetween(30, new Date(Date.now() - 3600_000), new Date()), { index: false });
-    await system.replaceWorker({
-      wrapActivities: (activities) => ({
-        ...activities,
-        reindexTenantRange: async (input) => {
-          const result = await activities.reindexTenantRange(input);
-          if (outage) throw ApplicationFailure.nonRetryable('search cluster went read-only', 'InjectedOutage');
-          return result;
-        },
-      }),
-    });
+    await system.replaceWorker(reindexFailingDuring(() => outage));
   });
 
   after(async () => {
