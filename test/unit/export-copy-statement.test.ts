@@ -48,4 +48,23 @@ describe('export: rows counted in the bytes of a COPY', () => {
     expect(countAll('csv', [csv.join('')])).to.equal(4);
     expect(countAll('csv', [...csv.join('')])).to.equal(4);
   });
+
+  it('counts CSV rows as a byte-by-byte quote toggle does, for random bytes of quotes, newlines and text cut at random', () => {
+    const reference = (text: string) => {
+      let [rows, quoted] = [0, false];
+      for (const character of text) {
+        if (character === '"') quoted = !quoted;
+        else if (character === '\n' && !quoted) rows += 1;
+      }
+      return rows;
+    };
+    let seed = 7;
+    const random = (below: number) => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % below;
+    for (let round = 0; round < 500; round += 1) {
+      const text = Array.from({ length: random(200) }, () => ['"', '\n', 'a', ',', '\r'][random(5)]).join('');
+      const cuts = [...new Set(Array.from({ length: random(6) }, () => random(text.length + 1)))].sort((a, b) => a - b);
+      const chunks = [0, ...cuts, text.length].slice(1).map((end, index, ends) => text.slice(index === 0 ? 0 : ends[index - 1], end));
+      expect(countAll('csv', chunks), JSON.stringify(chunks)).to.equal(reference(text));
+    }
+  });
 });
