@@ -13,11 +13,6 @@ export interface RowKey {
   id: string;
 }
 
-/** One row as the archive source yields it: its key, and its line (the JSON of an ArchiveRow, no newline). */
-export interface ArchiveLine extends RowKey {
-  line: string;
-}
-
 export const keyOf = (row: RowKey): RowKey => ({ event_timestamp: row.event_timestamp, id: row.id });
 
 const toMicros = (timestamp: string) => timestamp.replace(/(\.\d{3})Z$/, '$1000Z').replace(/:(\d{2})Z$/, ':$1.000000Z');
