@@ -1,6 +1,5 @@
-import { escapeLiteral } from 'pg';
 import { keyOf, type RowKey } from '../../domain/archive-row';
-import { copyJsonLines } from './inline-literals';
+import { copyJsonLines, inlineSqlCondition } from './inline-literals';
 import { assertTenant, type TenantTx } from './tenant-transaction';
 
 /** What one archive covers: events before the cutoff that were received by the snapshot boundary. */
@@ -26,7 +25,8 @@ const ARCHIVE_RECORD = `SELECT l.id, l.tenant_id, ${RFC3339('l.received_at')} AS
   ${RFC3339('l.event_timestamp')} AS event_timestamp, l.event_id,
   (SELECT i.seq FROM integrity_leaves i WHERE i.tenant_id = l.tenant_id AND i.log_id = l.id) AS seq`;
 
-const IN_SCOPE = 'tenant_id = $1 AND event_timestamp < $2::timestamptz AND received_at <= $3::timestamptz';
+/** The archive's scope over `logs l`: $1 the tenant, $2 the cutoff, $3 the snapshot boundary. */
+const IN_SCOPE = 'l.tenant_id = $1::uuid AND l.event_timestamp < $2::timestamptz AND l.received_at <= $3::timestamptz';
 
 /** Before the first row of an archive: no event is this old and no uuid sorts lower. */
 const ORIGIN: RowKey = { event_timestamp: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
@@ -35,7 +35,7 @@ export function archiveEventsRepository(tx: TenantTx) {
   return {
     async count(tenantId: string, scope: ArchiveScope): Promise<number> {
       assertTenant(tx, tenantId);
-      const result = await tx.client.query<{ n: number }>(`SELECT count(*) AS n FROM logs WHERE ${IN_SCOPE}`, [tenantId, scope.beforeDate, scope.snapshotAt]);
+      const result = await tx.client.query<{ n: number }>(`SELECT count(*) AS n FROM logs l WHERE ${IN_SCOPE}`, [tenantId, scope.beforeDate, scope.snapshotAt]);
       return result.rows[0]?.n ?? 0;
     },
   };
@@ -45,22 +45,19 @@ export function archiveEventsRepository(tx: TenantTx) {
  * At most `limit` archive lines in scope after `after`, in `(event_timestamp, id)` order, as one
  * `COPY ... TO STDOUT` (run it with openTenantCopyOut): PostgreSQL builds and sends the lines while
  * the reader compresses and uploads the ones before, where a cursor's fetches would take turns with
- * it; one statement snapshot for the part. COPY takes no parameters, so every value is a quoted
- * literal with its cast. The redundant `event_timestamp >=` bound lets PostgreSQL skip the
+ * it; one statement snapshot for the part. COPY takes no parameters, so the values go in as
+ * quoted literals (inlineSqlCondition), in the same scope condition count() binds. The redundant `event_timestamp >=` bound lets PostgreSQL skip the
  * partitions the keyset has passed.
  */
 export function archiveLinesCopy(tenantId: string, scope: ArchiveScope, after: RowKey | undefined, limit: number): string {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`an archive part holds at least one row (asked for ${limit})`);
   const from = after ?? ORIGIN;
-  const [tenant, before, snapshot, fromTime, fromId] = [tenantId, scope.beforeDate, scope.snapshotAt, from.event_timestamp, from.id].map(escapeLiteral);
-  return copyJsonLines(
-    `SELECT ${ARCHIVE_LINE}
-       FROM logs l CROSS JOIN LATERAL (${ARCHIVE_RECORD}) j
-      WHERE l.tenant_id = ${tenant}::uuid AND l.event_timestamp < ${before}::timestamptz AND l.received_at <= ${snapshot}::timestamptz
-        AND l.event_timestamp >= ${fromTime}::timestamptz AND (l.event_timestamp, l.id) > (${fromTime}::timestamptz, ${fromId}::uuid)
-      ORDER BY l.event_timestamp, l.id
-      LIMIT ${limit}`,
-  );
+  const where = inlineSqlCondition({
+    where: `${IN_SCOPE} AND l.event_timestamp >= $4::timestamptz AND (l.event_timestamp, l.id) > ($4::timestamptz, $5::uuid)`,
+    values: [tenantId, scope.beforeDate, scope.snapshotAt, from.event_timestamp, from.id],
+  });
+  if (where === undefined) throw new RangeError('an archive scope or key holds a NUL character');
+  return copyJsonLines(`SELECT ${ARCHIVE_LINE} FROM logs l CROSS JOIN LATERAL (${ARCHIVE_RECORD}) j WHERE ${where} ORDER BY l.event_timestamp, l.id LIMIT ${limit}`);
 }
 
 /** The row an archive line holds, named by its key (the line's own `event_timestamp` text, exact to the microsecond, and `id`). */

@@ -4,7 +4,7 @@ import type { RowKey } from '../../domain/archive-row';
 import { LOG_COLUMNS, type LogEvent } from '../../domain/log-event';
 import type { LogFilter } from '../../domain/log-filter';
 import { escapeLiteral } from 'pg';
-import { FORMULA_FIRST_CHARACTERS, type ExportFormat } from './export-formats';
+import { EXPORT_COLUMNS, FORMULA_FIRST_CHARACTERS, type ExportFormat } from './export-formats';
 import { tenantFilterSql } from './filter-sql';
 import { copyJsonLines, inlineSqlCondition } from '../../adapters/postgres/inline-literals';
 
@@ -43,10 +43,14 @@ const SEQ = '(SELECT i.seq FROM integrity_leaves i WHERE i.tenant_id = logs.tena
  * events: 3.1 s instead of 3.9-4.1 s) and writes no spaces. The lateral exposes only the line, so
  * the filter's column names stay unambiguous.
  */
-const EVENT_VALUES = [...LOG_COLUMNS.map((column) => `${JSON_VALUE[column]} AS ${column}`), `${SEQ} AS seq`].join(', ');
+/** Every exported column (EXPORT_COLUMNS, in order) with the SQL of the value it shows. */
+const SHOWN = EXPORT_COLUMNS.map((column) => ({ column, value: column === 'seq' ? SEQ : JSON_VALUE[column] }));
+
+const EVENT_VALUES = SHOWN.map(({ column, value }) => `${value} AS ${column}`).join(', ');
 const NDJSON_LATERAL = `CROSS JOIN LATERAL (SELECT row_to_json(event)::text AS line FROM (SELECT ${EVENT_VALUES}) AS event) AS event_json`;
 const NDJSON_LINE = 'event_json.line';
-const CSV_CELLS = [...LOG_COLUMNS.map((column) => `${JSON_VALUE[column]}::text`), `${SEQ}::text`].join(', ');
+const CSV_RAW = SHOWN.map(({ value }) => `${value}::text`);
+const CSV_CELLS = CSV_RAW.join(', ');
 
 /**
  * PostgreSQL renders each row as text (the NDJSON line, or the CSV cells), so Node neither parses
@@ -80,7 +84,6 @@ export function exportRowsRepository(tx: TenantTx) {
 /** A cell as csvFormatter writes it, in SQL: a formula start neutralised, an empty text written as nothing (COPY quotes '' but not NULL). */
 const FORMULA_FIRST_SQL = FORMULA_FIRST_CHARACTERS.map(escapeLiteral).join(', ');
 const csvCell = (cell: string) => `NULLIF(CASE WHEN left(${cell}, 1) IN (${FORMULA_FIRST_SQL}) THEN '''' || ${cell} ELSE ${cell} END, '')`;
-const CSV_RAW = [...LOG_COLUMNS.map((column) => `${JSON_VALUE[column]}::text`), `${SEQ}::text`];
 /**
  * Cells no value of can start with a formula character or be empty text (uuids, ISO instants, the
  * checked severity, a positive seq or NULL): written as they are, sparing PostgreSQL the test on
@@ -89,9 +92,7 @@ const CSV_RAW = [...LOG_COLUMNS.map((column) => `${JSON_VALUE[column]}::text`), 
 const PLAIN_CSV_CELLS: ReadonlySet<string> = new Set(['id', 'tenant_id', 'received_at', 'event_timestamp', 'severity', 'seq']);
 /** Each raw cell once per row (OFFSET 0 keeps the subquery from being flattened into three evaluations per cell). */
 const CSV_CELLS_LATERAL = `CROSS JOIN LATERAL (SELECT ${CSV_RAW.map((cell, index) => `${cell} AS c${index}`).join(', ')} OFFSET 0) AS cells`;
-const CSV_COPY_CELLS = [...LOG_COLUMNS, 'seq']
-  .map((column, index) => (PLAIN_CSV_CELLS.has(column) ? `cells.c${index}` : csvCell(`cells.c${index}`)))
-  .join(', ');
+const CSV_COPY_CELLS = SHOWN.map(({ column }, index) => (PLAIN_CSV_CELLS.has(column) ? `cells.c${index}` : csvCell(`cells.c${index}`))).join(', ');
 
 /**
  * The NDJSON export as one `COPY (SELECT line ...) TO STDOUT`: PostgreSQL writes the lines and Node
