@@ -17,6 +17,9 @@ source "$root/ops/stack/node-deps.sh"
 profile=${BENCH_PROFILE:-test}
 ensure_node
 ensure_node_deps "$root"
+# The service runs from the build, with the node flags `npm run up` gives it (lib/services.ts).
+log "bench: building the service"
+ensure_service_build "$root"
 
 # `stack.sh status` prints "<server> up|down <ports>" per server; only the down ones are ours to start.
 started=()

@@ -9,7 +9,7 @@ import { EndpointMissingError, type ScenarioOutcome } from './lib/figures';
 import { describeMachine } from './lib/machine';
 import { writeReport } from './lib/report';
 import { parseArgs } from './lib/scale';
-import { createServiceSet, freePort } from './lib/services';
+import { createServiceSet, freePort, productionLaunch } from './lib/services';
 import { SCENARIOS } from './scenarios';
 import type { Scenario } from './scenarios/scenario';
 
@@ -56,8 +56,10 @@ async function main() {
   const opensearch = createOpenSearchClient(config.opensearch.url);
   const port = await freePort();
   const logDir = path.join(os.tmpdir(), `audit-bench-${process.pid}`);
+  const production = productionLaunch();
   const services = createServiceSet(
     {
+      ...production.env,
       PORT: String(port),
       // Limits sized for the load the scenarios generate; the defaults protect a shared deployment.
       RATE_LIMIT_PER_SECOND: '100000',
@@ -66,6 +68,8 @@ async function main() {
       WS_MAX_CONNECTIONS_PER_TENANT: '20000',
     },
     logDir,
+    [],
+    production.launch,
   );
   const ctx = createContext({ mode: args.mode, scale: args.scale, config, apiUrl: `http://127.0.0.1:${port}`, services, ownerPool, appPool, opensearch, index: config.opensearch.index });
   const machine = await describeMachine(ownerPool, opensearch);

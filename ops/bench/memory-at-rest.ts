@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { memoryAtRest } from './lib/memory-at-rest';
-import { createServiceSet, freePort, PROJECT_ROOT, type ServiceName } from './lib/services';
+import { createServiceSet, freePort, fromAppSh, productionLaunch, type ServiceName } from './lib/services';
 
 /**
  * npm run bench:memory: the service's processes started from the build exactly as `npm run up`
@@ -13,19 +12,11 @@ import { createServiceSet, freePort, PROJECT_ROOT, type ServiceName } from './li
  */
 const GOAL_MB = 300;
 
-/** Asks ops/stack/app.sh itself (the processes `npm run up` starts and their node flags), so both stay one. */
-function fromAppSh(command: string): string[] {
-  const script = `source ops/stack/lib.sh; source ops/stack/app.sh; ${command}`;
-  return execFileSync('bash', ['-c', script], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
-}
-
-const appFlags = (name: ServiceName) => fromAppSh(`app_node_flags ${name}`);
-
 async function main() {
   const names = fromAppSh('app_processes') as ServiceName[];
-  const flags = Object.fromEntries(names.map((name) => [name, appFlags(name)]));
-  const env = { PORT: String(await freePort()), TEMPORAL_WORKFLOW_BUNDLE: path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js') };
-  const services = createServiceSet(env, path.join(os.tmpdir(), `audit-memory-${process.pid}`), [], { build: 'dist', flags });
+  const production = productionLaunch();
+  const env = { PORT: String(await freePort()), ...production.env };
+  const services = createServiceSet(env, path.join(os.tmpdir(), `audit-memory-${process.pid}`), [], production.launch);
   try {
     for (const name of names) await services.start(name);
     const pids = Object.fromEntries(names.map((name) => [name, services.pid(name) as number]));
@@ -34,7 +25,7 @@ async function main() {
     const sum = (values: Record<string, number>) => Object.values(values).reduce((a, b) => a + b, 0);
     const mib = (value: number | undefined) => `${(value ?? Number.NaN).toFixed(1).padStart(7)} MiB`;
     console.log(`${'process'.padEnd(16)} ${'RSS'.padStart(11)} ${'anon'.padStart(11)}  node flags`);
-    for (const name of names) console.log(`${name.padEnd(16)} ${mib(rss[name])} ${mib(anon[name])}  ${flags[name]?.join(' ')}`);
+    for (const name of names) console.log(`${name.padEnd(16)} ${mib(rss[name])} ${mib(anon[name])}  ${production.launch.flags?.[name]?.join(' ')}`);
     const total = sum(rss);
     console.log(`${'all'.padEnd(16)} ${mib(total)} ${mib(sum(anon))}  (goal ≤ ${GOAL_MB} MB = ${((GOAL_MB * 1e6) / 2 ** 20).toFixed(1)} MiB of RSS; ${settleMs / 1000} s idle, median of 10 readings 1 s apart)`);
     console.log(`anon: RSS less file-backed pages (the node binary's code, shared by every node process on the machine).`);

@@ -59,6 +59,15 @@ ensure_console_bundle() {
   (cd "$root" && npx tsx ops/scripts/build-console.ts) || die "console: the build failed (npm run console:build)"
 }
 
+# ensure_service_build: compiles the service (dist/) and bundles its workflows ahead of time
+# (dist/workflow-bundle.js), what `npm run up` runs and the benchmark measures. Call
+# ensure_node_deps first.
+ensure_service_build() {
+  local root=$1
+  (cd "$root" && npx tsc -p tsconfig.build.json && node dist/ops/scripts/bundle-workflows.js dist/workflow-bundle.js >/dev/null) ||
+    die "build: compiling the service failed (npm run build)"
+}
+
 # ensure_chromium: the browser the console's browser test drives (playwright-core, which downloads
 # no browser of its own), from Debian's packages.
 ensure_chromium() {

@@ -28,8 +28,7 @@ source "$here/service-env.sh"
 
 cd "$PROJECT_ROOT"
 log "building"
-npx tsc -p tsconfig.build.json
-node dist/ops/scripts/bundle-workflows.js dist/workflow-bundle.js
+ensure_service_build "$PROJECT_ROOT"
 export TEMPORAL_WORKFLOW_BUNDLE="$PROJECT_ROOT/dist/workflow-bundle.js"
 log "provisioning (migrations, bucket, search index)"
 npx tsx ops/scripts/provision.ts

@@ -14,6 +14,11 @@ export interface PipelineBacklog {
   unindexed: number;
   /** Rows of the given tenants not yet sealed into their integrity log (tenants written through the API only). */
   unsealed: number;
+  /**
+   * Segment merges OpenSearch is running: a seeded or just-deleted corpus keeps it merging for tens
+   * of seconds after the writes, and whatever is timed meanwhile shares the cores with them.
+   */
+  searchMerges: number;
 }
 
 const ATTRIBUTES = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
@@ -33,9 +38,15 @@ async function queuedMessages(ctx: Pick<BenchContext, 'config'>): Promise<number
   }
 }
 
+async function runningMerges(ctx: Pick<BenchContext, 'opensearch'>): Promise<number> {
+  const response = await ctx.opensearch.nodes.stats({ metric: ['indices'], index_metric: ['merge'] });
+  const nodes = Object.values((response.body as { nodes: Record<string, { indices: { merges: { current: number } } }> }).nodes);
+  return nodes.reduce((sum, node) => sum + node.indices.merges.current, 0);
+}
+
 /** The backlog seen from PostgreSQL, SQS and OpenSearch, never from the service's own answers. */
 export async function pipelineBacklog(ctx: Pick<BenchContext, 'config' | 'ownerPool' | 'opensearch' | 'index'>, tenantIds: readonly string[], sealed: boolean): Promise<PipelineBacklog> {
-  const [tasks, rows, queued] = await Promise.all([
+  const [tasks, rows, queued, merges] = await Promise.all([
     // A tenant's sealer session keeps its integrity_seal row running through a 120 s idle wait after
     // its last round: not work left (unsealed rows are counted below), and counting it made every
     // drain last two minutes.
@@ -46,6 +57,7 @@ export async function pipelineBacklog(ctx: Pick<BenchContext, 'config' | 'ownerP
       [tenantIds],
     ),
     queuedMessages(ctx),
+    runningMerges(ctx),
   ]);
   let documents = 0;
   if (tenantIds.length > 0) {
@@ -59,15 +71,16 @@ export async function pipelineBacklog(ctx: Pick<BenchContext, 'config' | 'ownerP
     queuedMessages: queued,
     unindexed: rowCount - documents,
     unsealed: sealed ? rowCount - Number(rows.rows[0]?.leaves ?? 0) : 0,
+    searchMerges: merges,
   };
 }
 
-const isDrained = (b: PipelineBacklog) => b.unfinishedTasks === 0 && b.queuedMessages === 0 && b.unindexed === 0 && b.unsealed === 0;
+const isDrained = (b: PipelineBacklog) => b.unfinishedTasks === 0 && b.queuedMessages === 0 && b.unindexed === 0 && b.unsealed === 0 && b.searchMerges === 0;
 
 /**
  * Waits until the service has finished with what it accepted (no unfinished task, no queued message,
- * the tenants' rows all searchable and, when `sealed`, sealed), so an anchor measured next does not
- * share the machine with a draining backlog. When it does not drain in time, `proofs` (if given)
+ * the tenants' rows all searchable and, when `sealed`, sealed) and OpenSearch has no merge running,
+ * so whatever is measured next (the service or an anchor) does not share the machine with a draining backlog. When it does not drain in time, `proofs` (if given)
  * refuses the anchor's figure. Returns the last backlog seen and how long it waited.
  */
 export async function waitForDrain(
