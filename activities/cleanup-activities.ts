@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
-import type { ArchiveRow } from '../domain/archive-row';
+import { archivedLineFields, type ArchivedLineFields } from '../domain/archive-row';
 import { ArchiveIntegrityError } from '../adapters/s3/errors';
 import type { Manifest } from '../adapters/s3/manifest';
 import { loadVerifiedManifest } from '../adapters/s3/manifest-store';
 import { verifyObject } from '../adapters/s3/object-reader';
-import { readPartRows } from '../adapters/s3/part-reader';
+import { readPartLines } from '../adapters/s3/part-reader';
 import type { ArchivedEventRef } from '../adapters/postgres/log-retention-repository';
 import { parseArchiveResult, parseCleanupPayload } from '../features/retention/retention-tasks';
 import { TaskStateError } from '../domain/task-errors';
@@ -56,12 +56,12 @@ export function createCleanupActivities(deps: RetentionActivityDeps) {
   }
 
   /** Every archived row must be this tenant's and older than the cutoff, or nothing of the part is deleted. */
-  function toEventRef(manifest: Manifest, key: string, row: ArchiveRow): ArchivedEventRef {
+  function toEventRef(manifest: Manifest, key: string, row: ArchivedLineFields): ArchivedEventRef {
     const cutoff = Date.parse(manifest.before_date);
     if (row.tenant_id !== manifest.tenant_id || !(Date.parse(row.event_timestamp) < cutoff) || typeof row.id !== 'string') {
       throw new ArchiveIntegrityError(`${key} holds event ${row.id} of tenant ${row.tenant_id} at ${row.event_timestamp}, outside its archive`);
     }
-    return { event_timestamp: row.event_timestamp, id: row.id, event_id: row.event_id ?? null };
+    return { event_timestamp: row.event_timestamp, id: row.id, event_id: row.event_id };
   }
 
   return {
@@ -104,7 +104,7 @@ export function createCleanupActivities(deps: RetentionActivityDeps) {
           const skip = state.rowsDoneInPart;
           let seen = 0;
           let batch: ArchivedEventRef[] = [];
-          for await (const row of readPartRows(s3, bucket, part.key, context.cancellationSignal)) {
+          for await (const row of readPartLines(s3, bucket, part.key, archivedLineFields, context.cancellationSignal)) {
             const event = toEventRef(manifest, part.key, row);
             seen += 1;
             if (seen <= skip) continue;
