@@ -3,7 +3,6 @@ import { assertTenant, type TenantTx } from '../../adapters/postgres/tenant-tran
 import type { RowKey } from '../../domain/archive-row';
 import { LOG_COLUMNS, type LogEvent } from '../../domain/log-event';
 import type { LogFilter } from '../../domain/log-filter';
-import { escapeLiteral } from 'pg';
 import { EXPORT_COLUMNS, FORMULA_FIRST_CHARACTERS, type ExportFormat } from './export-formats';
 import { tenantFilterSql } from './filter-sql';
 import { copyJsonLines, inlineSqlCondition } from '../../adapters/postgres/inline-literals';
@@ -81,15 +80,20 @@ export function exportRowsRepository(tx: TenantTx) {
   };
 }
 
-/** A cell as csvFormatter writes it, in SQL: a formula start neutralised, an empty text written as nothing (COPY quotes '' but not NULL). */
-const FORMULA_FIRST_SQL = FORMULA_FIRST_CHARACTERS.map(escapeLiteral).join(', ');
-const csvCell = (cell: string) => `NULLIF(CASE WHEN left(${cell}, 1) IN (${FORMULA_FIRST_SQL}) THEN '''' || ${cell} ELSE ${cell} END, '')`;
+/**
+ * A cell as csvFormatter writes it, in SQL: a formula start neutralised, an empty text written as
+ * nothing (COPY quotes '' but not NULL). The first character is tested by its code point (`ascii`
+ * gives the code point in a UTF8 database, 0 for empty text): an integer test, where `left(cell, 1)
+ * IN (...)` built a one-character text per cell and compared it with each of the list's.
+ */
+const FORMULA_FIRST_CODES = FORMULA_FIRST_CHARACTERS.map((character) => character.codePointAt(0)).join(', ');
+const csvCell = (cell: string) => `NULLIF(CASE WHEN ascii(${cell}) IN (${FORMULA_FIRST_CODES}) THEN '''' || ${cell} ELSE ${cell} END, '')`;
 /**
  * Cells no value of can start with a formula character or be empty text (uuids, ISO instants, the
- * checked severity, a positive seq or NULL): written as they are, sparing PostgreSQL the test on
- * a third of the cells (about 5% of the COPY's time).
+ * checked severity, an address as host() writes it, a positive seq or NULL): written as they are,
+ * sparing PostgreSQL the test on a third of the cells.
  */
-const PLAIN_CSV_CELLS: ReadonlySet<string> = new Set(['id', 'tenant_id', 'received_at', 'event_timestamp', 'severity', 'seq']);
+const PLAIN_CSV_CELLS: ReadonlySet<string> = new Set(['id', 'tenant_id', 'received_at', 'event_timestamp', 'severity', 'ip_address', 'seq']);
 /** Each raw cell once per row (OFFSET 0 keeps the subquery from being flattened into three evaluations per cell). */
 const CSV_CELLS_LATERAL = `CROSS JOIN LATERAL (SELECT ${CSV_RAW.map((cell, index) => `${cell} AS c${index}`).join(', ')} OFFSET 0) AS cells`;
 const CSV_COPY_CELLS = SHOWN.map(({ column }, index) => (PLAIN_CSV_CELLS.has(column) ? `cells.c${index}` : csvCell(`cells.c${index}`))).join(', ');
