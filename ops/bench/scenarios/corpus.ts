@@ -1,4 +1,5 @@
 import type { BenchContext } from '../lib/context';
+import { waitForDrain } from '../lib/drain';
 import { seedTenant } from '../lib/seed';
 
 const DAY = 86_400_000;
@@ -23,4 +24,15 @@ export function readCorpus(ctx: BenchContext): Promise<Corpus> {
     return { tenantId, events: ctx.scale.corpus, startMs, endMs };
   })();
   return corpus;
+}
+
+/**
+ * The events the corpus tenant holds now, counted in PostgreSQL once the pipeline has drained:
+ * scenarios run before may have added some to the seeded ones (an auditor's searches are recorded
+ * as events of the tenant), and a figure checked against the seeded count would be refused.
+ */
+export async function storedCorpusEvents(ctx: BenchContext, corpus: Corpus): Promise<number> {
+  await waitForDrain(ctx);
+  const stored = await ctx.ownerPool.query<{ n: string }>('SELECT count(*) AS n FROM logs WHERE tenant_id = $1', [corpus.tenantId]);
+  return Number(stored.rows[0]?.n ?? 0);
 }
