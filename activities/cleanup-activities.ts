@@ -55,13 +55,15 @@ export function createCleanupActivities(deps: RetentionActivityDeps) {
     return { plan: { archiveTaskId: archive.task_id, manifestKey: result.manifest_key, manifestSha256: result.manifest_sha256, rows: manifest.total_rows }, manifest };
   }
 
-  /** Every archived row must be this tenant's and older than the cutoff, or nothing of the part is deleted. */
-  function toEventRef(manifest: Manifest, key: string, row: ArchivedLineFields): ArchivedEventRef {
+  /** Every archived row must be this tenant's and older than the manifest's cutoff, or nothing of the part is deleted. */
+  function eventRefsOf(manifest: Manifest) {
     const cutoff = Date.parse(manifest.before_date);
-    if (row.tenant_id !== manifest.tenant_id || !(Date.parse(row.event_timestamp) < cutoff) || typeof row.id !== 'string') {
-      throw new ArchiveIntegrityError(`${key} holds event ${row.id} of tenant ${row.tenant_id} at ${row.event_timestamp}, outside its archive`);
-    }
-    return { event_timestamp: row.event_timestamp, id: row.id, event_id: row.event_id };
+    return (key: string, row: ArchivedLineFields): ArchivedEventRef => {
+      if (row.tenant_id !== manifest.tenant_id || !(Date.parse(row.event_timestamp) < cutoff) || typeof row.id !== 'string') {
+        throw new ArchiveIntegrityError(`${key} holds event ${row.id} of tenant ${row.tenant_id} at ${row.event_timestamp}, outside its archive`);
+      }
+      return { event_timestamp: row.event_timestamp, id: row.id, event_id: row.event_id };
+    };
   }
 
   return {
@@ -89,6 +91,7 @@ export function createCleanupActivities(deps: RetentionActivityDeps) {
 
       const batches = createArchivedBatchDeleter({ pool, logDeleter, tenantId, taskId, tally: state, onBatchDone: beat });
       const parts = manifest.parts.slice(state.partsDone);
+      const toEventRef = eventRefsOf(manifest);
       const verify = (part: Manifest['parts'][number] | undefined) => {
         const verifying = part ? verifyObject(s3, bucket, part.key, part, { signal: context.cancellationSignal, onProgress: beat }) : Promise.resolve();
         // Awaited before its part is touched (or in finally); handled now, so a failure while the part before is deleted is not unhandled.
@@ -105,7 +108,7 @@ export function createCleanupActivities(deps: RetentionActivityDeps) {
           let seen = 0;
           let batch: ArchivedEventRef[] = [];
           for await (const row of readPartLines(s3, bucket, part.key, archivedLineFields, context.cancellationSignal)) {
-            const event = toEventRef(manifest, part.key, row);
+            const event = toEventRef(part.key, row);
             seen += 1;
             if (seen <= skip) continue;
             batch.push(event);

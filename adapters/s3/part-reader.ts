@@ -6,39 +6,39 @@ import type { ArchiveRow } from '../../domain/archive-row';
 import { ArchiveIntegrityError, ObjectStoreError } from './errors';
 import { openObject } from './object-reader';
 
-function parseLine(key: string, line: string, lineNumber: number): ArchiveRow {
-  try {
-    return JSON.parse(line) as ArchiveRow;
-  } catch {
-    throw new ArchiveIntegrityError(`${key} line ${lineNumber} is not JSON`);
-  }
-}
+const parseRow = (line: string) => JSON.parse(line) as ArchiveRow;
 
 /** Streams the rows of a gzip NDJSON part back out of S3, one line in memory at a time. */
-export async function* readPartRows(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): AsyncGenerator<ArchiveRow> {
-  yield* gzipRows(key, await openObject(s3, bucket, key, signal));
+export function readPartRows(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): AsyncGenerator<ArchiveRow> {
+  return readPartLines(s3, bucket, key, parseRow, signal);
 }
 
 /** The rows of a gzip NDJSON part read from `body` (named `key` in errors), one line in memory at a time. */
-export async function* gzipRows(key: string, body: Readable): AsyncGenerator<ArchiveRow> {
-  let lineNumber = 0;
-  for await (const line of gzipLines(key, body)) yield parseLine(key, line, (lineNumber += 1));
+export function gzipRows(key: string, body: Readable): AsyncGenerator<ArchiveRow> {
+  return gzipRecords(key, body, parseRow);
 }
 
 /**
- * Streams the lines of a gzip NDJSON part back out of S3, each passed to `read` (named by the part's
- * key and the line's number in errors): for a reader that needs a few fields of each line, not the event.
+ * Streams the lines of a gzip NDJSON part back out of S3, each passed to `read`: for a reader that
+ * needs a few fields of each line, not the event.
  */
 export async function* readPartLines<T>(s3: S3Client, bucket: string, key: string, read: (line: string) => T, signal?: AbortSignal): AsyncGenerator<T> {
+  yield* gzipRecords(key, await openObject(s3, bucket, key, signal), read);
+}
+
+/** Each line of a gzip NDJSON part passed to `read`; a line `read` cannot parse is named by the part's key and its number. */
+async function* gzipRecords<T>(key: string, body: Readable, read: (line: string) => T): AsyncGenerator<T> {
   let lineNumber = 0;
-  for await (const line of gzipLines(key, await openObject(s3, bucket, key, signal))) {
+  for await (const line of gzipLines(key, body)) {
     lineNumber += 1;
+    let record: T;
     try {
-      yield read(line);
+      record = read(line);
     } catch (error) {
       if (error instanceof SyntaxError) throw new ArchiveIntegrityError(`${key} line ${lineNumber} is not JSON`);
       throw error;
     }
+    yield record;
   }
 }
 

@@ -80,8 +80,8 @@ const isDrained = (b: PipelineBacklog) => b.unfinishedTasks === 0 && b.queuedMes
 /**
  * Waits until the service has finished with what it accepted (no unfinished task, no queued message,
  * the tenants' rows all searchable and, when `sealed`, sealed) and OpenSearch has no merge running,
- * so whatever is measured next (the service or an anchor) does not share the machine with a draining backlog. When it does not drain in time, `proofs` (if given)
- * refuses the anchor's figure. Returns the last backlog seen and how long it waited.
+ * so whatever is measured next (the service or an anchor) does not share the machine with a
+ * draining backlog. When it does not drain in time, `proofs` (if given) refuses the anchor's figure. Returns the last backlog seen and how long it waited.
  */
 export async function waitForDrain(
   ctx: Pick<BenchContext, 'config' | 'ownerPool' | 'opensearch' | 'index'>,
