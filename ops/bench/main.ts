@@ -30,7 +30,8 @@ async function runScenario(scenario: Scenario, ctx: BenchContext): Promise<Scena
   const started = performance.now();
   const base = { id: scenario.id, title: scenario.title };
   try {
-    const { figures, notes } = await scenario.run(ctx);
+    // A service process that dies stalls the pipeline: fail now rather than at the end of every wait.
+    const { figures, notes } = await Promise.race([scenario.run(ctx), ctx.services.crashed]);
     return { ...base, status: 'measured', figures, notes, durationMs: performance.now() - started };
   } catch (error) {
     const missing = error instanceof EndpointMissingError;
@@ -96,12 +97,18 @@ async function main() {
     for (const scenario of selected) {
       outcomes.push(await runScenario(scenario, ctx));
       files = await report();
+      if (services.crashes().length > 0) break;
     }
   } finally {
     await services.stopAll();
     await Promise.allSettled([ownerPool.end(), appPool.end(), opensearch.close()]);
   }
   console.log(`[bench] results: ${files.join(', ')}`);
+  if (services.crashes().length > 0) {
+    // The scenario it died in is reported failed; a run whose service lost a process measures nothing after it.
+    console.error(`[bench] stopped: ${services.crashes().join('; ')}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {

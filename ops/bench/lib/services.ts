@@ -41,6 +41,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A service process exited without being stopped: whatever was being measured is void. */
+export class ServiceCrashError extends Error {}
+
 interface Running {
   child: ChildProcess;
   exited: Promise<void>;
@@ -88,6 +91,14 @@ function commandOf(name: ServiceName, nodeArgs: readonly string[], launch: Launc
 export function createServiceSet(env: Record<string, string>, logDir: string, nodeArgs: readonly string[] = [], launch: Launch = {}) {
   const running = new Map<ServiceName, Running>();
   mkdirSync(logDir, { recursive: true });
+  /** Processes that exited without being stopped: a dead worker stalls the pipeline, and every wait would run into its timeout. */
+  const crashes: string[] = [];
+  let reportCrash: (message: string) => void = () => undefined;
+  /** Rejects at the first process that exits without being stopped. */
+  const crashed = new Promise<never>((_, reject) => {
+    reportCrash = (message) => reject(new ServiceCrashError(message));
+  });
+  crashed.catch(() => undefined);
 
   /** `overrides` go over the set's environment for this start only (e.g. a switch a scenario compares). */
   async function start(name: ServiceName, timeoutMs = 240_000, overrides: Record<string, string> = {}): Promise<void> {
@@ -99,14 +110,25 @@ export function createServiceSet(env: Record<string, string>, logDir: string, no
       env: { ...process.env, ...env, ...overrides, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let seen = '';
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     running.set(name, { child, exited });
-    let seen = '';
+    child.once('exit', (code, signal) => {
+      // stop() forgets a process before it signals it: one still listed here died by itself.
+      if (running.get(name)?.child !== child) return;
+      running.delete(name);
+      const fatal = /^.*(FATAL ERROR|Error:).*$/m.exec(seen)?.[0]?.trim();
+      const message = `${name} exited by itself (${signal ?? `code ${code}`})${fatal ? `: ${fatal}` : ''}; see ${logDir}/${name}.log`;
+      crashes.push(message);
+      console.error(`[bench] ${message}`);
+      reportCrash(message);
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${name} not ready after ${timeoutMs} ms (see ${logDir}/${name}.log)`)), timeoutMs);
       const onData = (chunk: Buffer) => {
         log.write(chunk);
-        if (seen.length < 1_000_000) seen += chunk.toString();
+        // The start (ready line) and the latest output (a fatal error) are what is looked for.
+        seen = seen.length < 1_000_000 ? seen + chunk.toString() : seen.slice(-100_000) + chunk.toString();
         if (seen.includes(READY_MESSAGES[name])) {
           clearTimeout(timer);
           resolve();
@@ -135,6 +157,10 @@ export function createServiceSet(env: Record<string, string>, logDir: string, no
     start,
     stop,
     pid: (name: ServiceName) => running.get(name)?.child.pid,
+    /** What exited by itself so far, one message each. */
+    crashes: (): readonly string[] => crashes,
+    /** Rejects (ServiceCrashError) as soon as a process exits by itself. */
+    crashed,
     async startAll(): Promise<void> {
       // The API first, alone: the worker's workflow bundling would otherwise slow its start-up.
       await start('api');
