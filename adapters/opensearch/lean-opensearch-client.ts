@@ -31,6 +31,22 @@ export const OPENSEARCH_REQUEST_OPTIONS = { requestTimeout: 30_000, maxRetries: 
 
 type RequestBuilder = (this: unknown, ...args: unknown[]) => unknown;
 
+/**
+ * The package's Connection, without the request body in the options it gives http.request. It
+ * copies every request parameter into those options, `body` (a `_bulk` request's whole NDJSON text)
+ * and `bulkBody` (its documents) included, and Node's http Agent keeps the options of the request
+ * that opened a keep-alive socket for as long as the socket lives (its 'free' listener): each pooled
+ * socket held the documents and text of its first `_bulk`, 5-10 MB apiece for large events (heap
+ * snapshot of a worker killed at its 128 MB limit). The body is written from the parameters, not
+ * from those options, so nothing else changes.
+ */
+export class BodylessOptionsConnection extends Connection {
+  override buildRequestObject(params: Record<string, unknown>): Record<string, unknown> {
+    const { body: _body, bulkBody: _bulkBody, ...options } = super.buildRequestObject(params) as Record<string, unknown>;
+    return options;
+  }
+}
+
 /** The URL's user and password, as the Client takes them (both or neither). */
 function credentialsIn(url: string): { username: string; password: string } | null {
   const { username, password } = new URL(url);
@@ -47,7 +63,7 @@ export function createLeanOpenSearchClient(url: string): LeanOpenSearchClient {
   const emit = events.emit.bind(events);
   const auth = credentialsIn(url);
   const serializer = new Serializer({ disablePrototypePoisoningProtection: false, enableLongNumeralSupport: false });
-  const connectionPool = new ConnectionPool({ pingTimeout: 3000, resurrectStrategy: 'ping', ssl: null, agent: null, proxy: null, Connection, auth, emit, sniffEnabled: false } as never);
+  const connectionPool = new ConnectionPool({ pingTimeout: 3000, resurrectStrategy: 'ping', ssl: null, agent: null, proxy: null, Connection: BodylessOptionsConnection, auth, emit, sniffEnabled: false } as never);
   connectionPool.addConnection(url);
   const transport = new Transport({
     emit,

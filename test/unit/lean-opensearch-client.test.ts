@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { expect } from 'chai';
 import { errors } from '@opensearch-project/opensearch';
 import { createLeanOpenSearchClient, type LeanOpenSearchClient } from '../../adapters/opensearch/lean-opensearch-client';
@@ -94,6 +96,28 @@ describe('the lean OpenSearch client sends what the package Client sends', () =>
     expect(lean.requests).to.equal(3);
     expect(lean.requests).to.equal(full.requests);
     expect((lean.error as Error).message).to.equal((full.error as Error).message);
+  });
+
+  it('keeps no request body once the request is answered: a pooled socket does not hold its first _bulk', async () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const lean = createLeanOpenSearchClient(node.url);
+    let documents: WeakRef<object>[] = [];
+    const bulk = async () => {
+      const body = Array.from({ length: 50 }, (_, n) => [{ index: { _index: 'audit-logs', _id: String(n), routing: 't1' } }, { message: 'x'.repeat(10_000) }]).flat();
+      documents = body.map((item) => new WeakRef(item));
+      await lean.bulk({ body, refresh: false });
+    };
+    await bulk();
+    node.seen.splice(0);
+    for (let round = 0; round < 3 && documents.some((ref) => ref.deref() !== undefined); round += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      collect();
+    }
+    const kept = documents.filter((ref) => ref.deref() !== undefined).length;
+    await lean.close();
+    // The package's Connection handed `bulkBody` to http.request, and the Agent kept it with the socket.
+    expect(kept).to.equal(0);
   });
 
   it('a missing required parameter is refused as the Client refuses it', async () => {
