@@ -17,6 +17,7 @@ import type { RetentionActivityDeps } from './retention-deps';
 import type { OutageRetryPolicy } from './outage-retries';
 import { createRetentionActivities } from './retention-activities';
 import { createIndexBatchActivities } from './index-batch-activities';
+import type { EventBytesBudget } from '../platform/memory/event-bytes-budget';
 import { createLogPartitionActivities } from './log-partition-activities';
 import { createReindexTenantActivities } from './reindex-tenant-activities';
 import { createRetentionSweepActivities } from './retention-sweep-activities';
@@ -32,6 +33,8 @@ export interface ActivityDeps extends RetentionActivityDeps {
   indexer: LogIndexer;
   /** When index activities wait out an outage of OpenSearch or PostgreSQL, and when they give up. */
   indexRetries: OutageRetryPolicy;
+  /** Event text the index runs may hold at once, shared with the sealer (none: unbounded). */
+  eventBytes?: EventBytesBudget;
   /** Starts an archive → cleanup chain; the scheduled retention sweep calls it per tenant. */
   cleanupRequester: CleanupRequester;
   /** The event horizon and months ahead the daily partition maintenance keeps. */

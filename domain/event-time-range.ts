@@ -13,13 +13,17 @@ export type ReindexPayload = {
   log_ids: string[];
   /** ISO 8601, both ends inclusive; absent on tasks written before it existed. */
   event_time_range?: { from: string; to: string };
+  /** Characters of the events' JSON as ingested: what reading them back holds in memory (sized-parts.ts). Absent on tasks written before it existed. */
+  bytes?: number;
 };
 
-export function reindexPayload(rows: readonly { id: string; event_timestamp: Date }[]): ReindexPayload {
+export function reindexPayload(rows: readonly { id: string; event_timestamp: Date }[], bytes?: number): ReindexPayload {
   if (rows.length === 0) return { log_ids: [] };
   let [from, to] = [Infinity, -Infinity];
   for (const { event_timestamp: at } of rows) [from, to] = [Math.min(from, at.getTime()), Math.max(to, at.getTime())];
-  return { log_ids: rows.map((row) => row.id), event_time_range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() } };
+  const payload: ReindexPayload = { log_ids: rows.map((row) => row.id), event_time_range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() } };
+  if (bytes !== undefined) payload.bytes = bytes;
+  return payload;
 }
 
 /** Ranges closer than this are read as one: a lookup per partition costs little, one more OR branch per batch adds up. */

@@ -20,6 +20,7 @@ import { createRestoredCopies } from '../adapters/opensearch/restored-copies';
 import { createRestoreAdmin } from '../features/restore/restore-admin';
 import { createRestoreRun } from '../features/restore/restore-run';
 import { createLogSealer } from '../features/integrity/log-sealer';
+import { createEventBytesBudget } from '../platform/memory/event-bytes-budget';
 import { createCheckpointStore } from '../adapters/s3/checkpoint-store';
 import { createLogVerifier } from '../features/integrity/verify-log';
 import { createArchivedRows } from '../features/integrity/archived-rows';
@@ -44,6 +45,13 @@ function workflowSource(config: Config, options: WorkerOptions) {
   return { workflowsPath: require.resolve('../workflows') };
 }
 
+/**
+ * Characters of event JSON the index and seal runs hold at once, all together: each holds up to
+ * ~3 times that in the heap (rows, documents, the request body), and the worker's heap is 128 MB
+ * (ops/stack/app.sh) of which ~40 MB are its own.
+ */
+const EVENT_BYTES_HELD = 16 * 1024 * 1024;
+
 /** The Temporal worker with real activity implementations over one set of clients. */
 export async function composeTemporalWorker(config: Config, logger: Logger, options: WorkerOptions = {}): Promise<ComposedWorker> {
   installTemporalRuntime(logger);
@@ -54,10 +62,12 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
   const sqs = createSqsClient(config.sqs);
   const outbox = createTaskOutbox({ pool, publisher: createSqsTaskPublisher(sqs, config.sqs.queueUrls), logger });
   const copies = createRestoredCopies(opensearch, config.opensearch.index);
-  const sealer = createLogSealer({ pool, origin: config.integrity.origin, keys: config.integrity.keys, checkpoints: createCheckpointStore(s3, config.s3.bucket) });
+  const eventBytes = createEventBytesBudget(EVENT_BYTES_HELD);
+  const sealer = createLogSealer({ pool, origin: config.integrity.origin, keys: config.integrity.keys, checkpoints: createCheckpointStore(s3, config.s3.bucket), eventBytes });
   const activities = createActivities({
     pool,
     indexer,
+    eventBytes,
     indexRetries: { outageBudgetMs: config.indexing.outageBudgetSeconds * 1000, otherAttempts: 8 },
     s3,
     bucket: config.s3.bucket,

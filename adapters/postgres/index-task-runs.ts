@@ -4,6 +4,8 @@ import { assertTenant, type TenantTx } from './tenant-transaction';
 export interface ClaimedIndexTask {
   taskId: string;
   logIds: string[];
+  /** Characters of the events' JSON as ingested; null on tasks written before it was counted. */
+  bytes: number | null;
 }
 
 export interface IndexTaskOutcome {
@@ -65,13 +67,17 @@ export function indexTaskRuns(tx: TenantTx) {
     /** Counts an attempt on each task this run still holds and returns what they carry. */
     async startAttempt(tenantId: string, taskIds: readonly string[], workflowId: string): Promise<ClaimedIndexTask[]> {
       assertTenant(tx, tenantId);
-      const result = await tx.client.query<{ task_id: string; log_ids: unknown }>(
+      const result = await tx.client.query<{ task_id: string; log_ids: unknown; bytes: unknown }>(
         `UPDATE async_task SET attempts = attempts + 1, updated_at = now()
           WHERE tenant_id = $1 AND task_id = ANY($2::uuid[]) AND workflow_id = $3 AND status = 'running'
-          RETURNING task_id, payload->'log_ids' AS log_ids`,
+          RETURNING task_id, payload->'log_ids' AS log_ids, payload->'bytes' AS bytes`,
         [tenantId, taskIds, workflowId],
       );
-      return result.rows.map((row) => ({ taskId: row.task_id, logIds: Array.isArray(row.log_ids) ? (row.log_ids as string[]) : [] }));
+      return result.rows.map((row) => ({
+        taskId: row.task_id,
+        logIds: Array.isArray(row.log_ids) ? (row.log_ids as string[]) : [],
+        bytes: typeof row.bytes === 'number' ? row.bytes : null,
+      }));
     },
 
     complete: (tenantId: string, workflowId: string, outcomes: readonly IndexTaskOutcome[]) => {

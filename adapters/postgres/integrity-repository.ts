@@ -24,6 +24,8 @@ export interface UnsealedBatch {
   taskId: string;
   createdAt: Date;
   events: number;
+  /** Characters of the events' JSON as ingested; null on tasks written before it was counted. */
+  bytes: number | null;
   eventTimeRange: EventTimeRange | null;
 }
 
@@ -86,8 +88,8 @@ export function integrityRepository(tx: TenantTx) {
     /** Ingest transactions of the tenant not sealed yet, oldest first, up to `limit` of them. */
     async unsealedBatches(tenantId: string, limit: number): Promise<UnsealedBatch[]> {
       assertTenant(tx, tenantId);
-      const { rows } = await query<{ task_id: string; created_at: Date; events: number | null; time_from: Date | null; time_to: Date | null }>(
-        `SELECT t.task_id, t.created_at, jsonb_array_length(t.payload->'log_ids') AS events,
+      const { rows } = await query<{ task_id: string; created_at: Date; events: number | null; bytes: string | null; time_from: Date | null; time_to: Date | null }>(
+        `SELECT t.task_id, t.created_at, jsonb_array_length(t.payload->'log_ids') AS events, (t.payload->>'bytes')::bigint AS bytes,
                 (t.payload->'event_time_range'->>'from')::timestamptz AS time_from, (t.payload->'event_time_range'->>'to')::timestamptz AS time_to
            FROM async_task t
           WHERE t.tenant_id = $1 AND t.task_type = 'reindex'
@@ -101,18 +103,19 @@ export function integrityRepository(tx: TenantTx) {
         taskId: row.task_id,
         createdAt: row.created_at,
         events: row.events ?? 0,
+        bytes: row.bytes === null ? null : Number(row.bytes),
         eventTimeRange: row.time_from && row.time_to ? { from: row.time_from, to: row.time_to } : null,
       }));
     },
 
     /**
-     * The log ids the given ingest transactions wrote that no leaf covers yet, transaction by
-     * transaction in the given order, each in its own order.
+     * The log ids each of the given ingest transactions wrote that no leaf covers yet: one list per
+     * task id, in the given order, each in its transaction's order.
      */
-    async unsealedLogIdsOf(tenantId: string, taskIds: readonly string[]): Promise<string[]> {
+    async unsealedLogIdsOf(tenantId: string, taskIds: readonly string[]): Promise<string[][]> {
       assertTenant(tx, tenantId);
-      const { rows } = await query<{ log_id: string }>(
-        `SELECT e.log_id
+      const { rows } = await query<{ log_id: string; position: string }>(
+        `SELECT e.log_id, wanted.position
            FROM unnest($2::uuid[]) WITH ORDINALITY AS wanted(task_id, position)
            JOIN async_task t ON t.tenant_id = $1 AND t.task_id = wanted.task_id
            CROSS JOIN LATERAL jsonb_array_elements_text(t.payload->'log_ids') WITH ORDINALITY AS e(log_id, n)
@@ -120,7 +123,9 @@ export function integrityRepository(tx: TenantTx) {
           ORDER BY wanted.position, e.n`,
         [tenantId, taskIds],
       );
-      return rows.map((row) => row.log_id);
+      const perTask = taskIds.map((): string[] => []);
+      for (const row of rows) perTask[Number(row.position) - 1]?.push(row.log_id);
+      return perTask;
     },
 
     /** Log ids of every ingest transaction never sealed (any age): events legitimately waiting, not forged ones. */

@@ -84,17 +84,18 @@ export function createIngestService(deps: IngestDeps) {
           events.push({ id: row.id, event_timestamp: row.event_timestamp, received_at: row.received_at, duplicate: false });
         }
       });
+      // Serialised once: the insert and the live stream carry the same text, and its length tells
+      // the index and seal runs how much reading these events back will hold (domain/sized-parts.ts).
+      const freshJson = fresh.length === 0 ? '[]' : newEventsJson(tenantId, fresh);
       if (fresh.length > 0) {
         await tasksRepository(tx).create(tenantId, {
           taskId,
           taskType: 'reindex',
           userId,
-          payload: reindexPayload(fresh),
+          payload: reindexPayload(fresh, freshJson.length),
           progressTotal: fresh.length,
         });
       }
-      // Serialised once: the insert and the live stream carry the same text.
-      const freshJson = fresh.length === 0 ? '[]' : newEventsJson(tenantId, fresh);
       // Last: taking positions serialises the tenant's writers until this transaction commits.
       const firstPosition = await logs.insertSerialized(tenantId, fresh.length, freshJson);
       return { events, freshJson, firstPosition };

@@ -2,18 +2,18 @@ import type { IntegrityRepository, NewLeaf } from '../../adapters/postgres/integ
 import type { logsRepository } from '../../adapters/postgres/logs-repository';
 import { queriesInTurn } from '../../adapters/postgres/queries-in-turn';
 import type { EventTimeRange } from '../../domain/event-time-range';
+import type { SizedPart } from '../../domain/sized-parts';
 import { EVENT_COLUMN_FIELDS, eventColumnsLeafHash, eventTimestampOfColumnTexts, type EventColumnTexts } from '../../domain/integrity/event-column-texts';
 
-/** Events read per query: PostgreSQL reads the next part while this process hashes one. */
-const READ_PART = 2500;
 /** Parts read but not yet hashed, at most: the one being hashed and the next. */
-const READ_AHEAD = 2;
+export const READ_AHEAD = 2;
 
 const ID_COLUMN = EVENT_COLUMN_FIELDS.indexOf('id');
 
 /**
- * Appends leaves for the events `ids` names, in that order, from seq `size + 1`, and returns their
- * hashes. Events are read as the text of their columns and hashed from it (eventColumnsLeafHash).
+ * Appends leaves for the events the parts name (one query each; log-sealer.ts sizes them), in that
+ * order, from seq `size + 1`, and returns their hashes. Events are read as the text of their
+ * columns and hashed from it (eventColumnsLeafHash).
  * Every query goes on the transaction's connection in turn: part k + 1 is read while this process
  * hashes part k, and each part's leaves are inserted as soon as they are hashed, while the next
  * part is hashed; only the last insert is waited for. Ids whose row is gone (deleted before it was
@@ -29,21 +29,20 @@ export async function appendLeaves(
   logs: ReturnType<typeof logsRepository>,
   tenantId: string,
   size: number,
-  ids: readonly string[],
+  parts: readonly SizedPart[],
   within: readonly EventTimeRange[],
 ): Promise<Buffer[]> {
   const inTurn = queriesInTurn();
-  const parts = Array.from({ length: Math.ceil(ids.length / READ_PART) }, (_, index) => ids.slice(index * READ_PART, (index + 1) * READ_PART));
   /** The reads sent and not yet hashed, by part: never more than READ_AHEAD. */
   const reads = new Map<number, Promise<EventColumnTexts[]>>();
   const readPart = (index: number) => {
     const part = parts[index];
-    if (part && !reads.has(index)) reads.set(index, inTurn(() => logs.findColumnTextsByIds(tenantId, part, within)));
+    if (part && !reads.has(index)) reads.set(index, inTurn(() => logs.findColumnTextsByIds(tenantId, part.ids, within)));
   };
   const inserts: Promise<void>[] = [];
   const hashes: Buffer[] = [];
   try {
-    for (const [index, part] of parts.entries()) {
+    for (const [index, { ids: part }] of parts.entries()) {
       for (let ahead = index; ahead < index + READ_AHEAD; ahead += 1) readPart(ahead);
       const rows = new Map((await (reads.get(index) as Promise<EventColumnTexts[]>)).map((columns) => [columns[ID_COLUMN] as string, columns]));
       reads.delete(index);

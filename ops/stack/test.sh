@@ -16,6 +16,8 @@ ensure_node
 log "node $(node --version) ($(command -v node))"
 ensure_node_deps "$PROJECT_ROOT"
 ensure_console_bundle "$PROJECT_ROOT"
+# Tests that run a process as `npm run up` runs it (test/support/worker-process.ts) start it from the build.
+ensure_service_build "$PROJECT_ROOT"
 # Only the console's browser test needs a browser.
 if [[ -z ${TEST_FILES:-} || $TEST_FILES == *console-browser* ]]; then ensure_chromium; fi
 # The compose file's syntax is checked with Compose itself (Debian's docker-compose needs no engine).

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { productionNodeFlags } from './production-node-flags';
 import type { TestSystem } from './system';
 import { waitFor } from './wait-for';
 
@@ -24,11 +25,27 @@ export function spawnWorkerProcess(env: Record<string, string> = {}) {
   return spawnServiceProcess(TEMPORAL_WORKER, env);
 }
 
+/**
+ * How a test runs a process: from source through tsx (the default), or as `npm run up` runs it: its
+ * build (dist/, made by `npm test` before the suite), app.sh's node flags for `name` (heap limits),
+ * and the prebuilt workflow bundle.
+ */
+export type ServiceLaunch = { built: false } | { built: true; name: string };
+
+function commandOf(service: ServiceEntry, launch: ServiceLaunch): { args: string[]; env: Record<string, string> } {
+  if (!launch.built) return { args: ['--import', 'tsx', service.entry], env: {} };
+  return {
+    args: [...productionNodeFlags(launch.name), path.join('dist', service.entry.replace(/\.ts$/, '.js'))],
+    env: { TEMPORAL_WORKFLOW_BUNDLE: path.join(PROJECT_ROOT, 'dist', 'workflow-bundle.js') },
+  };
+}
+
 /** Any entry of workers/ as its own process with this test run's environment plus `env`. */
-export function spawnServiceProcess(service: ServiceEntry, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
+export function spawnServiceProcess(service: ServiceEntry, env: Record<string, string> = {}, launch: ServiceLaunch = { built: false }) {
+  const command = commandOf(service, launch);
+  const child = spawn(process.execPath, command.args, {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', ...command.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -38,7 +55,11 @@ export function spawnServiceProcess(service: ServiceEntry, env: Record<string, s
 
   return {
     pid: child.pid as number,
+    /** The node arguments it was started with (flags, entry). */
+    args: command.args,
     output: () => output,
+    /** Whether it has exited, however. */
+    exited: () => child.exitCode !== null || child.signalCode !== null,
     ready: () =>
       Promise.race([
         waitFor(`${service.entry} to be ready`, () => output.includes(service.readyLine), { timeoutMs: 180_000, intervalMs: 200 }),

@@ -12,6 +12,7 @@ function columnsOf(id: string): EventColumnTexts {
   return EVENT_COLUMN_FIELDS.map((field) => values[field] ?? null);
 }
 
+const partsOf = (ids: readonly string[], size: number) => Array.from({ length: Math.ceil(ids.length / size) }, (_, k) => ({ ids: ids.slice(k * size, (k + 1) * size), bytes: 0 }));
 const idOf = (n: number) => `0190a6c4-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
 
 /**
@@ -39,7 +40,7 @@ describe('appendLeaves: reading a step of events to seal', () => {
   it('keeps at most one part read ahead of the one being hashed, however many parts the step has', async () => {
     const ids = Array.from({ length: 25_000 }, (_, n) => idOf(n));
     const { logs, repo, log } = recordingRepositories();
-    const hashes = await appendLeaves(repo, logs, TENANT, 0, ids, []);
+    const hashes = await appendLeaves(repo, logs, TENANT, 0, partsOf(ids, 2500), []);
     expect(hashes).to.have.length(25_000);
     expect(log.reads).to.equal(10);
     // Reading every part before hashing the first held a whole step's rows (25,000) in memory per tenant.
@@ -50,7 +51,7 @@ describe('appendLeaves: reading a step of events to seal', () => {
     const ids = Array.from({ length: 6000 }, (_, n) => idOf(n));
     const gone = new Set([idOf(0), idOf(2500), idOf(5999)]);
     const { logs, repo, log } = recordingRepositories(gone);
-    const hashes = await appendLeaves(repo, logs, TENANT, 41, ids, []);
+    const hashes = await appendLeaves(repo, logs, TENANT, 41, partsOf(ids, 2500), []);
     const leaves = log.inserted.flat();
     expect(leaves.map((leaf) => leaf.seq)).to.deep.equal(Array.from({ length: 5997 }, (_, n) => 42 + n));
     expect(leaves.map((leaf) => leaf.logId)).to.deep.equal(ids.filter((id) => !gone.has(id)));

@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import { createTenant, tokenFor, validEvent } from '../support/fixtures';
+import { testSystem, type TestSystem } from '../support/system';
+import { waitFor } from '../support/wait-for';
+import { BACKGROUND, spawnServiceProcess, withWorkerProcesses } from '../support/worker-process';
+
+const TENANTS = 3;
+const BULKS_PER_TENANT = 14;
+/** As many events at the API's size limits as one 5 MiB bulk body carries. */
+const EVENTS_PER_BULK = 85;
+
+/** An event at the limits api.md gives: an 8 KiB message and three JSON objects of ~16 KiB each. */
+const largestEvent = (tenantLabel: string, n: number) =>
+  validEvent({
+    message: `${tenantLabel} ${n} `.padEnd(8000, 'm'),
+    metadata: { blob: 'x'.repeat(15_900), n },
+    before_state: { blob: 'b'.repeat(15_900) },
+    after_state: { blob: 'a'.repeat(15_900) },
+  });
+
+/**
+ * Input built to hurt the pipeline, not the API: every request is valid, but each event is as
+ * large as the API accepts. The background process runs as `npm run up` runs it (its build, its
+ * 128 MB heap); before its runs were bounded by bytes, it died of a heap OOM on such a load (index
+ * runs of 2,000 events, seal reads of 25,000, and keep-alive sockets holding their first `_bulk`),
+ * and the pipeline stopped for every tenant. Counted in PostgreSQL and OpenSearch, not from the API.
+ */
+describe('events at the API size limits, many at once: the background process stays up and loses nothing', function () {
+  this.timeout(900_000);
+  let system: TestSystem;
+
+  before(async () => {
+    system = await testSystem();
+    await system.pauseDelivery();
+  });
+  const spawned = withWorkerProcesses(() => system);
+  after(() => system.resumeDelivery());
+
+  it(`indexes and seals ${TENANTS * BULKS_PER_TENANT * EVENTS_PER_BULK} events of ~56 KiB each in a 128 MB worker`, async () => {
+    const background = spawnServiceProcess(BACKGROUND, {}, { built: true, name: 'background' });
+    spawned.push(background);
+    await background.ready();
+    expect(background.args.join(' ')).to.contain('--max-old-space-size=128');
+
+    const tenants = await Promise.all(Array.from({ length: TENANTS }, () => createTenant(system)));
+    await Promise.all(
+      tenants.map(async (tenantId, t) => {
+        const token = tokenFor(system, 'user', tenantId);
+        for (let bulk = 0; bulk < BULKS_PER_TENANT; bulk += 1) {
+          const logs = Array.from({ length: EVENTS_PER_BULK }, (_, n) => largestEvent(`tenant ${t}`, bulk * EVENTS_PER_BULK + n));
+          const answer = await system.api.http.post('/api/v1/logs/bulk', { token, body: { logs } });
+          expect(answer.status, answer.text).to.equal(201);
+        }
+      }),
+    );
+
+    const expected = BULKS_PER_TENANT * EVENTS_PER_BULK;
+    const countsOf = async (tenantId: string) => {
+      await system.opensearch.indices.refresh({ index: system.config.opensearch.index });
+      const documents = await system.opensearch.count({ index: system.config.opensearch.index, routing: tenantId, body: { query: { term: { tenant_id: tenantId } } } });
+      const leaves = await system.ownerPool.query<{ n: string }>('SELECT count(*) AS n FROM integrity_leaves WHERE tenant_id = $1', [tenantId]);
+      return { documents: documents.body.count as number, leaves: Number(leaves.rows[0]?.n) };
+    };
+    for (const tenantId of tenants) {
+      const counts = await waitFor(
+        `every event of tenant ${tenantId} searchable and sealed`,
+        async () => {
+          // A dead process ends the wait at once: nothing would ever index or seal the rest.
+          if (background.exited()) return 'the background process died';
+          const now = await countsOf(tenantId);
+          return now.documents === expected && now.leaves === expected ? now : undefined;
+        },
+        { timeoutMs: 600_000, intervalMs: 1000 },
+      );
+      expect(counts, background.output().slice(-1500)).to.deep.equal({ documents: expected, leaves: expected });
+    }
+    expect(background.exited(), background.output().slice(-1500)).to.equal(false);
+    expect(background.output()).to.not.contain('heap out of memory');
+  });
+});
