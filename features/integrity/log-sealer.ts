@@ -35,6 +35,8 @@ const BATCHES_PER_STEP = 500;
  * characters too: 2,500 events at the API's 64 KiB limit would be 160 MB of column texts.
  */
 const READ_PART_LIMITS = { rows: 2500, bytes: 4 * 1024 * 1024 };
+/** Event text a step holds at once, at most: the part it hashes and the one read ahead. */
+const STEP_HOLDS_AT_MOST = READ_AHEAD * READ_PART_LIMITS.bytes;
 const EVENTS_PER_STEP = 25_000;
 /** sealWaiting's bound: 1,000 steps of up to EVENTS_PER_STEP events. */
 const MAX_STEPS_WAITING = 1000;
@@ -59,6 +61,13 @@ function takeBatches(batches: readonly UnsealedBatch[]): UnsealedBatch[] {
 export function createLogSealer(deps: LogSealerDeps) {
   const eventBytes = deps.eventBytes ?? UNBOUNDED_EVENT_BYTES;
   async function sealStep(tenantId: string): Promise<SealStep> {
+    // Its share of the worker's event budget is taken before a connection, as an index run takes
+    // its own: a step holding a connection while waiting for the budget, and index runs holding the
+    // budget while waiting for a connection, would wait on each other for good.
+    return eventBytes.holding(STEP_HOLDS_AT_MOST, () => sealStepInTransaction(tenantId));
+  }
+
+  async function sealStepInTransaction(tenantId: string): Promise<SealStep> {
     return withTenantTx(deps.pool, tenantId, async (tx) => {
       const repo = integrityRepository(tx);
       await repo.lockLog(tenantId);
@@ -73,9 +82,7 @@ export function createLogSealer(deps: LogSealerDeps) {
       });
       const parts = sizedParts(sized, READ_PART_LIMITS);
       const within = lookupRanges(batches.map((batch) => batch.eventTimeRange));
-      // What the step holds at once: READ_AHEAD parts at most.
-      const held = [...parts].sort((a, b) => b.bytes - a.bytes).slice(0, READ_AHEAD).reduce((sum, part) => sum + part.bytes, 0);
-      const hashes = await eventBytes.holding(held, () => appendLeaves(repo, logsRepository(tx), tenantId, size, parts, within));
+      const hashes = await appendLeaves(repo, logsRepository(tx), tenantId, size, parts, within);
       await repo.markSealed(tenantId, batches);
       await extendSubtrees(repo, tenantId, size, size + hashes.length, hashes);
       return { sealed: hashes.length, treeSize: size + hashes.length, more: waiting.length > batches.length || waiting.length === BATCHES_PER_STEP };
