@@ -123,7 +123,10 @@ describe('create-log flow, end to end on the real stack', function () {
       expect(succeeded).to.include({ task_id: taskId, task_type: 'reindex', tenant_id: tenantId, user_id: 'svc-billing', attempts: 1, error_msg: null });
       expect(succeeded.progress).to.deep.equal({ done: 1, total: 1 });
       const at = posted.body.event_timestamp as string;
-      expect(succeeded.payload).to.deep.equal({ log_ids: [posted.body.id], event_time_range: { from: at, to: at } });
+      const { bytes, ...ids } = succeeded.payload as { bytes: unknown };
+      expect(ids).to.deep.equal({ log_ids: [posted.body.id], event_time_range: { from: at, to: at } });
+      // The characters of the event's JSON as ingested, which index and seal runs size their reads by.
+      expect(bytes).to.be.a('number').within(100, 64 * 1024);
     } finally {
       release();
       await system.replaceWorker();
