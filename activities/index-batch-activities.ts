@@ -1,10 +1,9 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { indexTaskRuns, type IndexTaskOutcome } from '../adapters/postgres/index-task-runs';
-import { logsRepository } from '../adapters/postgres/logs-repository';
 import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import { sizedParts } from '../domain/sized-parts';
-import { UNBOUNDED_EVENT_BYTES, type EventBytesBudget } from '../platform/memory/event-bytes-budget';
+import { EVENT_PART_BYTES, type EventBytesBudget } from '../platform/memory/event-bytes-budget';
 import type { LogDeleter } from '../adapters/opensearch/log-deleter';
 import type { LogIndexer } from '../adapters/opensearch/log-indexer';
 import { createStoredEventIndexer } from './index-stored-events';
@@ -32,11 +31,10 @@ const ROWS_PER_BULK = 2000;
  * Characters of event JSON per `_bulk` request, about: the rows, their documents and the request
  * body are each about this size in the worker's heap (128 MB in production) at once.
  */
-const BYTES_PER_BULK = 4 * 1024 * 1024;
+const BYTES_PER_BULK = EVENT_PART_BYTES;
 
 export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter; indexRetries: OutageRetryPolicy; eventBytes?: EventBytesBudget }) {
   const stored = createStoredEventIndexer(deps);
-  const eventBytes = deps.eventBytes ?? UNBOUNDED_EVENT_BYTES;
   const inTenant = <T>(tenantId: string, work: (runs: ReturnType<typeof indexTaskRuns>) => Promise<T>) =>
     withTenantTx(deps.pool, tenantId, (tx) => work(indexTaskRuns(tx)));
 
@@ -49,17 +47,7 @@ export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndex
   async function indexTenant(tenantId: string, taskIds: readonly string[], workflowId: string, heartbeat: () => void): Promise<IndexTaskOutcome[]> {
     const tasks = await inTenant(tenantId, (runs) => runs.startAttempt(tenantId, taskIds, workflowId));
     const slices = sizedParts(tasks.map((task) => ({ ids: task.logIds, bytes: task.bytes })), { rows: ROWS_PER_BULK, bytes: BYTES_PER_BULK });
-    const found = new Set<string>();
-    const rejected = new Map<string, string>();
-    for (const { ids: slice, bytes } of slices) {
-      const { events, outcome } = await eventBytes.holding(bytes, async () => {
-        const read = await withTenantTx(deps.pool, tenantId, (tx) => logsRepository(tx).findByIds(tenantId, slice));
-        return { events: read, outcome: await stored.indexStored(tenantId, read, slice) };
-      });
-      for (const event of events) found.add(event.id);
-      for (const [id, reason] of outcome.rejected) rejected.set(id, reason);
-      heartbeat();
-    }
+    const { found, rejected } = await stored.indexParts(tenantId, slices, [], heartbeat);
     return tasks.map(({ taskId, logIds: ids }) => {
       const refused = ids.filter((id) => rejected.has(id));
       const indexed = ids.filter((id) => found.has(id) && !rejected.has(id)).length;

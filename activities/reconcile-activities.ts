@@ -6,10 +6,12 @@ import type { LogIndexer } from '../adapters/opensearch/log-indexer';
 import { logDayCounts } from '../adapters/postgres/log-day-counts';
 import type { LogTimeRange } from '../adapters/postgres/logs-key-order';
 import { logsRepository } from '../adapters/postgres/logs-repository';
+import { storedEventParts } from '../adapters/postgres/stored-event-parts';
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../adapters/postgres/tenant-transaction';
 import { sameTally } from '../domain/day-tally';
 import { TaskNotFoundError } from '../domain/task-errors';
+import { EVENT_PART_BYTES, type EventBytesBudget } from '../platform/memory/event-bytes-budget';
 import { createStoredEventIndexer } from './index-stored-events';
 import { taskTimeRange } from './task-time-range';
 import type { TaskInput } from './task-status-activities';
@@ -46,7 +48,7 @@ function daySpan(day: number, range: LogTimeRange): { from: string; to: string }
   return { from, to };
 }
 
-export function createReconcileActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter; documents: DocumentDayCounts }) {
+export function createReconcileActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter; documents: DocumentDayCounts; eventBytes?: EventBytesBudget }) {
   const inTenant = <T>(tenantId: string, work: (tx: TenantTx) => Promise<T>) => withTenantTx(deps.pool, tenantId, work);
   const stored = createStoredEventIndexer(deps);
 
@@ -64,10 +66,10 @@ export function createReconcileActivities(deps: { pool: Pool; indexer: LogIndexe
     const candidates = [...documents].filter((id) => !rows.has(id));
     let indexed = 0;
     let deleted = 0;
-    for (let start = 0; start < missing.length; start += ROWS_PER_BULK) {
-      const slice = missing.slice(start, start + ROWS_PER_BULK);
-      const events = await inTenant(tenantId, (tx) => logsRepository(tx).findByIds(tenantId, slice));
-      const outcome = await stored.indexStored(tenantId, events, slice);
+    if (missing.length > 0) {
+      // Weighed by their rows first: a day's missing documents may be thousands of events at the API's limits.
+      const parts = await inTenant(tenantId, (tx) => storedEventParts(tx, tenantId, missing, { rows: ROWS_PER_BULK, bytes: EVENT_PART_BYTES }));
+      const outcome = await stored.indexParts(tenantId, parts, [{ from: new Date(Date.parse(span.from)), to: new Date(Date.parse(span.to) + 1) }]);
       indexed += outcome.indexed;
       deleted += outcome.withdrawn;
     }

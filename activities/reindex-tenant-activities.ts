@@ -5,7 +5,9 @@ import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../adapters/postgres/tenant-transaction';
 import type { LogDeleter } from '../adapters/opensearch/log-deleter';
 import { DocumentRejectedError, type LogIndexer } from '../adapters/opensearch/log-indexer';
+import { sizedParts } from '../domain/sized-parts';
 import { TaskNotFoundError } from '../domain/task-errors';
+import { EVENT_PART_BYTES, type EventBytesBudget } from '../platform/memory/event-bytes-budget';
 import { createStoredEventIndexer } from './index-stored-events';
 import { taskTimeRange } from './task-time-range';
 import type { TaskInput } from './task-status-activities';
@@ -29,15 +31,18 @@ export interface ReindexTenantResult {
 }
 
 export const REINDEX_PAGE_SIZE = 1000;
+/** Events read and sent in one `_bulk`, at most: a page is read in parts this size. */
+const PART_LIMITS = { rows: REINDEX_PAGE_SIZE, bytes: EVENT_PART_BYTES };
 
-export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter; indexRetries: OutageRetryPolicy }) {
+export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter; indexRetries: OutageRetryPolicy; eventBytes?: EventBytesBudget }) {
   const stored = createStoredEventIndexer(deps);
   const inTenant = <T>(tenantId: string, work: (tx: TenantTx) => Promise<T>) => withTenantTx(deps.pool, tenantId, work);
 
   return {
     /**
-     * Streams the tenant's rows in `(event_timestamp, id)` order, a page at a time, into OpenSearch
-     * (same `_id`s, so re-indexing overwrites). Each written page is re-checked against PostgreSQL so
+     * Streams the tenant's rows in `(event_timestamp, id)` order, a page of keys at a time, into
+     * OpenSearch (same `_id`s, so re-indexing overwrites); a page's events are read and sent in parts
+     * of about EVENT_PART_BYTES, whatever their size. Each written page is re-checked against PostgreSQL so
      * that rows a cleanup deleted meanwhile do not stay searchable (index-stored-events.ts). Each
      * indexed page is heartbeated and mirrored into the
      * task's progress; a later attempt of the same run starts after the last heartbeated key. While
@@ -64,12 +69,13 @@ export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIn
       for (;;) {
         if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
         const page = await inTenant(tenantId, (tx) => logsKeyOrder(tx).page(tenantId, range, position.after, REINDEX_PAGE_SIZE));
-        if (page.events.length === 0) break;
-        const { rejected } = await stored.indexStored(tenantId, page.events);
+        if (page.rows.length === 0) break;
+        const parts = sizedParts(page.rows.map(({ id, bytes }) => ({ ids: [id], bytes })), PART_LIMITS);
+        const { rejected } = await stored.indexParts(tenantId, parts, page.span ? [page.span] : [], () => context.heartbeat(position));
         const [reason] = rejected.values();
         position = {
           after: page.last,
-          done: position.done + page.events.length,
+          done: position.done + page.rows.length,
           rejected: (position.rejected ?? 0) + rejected.size,
           firstRejection: position.firstRejection ?? reason,
         };

@@ -90,7 +90,7 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
     logger,
     sealer,
     archiveSealer: config.integrity.sealing ? sealer : null,
-    verifier: createLogVerifier({ pool, keys: config.integrity.keys.verifying, archive: createArchivedRows({ pool, s3, bucket: config.s3.bucket }) }),
+    verifier: createLogVerifier({ pool, keys: config.integrity.keys.verifying, archive: createArchivedRows({ pool, s3, bucket: config.s3.bucket }), eventBytes }),
   });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({

@@ -1,5 +1,5 @@
-import type { LogEvent } from '../../domain/log-event';
-import { SELECT_COLUMNS, toLogEvent, type LogRow } from './logs-repository';
+import type { EventTimeRange } from '../../domain/event-time-range';
+import { EVENT_TEXT_BYTES } from './logs-repository';
 import { assertTenant, type TenantTx } from './tenant-transaction';
 
 /**
@@ -19,15 +19,22 @@ export interface LogTimeRange {
 }
 
 export interface LogKeyPage {
-  events: LogEvent[];
+  /** The page's rows in key order: their ids and the characters of their events' JSON (EVENT_TEXT_BYTES). */
+  rows: { id: string; bytes: number }[];
   /** The key of the last row, where the next page starts; null for an empty page. */
   last: LogKey | null;
+  /** The event times the page spans (whole milliseconds around them): reads of its ids look only in those partitions. */
+  span: EventTimeRange | null;
 }
 
 const IN_RANGE = `tenant_id = $1 AND event_timestamp >= $2::timestamptz AND event_timestamp < $3::timestamptz`;
 const bounds = (range: LogTimeRange) => [range.from ?? '-infinity', range.to ?? 'infinity'];
 
-/** Reads a tenant's events in key order, one bounded page per call, so a caller's memory stays flat. */
+/**
+ * Reads a tenant's keys in key order, one bounded page per call, with each event's size: the caller
+ * reads the events themselves in parts it can hold (a page of 1,000 events at the API's limits is
+ * ~56 MB of text).
+ */
 export function logsKeyOrder(tx: TenantTx) {
   return {
     async page(tenantId: string, range: LogTimeRange, after: LogKey | null, limit: number): Promise<LogKeyPage> {
@@ -35,16 +42,17 @@ export function logsKeyOrder(tx: TenantTx) {
       const params: unknown[] = [tenantId, ...bounds(range), limit];
       const afterClause = after ? 'AND (event_timestamp, id) > ($5::timestamptz, $6::uuid)' : '';
       if (after) params.push(after.eventTimestamp, after.id);
-      const result = await tx.client.query<LogRow & { key_timestamp: string }>(
-        `SELECT ${SELECT_COLUMNS}, to_json(event_timestamp) #>> '{}' AS key_timestamp
+      const result = await tx.client.query<{ id: string; bytes: number; key_timestamp: string }>(
+        `SELECT id::text AS id, ${EVENT_TEXT_BYTES}::int AS bytes, to_json(event_timestamp) #>> '{}' AS key_timestamp
            FROM logs WHERE ${IN_RANGE} ${afterClause}
           ORDER BY event_timestamp, id LIMIT $4`,
         params,
       );
-      const lastRow = result.rows[result.rows.length - 1];
+      const [first, lastRow] = [result.rows[0], result.rows[result.rows.length - 1]];
       return {
-        events: result.rows.map(({ key_timestamp: _key, ...row }) => toLogEvent(row)),
+        rows: result.rows.map(({ id, bytes }) => ({ id, bytes })),
         last: lastRow ? { eventTimestamp: lastRow.key_timestamp, id: lastRow.id } : null,
+        span: first && lastRow ? { from: new Date(Date.parse(first.key_timestamp)), to: new Date(Date.parse(lastRow.key_timestamp) + 1) } : null,
       };
     },
 

@@ -36,6 +36,18 @@ function byIdsQuery(columns: string, tenantId: string, ids: readonly string[], w
   return { text: `SELECT ${columns} FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])${bounds.length > 0 ? ` AND (${bounds.join(' OR ')})` : ''}`, values };
 }
 
+/**
+ * About how many characters an event's JSON takes, from its row: the lengths of its text columns
+ * (read from their headers, nothing decompressed) and of its JSON columns as text, plus a margin
+ * for the short fields and the JSON around them. The JSON columns are measured as text because
+ * their stored size may be compressed: 16 KiB of one repeated character is stored in a few hundred
+ * bytes and still parses into 16 KiB.
+ */
+export const EVENT_TEXT_BYTES = `(256 + coalesce(octet_length(action), 0) + coalesce(octet_length(message), 0)
+  + coalesce(octet_length(user_agent), 0) + coalesce(octet_length(resource), 0) + coalesce(octet_length(resource_id), 0)
+  + coalesce(octet_length(user_id), 0) + coalesce(octet_length(session_id), 0) + coalesce(octet_length(event_id), 0)
+  + coalesce(octet_length(metadata::text), 0) + coalesce(octet_length(before_state::text), 0) + coalesce(octet_length(after_state::text), 0))`;
+
 export type LogRow = Omit<LogEvent, 'received_at' | 'event_timestamp'> & { received_at: Date; event_timestamp: Date };
 
 export function toLogEvent(row: LogRow): LogEvent {
@@ -157,6 +169,16 @@ export function logsRepository(tx: TenantTx) {
         types: { getTypeParser: () => asText },
       });
       return result.rows;
+    },
+
+    /** EVENT_TEXT_BYTES of each of `ids` that has a row (id in lower case → characters). */
+    async textBytesOf(tenantId: string, ids: readonly string[]): Promise<Map<string, number>> {
+      assertTenant(tx, tenantId);
+      const result = await tx.client.query<{ id: string; bytes: number }>(
+        `SELECT id::text AS id, ${EVENT_TEXT_BYTES}::int AS bytes FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+        [tenantId, ids.filter(isUuid)],
+      );
+      return new Map(result.rows.map((row) => [row.id, row.bytes]));
     },
 
     /**

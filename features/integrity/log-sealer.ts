@@ -7,7 +7,7 @@ import { lookupRanges } from '../../domain/event-time-range';
 import { sizedParts } from '../../domain/sized-parts';
 import type { IntegrityKeys } from '../../domain/integrity/key-list';
 import { signCheckpoint } from '../../domain/integrity/signed-checkpoint';
-import { UNBOUNDED_EVENT_BYTES, type EventBytesBudget } from '../../platform/memory/event-bytes-budget';
+import { EVENT_PART_BYTES, UNBOUNDED_EVENT_BYTES, type EventBytesBudget } from '../../platform/memory/event-bytes-budget';
 import { appendLeaves, READ_AHEAD } from './append-leaves';
 import { extendSubtrees } from './extend-subtrees';
 import { rangeHashes } from './stored-tree';
@@ -34,7 +34,7 @@ const BATCHES_PER_STEP = 500;
  * parts cost a query each: 250 events per part sealed 3.5 times slower than 2,500). Bounded in
  * characters too: 2,500 events at the API's 64 KiB limit would be 160 MB of column texts.
  */
-const READ_PART_LIMITS = { rows: 2500, bytes: 4 * 1024 * 1024 };
+const READ_PART_LIMITS = { rows: 2500, bytes: EVENT_PART_BYTES };
 /** Event text a step holds at once, at most: the part it hashes and the one read ahead. */
 const STEP_HOLDS_AT_MOST = READ_AHEAD * READ_PART_LIMITS.bytes;
 const EVENTS_PER_STEP = 25_000;

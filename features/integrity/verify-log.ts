@@ -1,12 +1,14 @@
 import type { Pool } from 'pg';
 import { integrityRepository, type StoredCheckpoint, type StoredLeaf } from '../../adapters/postgres/integrity-repository';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
+import { storedEventParts } from '../../adapters/postgres/stored-event-parts';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { archivedRowLeafHash, eventLeafHash } from '../../domain/integrity/event-leaf';
 import { CompactRange } from '../../domain/integrity/merkle-hash';
 import { checkpointFault } from '../../domain/integrity/signed-checkpoint';
 import type { VerifyingKey } from '../../domain/integrity/signing-keys';
 import type { LogEvent } from '../../domain/log-event';
+import { EVENT_PART_BYTES, UNBOUNDED_EVENT_BYTES, type EventBytesBudget } from '../../platform/memory/event-bytes-budget';
 import type { ArchivedRows } from './archived-rows';
 
 export const PROBLEM_KINDS = ['modified', 'missing', 'inserted', 'reordered', 'bad_signature', 'inconsistent_checkpoint'] as const;
@@ -32,16 +34,14 @@ export interface VerifyRange {
 }
 
 const PAGE = 2000;
+const PART_LIMITS = { rows: PAGE, bytes: EVENT_PART_BYTES };
 /** Problems listed in full; past this many the result says how many more there were. */
 const MAX_PROBLEMS = 1000;
 /** Mismatched leaves compared pairwise to tell a swap (reordered) from a modification. */
 const MAX_PAIRED = 200;
 
-interface Mismatch {
-  seq: number;
-  event: LogEvent;
-  stored: Buffer;
-}
+type Mismatch = { seq: number; event: LogEvent; stored: Buffer } | { seq: number; id: string };
+type PairedMismatch = Extract<Mismatch, { event: LogEvent }>;
 
 const within = (event: LogEvent, range: VerifyRange) => {
   const at = Date.parse(event.event_timestamp);
@@ -49,25 +49,27 @@ const within = (event: LogEvent, range: VerifyRange) => {
 };
 
 /** Two mismatched leaves whose events fit each other's stored leaves were swapped: in position, or in content with their ids left in place. */
-function swapped(a: Mismatch, b: Mismatch): boolean {
-  const fits = (event: LogEvent, at: Mismatch) => eventLeafHash({ ...event, seq: at.seq }).equals(at.stored) || eventLeafHash({ ...event, id: at.event.id, seq: at.seq }).equals(at.stored);
+function swapped(a: PairedMismatch, b: PairedMismatch): boolean {
+  const fits = (event: LogEvent, at: PairedMismatch) => eventLeafHash({ ...event, seq: at.seq }).equals(at.stored) || eventLeafHash({ ...event, id: at.event.id, seq: at.seq }).equals(at.stored);
   return fits(a.event, b) && fits(b.event, a);
 }
 
 function classify(mismatches: readonly Mismatch[]): VerifyProblem[] {
   const reordered = new Set<number>();
-  const paired = mismatches.slice(0, MAX_PAIRED);
+  const paired = mismatches.slice(0, MAX_PAIRED).filter((mismatch): mismatch is PairedMismatch => 'event' in mismatch);
   for (let i = 0; i < paired.length; i += 1) {
     for (let j = i + 1; j < paired.length; j += 1) {
-      const [a, b] = [paired[i] as Mismatch, paired[j] as Mismatch];
+      const [a, b] = [paired[i] as PairedMismatch, paired[j] as PairedMismatch];
       if (!reordered.has(a.seq) && !reordered.has(b.seq) && swapped(a, b)) [a.seq, b.seq].forEach((seq) => reordered.add(seq));
     }
   }
-  return mismatches.map(({ seq, event }) =>
-    reordered.has(seq)
-      ? { kind: 'reordered', seq, id: event.id, detail: 'the event fits the leaf of another position: two events were swapped' }
-      : { kind: 'modified', seq, id: event.id, detail: 'the stored event no longer hashes to its sealed leaf' },
-  );
+  return mismatches.map((mismatch) => {
+    const { seq } = mismatch;
+    const id = 'event' in mismatch ? mismatch.event.id : mismatch.id;
+    return reordered.has(seq)
+      ? { kind: 'reordered', seq, id, detail: 'the event fits the leaf of another position: two events were swapped' }
+      : { kind: 'modified', seq, id, detail: 'the stored event no longer hashes to its sealed leaf' };
+  });
 }
 
 /**
@@ -76,7 +78,8 @@ function classify(mismatches: readonly Mismatch[]): VerifyProblem[] {
  * checkpoint's signature against the configured keys and its root against the tree; and every
  * stored event that no leaf covers and no unsealed ingest transaction lists (a forged insert).
  */
-export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKey[]; archive?: ArchivedRows }) {
+export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKey[]; archive?: ArchivedRows; eventBytes?: EventBytesBudget }) {
+  const eventBytes = deps.eventBytes ?? UNBOUNDED_EVENT_BYTES;
   const inTenant = <T>(tenantId: string, work: (tx: Parameters<typeof integrityRepository>[0]) => Promise<T>) => withTenantTx(deps.pool, tenantId, work);
 
   async function checkpointsOf(tenantId: string): Promise<StoredCheckpoint[]> {
@@ -91,30 +94,42 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
     const wanted = new Set(checkpoints.map((checkpoint) => checkpoint.tree_size));
     const tree = new CompactRange();
     const mismatches: Mismatch[] = [];
+    /** Only the first MAX_PAIRED keep their event (classify compares no others): a log tampered throughout must not fill the heap. */
+    const addMismatch = (seq: number, event: LogEvent, stored: Buffer) => {
+      mismatches.push(mismatches.length < MAX_PAIRED ? { seq, event, stored } : { seq, id: event.id });
+    };
     /** Sealed events not in PostgreSQL: looked for in the archive parts after the pass. */
     const gone = new Map<string, StoredLeaf>();
     let eventsChecked = 0;
     let after = 0;
     for (;;) {
-      const { leaves, events } = await inTenant(tenantId, async (tx) => {
-        const page: StoredLeaf[] = await integrityRepository(tx).leavesAfter(tenantId, after, PAGE);
-        const found = await logsRepository(tx).findByIds(tenantId, page.map((leaf) => leaf.logId));
-        return { leaves: page, events: new Map(found.map((event) => [event.id, event])) };
-      });
+      const leaves = await inTenant(tenantId, (tx) => integrityRepository(tx).leavesAfter(tenantId, after, PAGE));
       if (leaves.length === 0) break;
+      const leafOf = new Map(leaves.map((leaf) => [leaf.logId, leaf]));
+      const found = new Set<string>();
+      // The page's events are read in parts of about EVENT_PART_BYTES and checked part by part, in
+      // seq order: 2,000 events at the API's limits are ~110 MB of text.
+      const parts = await inTenant(tenantId, (tx) => storedEventParts(tx, tenantId, [...leafOf.keys()], PART_LIMITS));
+      for (const part of parts) {
+        const events = await eventBytes.holding(part.bytes, () => inTenant(tenantId, (tx) => logsRepository(tx).findByIds(tenantId, part.ids)));
+        const byId = new Map(events.map((event) => [event.id, event]));
+        for (const id of part.ids) {
+          const event = byId.get(id);
+          const leaf = leafOf.get(id) as StoredLeaf;
+          if (!event) continue;
+          found.add(id);
+          if (!within(event, range)) continue;
+          eventsChecked += 1;
+          if (!eventLeafHash({ ...event, seq: leaf.seq }).equals(leaf.leafHash)) addMismatch(leaf.seq, event, leaf.leafHash);
+        }
+      }
       for (const leaf of leaves) {
         for (let gap = tree.size + 1; gap < leaf.seq; gap += 1) {
           problems.push({ kind: 'missing', seq: gap, id: null, detail: 'no leaf is stored at this seq' });
           tree.append(Buffer.alloc(32));
           if (wanted.has(tree.size)) rootsAt.set(tree.size, tree.root());
         }
-        const event = events.get(leaf.logId);
-        if (!event) {
-          gone.set(leaf.logId, leaf);
-        } else if (within(event, range)) {
-          eventsChecked += 1;
-          if (!eventLeafHash({ ...event, seq: leaf.seq }).equals(leaf.leafHash)) mismatches.push({ seq: leaf.seq, event, stored: leaf.leafHash });
-        }
+        if (!found.has(leaf.logId)) gone.set(leaf.logId, leaf);
         tree.append(leaf.leafHash);
         if (wanted.has(tree.size)) rootsAt.set(tree.size, tree.root());
       }
@@ -128,7 +143,7 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
         gone.delete(id);
         if (!within(row, range)) continue;
         eventsChecked += 1;
-        if (!archivedRowLeafHash(row, leaf.seq).equals(leaf.leafHash)) mismatches.push({ seq: leaf.seq, event: row, stored: leaf.leafHash });
+        if (!archivedRowLeafHash(row, leaf.seq).equals(leaf.leafHash)) addMismatch(leaf.seq, row, leaf.leafHash);
       }
       for (const key of archived.unreadable) problems.push({ kind: 'missing', seq: null, id: null, detail: `archive part ${key} cannot be read` });
     }

@@ -9,6 +9,13 @@ import { Semaphore } from 'async-mutex';
 export const BUDGET_UNIT_BYTES = 64 * 1024;
 
 /**
+ * Characters of event JSON one read of stored events holds, about: the part an index run, a seal
+ * step, a reindex, a reconcile or a verify reads at once. The rows, the documents built from them
+ * and a `_bulk` body are each about this size at once, in a worker whose heap is 128 MB.
+ */
+export const EVENT_PART_BYTES = 4 * 1024 * 1024;
+
+/**
  * How many characters of event JSON the worker's activities may hold at once, across all of them:
  * each index run waits for its share before it reads a part, each seal step for the most it can
  * hold before it begins. A holder never waits for more while it holds some, and takes its share
