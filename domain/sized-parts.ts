@@ -48,3 +48,23 @@ export function sizedParts(batches: readonly SizedBatch[], limits: PartLimits): 
   if (part.length > 0) parts.push({ ids: part, bytes: partBytes });
   return parts;
 }
+
+/**
+ * A stream of items with their sizes, gathered into batches of at most `limits.rows` items and
+ * about `limits.bytes` (a batch closes before the item that would take it past the size; an item
+ * larger than that is a batch alone). For readers that learn each item's size only as it arrives,
+ * such as the lines of an archive part.
+ */
+export async function* sizedBatches<T>(items: AsyncIterable<{ item: T; bytes: number }>, limits: PartLimits): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  let batchBytes = 0;
+  for await (const { item, bytes } of items) {
+    if (batch.length > 0 && (batch.length >= limits.rows || batchBytes + bytes > limits.bytes)) {
+      yield batch;
+      [batch, batchBytes] = [[], 0];
+    }
+    batch.push(item);
+    batchBytes += bytes;
+  }
+  if (batch.length > 0) yield batch;
+}

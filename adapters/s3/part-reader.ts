@@ -13,9 +13,12 @@ export function readPartRows(s3: S3Client, bucket: string, key: string, signal?:
   return readPartLines(s3, bucket, key, parseRow, signal);
 }
 
-/** The rows of a gzip NDJSON part read from `body` (named `key` in errors), one line in memory at a time. */
-export function gzipRows(key: string, body: Readable): AsyncGenerator<ArchiveRow> {
-  return gzipRecords(key, body, parseRow);
+/**
+ * The rows of a gzip NDJSON part read from `body` (named `key` in errors), one line in memory at a
+ * time, each with its line's length: for readers that batch rows by the text they hold.
+ */
+export function gzipSizedRows(key: string, body: Readable): AsyncGenerator<{ item: ArchiveRow; bytes: number }> {
+  return gzipRecords(key, body, (line) => ({ item: parseRow(line), bytes: line.length }));
 }
 
 /**

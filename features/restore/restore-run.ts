@@ -8,13 +8,19 @@ import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { ArchiveIntegrityError, ObjectStoreError } from '../../adapters/s3/errors';
 import { loadVerifiedManifest } from '../../adapters/s3/manifest-store';
 import { openObject } from '../../adapters/s3/object-reader';
-import { gzipRows } from '../../adapters/s3/part-reader';
-import { compareKeys, type ArchiveRow, type RowKey } from '../../domain/archive-row';
+import { gzipSizedRows } from '../../adapters/s3/part-reader';
+import { compareKeys, type RowKey } from '../../domain/archive-row';
 import type { RestorePart } from '../../domain/restore';
+import { sizedBatches } from '../../domain/sized-parts';
+import { EVENT_PART_BYTES } from '../../platform/memory/event-bytes-budget';
 import { checkRowsAgainstSealedLog } from './sealed-rows-check';
 
-/** Copies sent to OpenSearch per `_bulk` request. */
-const BULK_ROWS = 1_000;
+/**
+ * Copies sent to OpenSearch per `_bulk` request, at most: 1,000 rows or about EVENT_PART_BYTES of
+ * their lines, whichever comes first (1,000 events at the API's limits are ~56 MB of text, and two
+ * batches are in memory at once). The check against the sealed log reads in batches of the same size.
+ */
+const BATCH_LIMITS = { rows: 1_000, bytes: EVENT_PART_BYTES };
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -94,33 +100,26 @@ export function createRestoreRun(deps: RestoreRunDeps) {
       const { tenantId, restoreId } = range;
       const bytes = await verifiedPartBytes(deps, part, options.signal);
       const rowsInRange = async function* () {
-        for await (const row of gzipRows(part.key, Readable.from([bytes]))) {
+        for await (const sized of gzipSizedRows(part.key, Readable.from([bytes]))) {
+          const row = sized.item;
           if (row.tenant_id !== tenantId) throw new ArchiveIntegrityError(`archive part ${part.key} holds event ${row.id} of another tenant`);
-          if (inRange(row, range)) yield row;
+          if (inRange(row, range)) yield sized;
         }
       };
-      await checkRowsAgainstSealedLog(deps.pool, tenantId, part.key, rowsInRange());
-      let batch: ArchiveRow[] = [];
+      await checkRowsAgainstSealedLog(deps.pool, tenantId, part.key, sizedBatches(rowsInRange(), BATCH_LIMITS));
       let loaded = 0;
       // One `_bulk` request in flight while the next batch is parsed: OpenSearch indexes while this
       // process reads, and at most two batches are ever in memory.
       let inFlight: Promise<void> = Promise.resolve();
-      const flush = async () => {
+      for await (const rows of sizedBatches(rowsInRange(), BATCH_LIMITS)) {
         await inFlight;
-        const rows = batch;
-        batch = [];
         inFlight = deps.copies.load(tenantId, { restoreId, expiresAt: range.expiresAt }, rows).then((written) => {
           loaded += written;
           options.onBatch?.(loaded);
         });
-        // Awaited by the next flush or after the loop; this only keeps an early rejection from counting as unhandled.
+        // Awaited by the next batch or after the loop; this only keeps an early rejection from counting as unhandled.
         inFlight.catch(() => undefined);
-      };
-      for await (const row of rowsInRange()) {
-        batch.push(row);
-        if (batch.length >= BULK_ROWS) await flush();
       }
-      if (batch.length > 0) await flush();
       await inFlight;
       await inTenant(tenantId, (restores) => restores.markPartLoaded(tenantId, restoreId, part.position, loaded));
       return loaded;

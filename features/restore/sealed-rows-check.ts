@@ -5,20 +5,17 @@ import { ArchiveIntegrityError } from '../../adapters/s3/errors';
 import type { ArchiveRow } from '../../domain/archive-row';
 import { archivedRowLeafHash } from '../../domain/integrity/event-leaf';
 
-/** Rows whose sealed leaves are looked up in one query. */
-const LOOKUP_ROWS = 2_000;
-
 /**
  * Holds the rows of an archive part to the tenant's sealed log before any of them is restored: a
  * part rewritten together with its manifest (by someone holding the bucket and the database row
  * that names the manifest's digest) still has to match the leaves the log sealed, which signed
  * checkpoints cover. A row sealed under another seq, carrying a seq the log has no leaf for, or no
  * longer hashing to its leaf fails the whole part. Rows archived before they were sealed (or before
- * sealing existed) carry no seq and have no leaf: there is nothing to hold them to.
+ * sealing existed) carry no seq and have no leaf: there is nothing to hold them to. Each batch's
+ * leaves are looked up in one query.
  */
-export async function checkRowsAgainstSealedLog(pool: Pool, tenantId: string, partKey: string, rows: AsyncIterable<ArchiveRow>): Promise<void> {
-  let batch: ArchiveRow[] = [];
-  const check = async () => {
+export async function checkRowsAgainstSealedLog(pool: Pool, tenantId: string, partKey: string, batches: AsyncIterable<readonly ArchiveRow[]>): Promise<void> {
+  for await (const batch of batches) {
     const leaves = await withTenantTx(pool, tenantId, (tx) => integrityRepository(tx).leavesOf(tenantId, batch.map((row) => row.id)));
     for (const row of batch) {
       const leaf = leaves.get(row.id);
@@ -30,11 +27,5 @@ export async function checkRowsAgainstSealedLog(pool: Pool, tenantId: string, pa
       if (row.seq !== undefined && row.seq !== null && row.seq !== leaf.seq) throw refuse(`carries seq ${row.seq}, but the log sealed it at seq ${leaf.seq}`);
       if (!archivedRowLeafHash(row, leaf.seq).equals(leaf.leafHash)) throw refuse(`(seq ${leaf.seq}) does not hash to the leaf the log sealed for it`);
     }
-    batch = [];
-  };
-  for await (const row of rows) {
-    batch.push(row);
-    if (batch.length >= LOOKUP_ROWS) await check();
   }
-  if (batch.length > 0) await check();
 }

@@ -1,9 +1,14 @@
 import { expect } from 'chai';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { testSystem, type TestSystem } from '../support/system';
-import { taskRow } from '../support/retention';
+import { createTaskOutbox } from '../../features/delivery/task-outbox';
+import { createCleanupRequester } from '../../features/retention/request-cleanup';
+import { createSqsTaskPublisher } from '../../adapters/sqs/task-publisher';
+import { countCopies } from '../support/restores';
+import { createRetentionTenant, CUTOFF, eventsBetween, LONG_AGO, taskRow } from '../support/retention';
+import { seedLogs } from '../support/seed-logs';
 import { waitFor } from '../support/wait-for';
-import { BACKGROUND, spawnServiceProcess, withWorkerProcesses } from '../support/worker-process';
+import { BACKGROUND, spawnServiceProcess, withWorkerProcesses, type WorkerProcess } from '../support/worker-process';
 
 const TENANTS = 3;
 const BULKS_PER_TENANT = 14;
@@ -18,6 +23,19 @@ const largestEvent = (tenantLabel: string, n: number) =>
     before_state: { blob: 'b'.repeat(15_900) },
     after_state: { blob: 'a'.repeat(15_900) },
   });
+
+/** The task's final row; a dead process ends the wait at once (nothing would finish the task). */
+function taskEnd(system: TestSystem, background: WorkerProcess, taskId: string): Promise<{ status: string; result: any; error?: string }> {
+  return waitFor(
+    `task ${taskId} to end`,
+    async (): Promise<{ status: string; result: any; error?: string } | undefined> => {
+      if (background.exited()) return { status: 'the background process died', result: null };
+      const row = await taskRow(system, taskId);
+      return row?.status === 'succeeded' || row?.status === 'failed' ? { status: row.status, result: row.result, error: row.error_msg } : undefined;
+    },
+    { timeoutMs: 600_000, intervalMs: 500 },
+  );
+}
 
 /**
  * Input built to hurt the pipeline, not the API: every request is valid, but each event is as
@@ -86,11 +104,11 @@ describe('events at the API size limits: the background process stays up and los
 
   /**
    * The operator's runs read stored events back in pages: a tenant reindex, a reconcile after the
-   * index lost documents, a verify. Pages counted in rows (1,000 or 2,000 events, ~56 MB of column
+   * index lost documents, a verify, an export job. Pages counted in rows (1,000 or 2,000 events, ~56 MB of column
    * text at these sizes) took the worker past its heap, and Temporal would retry the run on the
    * next worker into the same death.
    */
-  it(`reindexes, reconciles and verifies ${BULKS_PER_TENANT * EVENTS_PER_BULK} events of ~56 KiB each in a 128 MB worker`, async () => {
+  it(`reindexes, reconciles, verifies and exports ${BULKS_PER_TENANT * EVENTS_PER_BULK} events of ~56 KiB each in a 128 MB worker`, async () => {
     const background = spawnServiceProcess(BACKGROUND, {}, { built: true, name: 'background' });
     spawned.push(background);
     await background.ready();
@@ -110,19 +128,10 @@ describe('events at the API size limits: the background process stays up and los
       return counted.body.count as number;
     };
     const leaves = async () => Number((await system.ownerPool.query<{ n: string }>('SELECT count(*) AS n FROM integrity_leaves WHERE tenant_id = $1', [tenantId])).rows[0]?.n);
-    /** The task's final row; a dead process ends the wait at once (nothing would finish the task). */
     const finished = async (path: string, token: string, body?: Record<string, unknown>) => {
       const started = await system.api.http.post(path, { token, body });
       expect(started.status, started.text).to.equal(202);
-      return waitFor(
-        `${path} task ${started.body.task_id} to end`,
-        async () => {
-          if (background.exited()) return { status: 'the background process died', result: null };
-          const row = await taskRow(system, started.body.task_id as string);
-          return row?.status === 'succeeded' || row?.status === 'failed' ? row : undefined;
-        },
-        { timeoutMs: 600_000, intervalMs: 500 },
-      );
+      return taskEnd(system, background, started.body.task_id as string);
     };
 
     await waitFor('every event searchable and sealed', async () => (background.exited() || ((await documents()) === expected && (await leaves()) === expected) ? true : undefined), {
@@ -148,6 +157,47 @@ describe('events at the API size limits: the background process stays up and los
     const verified = await finished('/api/v1/integrity/verify', tokenFor(system, 'auditor', tenantId), {});
     expect(verified.status, background.output().slice(-1500)).to.equal('succeeded');
     expect(verified.result).to.include({ ok: true, events_checked: expected });
+
+    const exported = await finished('/api/v1/exports', tokenFor(system, 'auditor', tenantId), { format: 'ndjson' });
+    expect(exported.status, background.output().slice(-1500)).to.equal('succeeded');
+    expect(exported.result.rows).to.equal(expected);
+
+    expect(background.exited(), background.output().slice(-1500)).to.equal(false);
+    expect(background.output()).to.not.contain('heap out of memory');
+  });
+  /**
+   * Retention archives events to gzip NDJSON parts, deletes them, and a restore loads them back into
+   * search: each step reads or writes events in batches, of rows and of size.
+   */
+  it(`archives, cleans up and restores ${BULKS_PER_TENANT * EVENTS_PER_BULK} events of ~56 KiB each in a 128 MB worker`, async () => {
+    const background = spawnServiceProcess(BACKGROUND, {}, { built: true, name: 'background' });
+    spawned.push(background);
+    await background.ready();
+    const expected = BULKS_PER_TENANT * EVENTS_PER_BULK;
+    const tenantId = await createRetentionTenant(system);
+    const old = eventsBetween(expected, LONG_AGO, CUTOFF).map((event, n) => ({ ...largestEvent('retention', n), event_timestamp: event.event_timestamp }));
+    await seedLogs(system, tenantId, old);
+
+    const requester = createCleanupRequester({
+      outbox: createTaskOutbox({ pool: system.appPool, publisher: createSqsTaskPublisher(system.sqs, system.config.sqs.queueUrls), logger: system.logger }),
+      partMaxRows: 600,
+    });
+    const { taskId } = await requester.requestCleanup(tenantId, 'large-events', CUTOFF);
+    const archived = await taskEnd(system, background, taskId);
+    expect(archived.status, archived.error ?? background.output().slice(-1500)).to.equal('succeeded');
+    const cleaned = await taskEnd(system, background, archived.result.log_cleanup_task_id as string);
+    expect(cleaned.status, cleaned.error ?? background.output().slice(-1500)).to.equal('succeeded');
+    const left = await system.ownerPool.query<{ n: number }>('SELECT count(*)::int AS n FROM logs WHERE tenant_id = $1', [tenantId]);
+    expect(left.rows[0]?.n, 'rows left after the cleanup').to.equal(0);
+
+    const restore = await system.api.http.request('POST', `/api/v1/restores?tenant_id=${tenantId}`, {
+      token: tokenFor(system, 'admin'),
+      body: { start_time: LONG_AGO.toISOString(), end_time: CUTOFF.toISOString(), expires_in_days: 1 },
+    });
+    expect(restore.status, restore.text).to.equal(202);
+    const restored = await taskEnd(system, background, restore.body.task_id as string);
+    expect(restored.status, restored.error ?? background.output().slice(-1500)).to.equal('succeeded');
+    expect(await countCopies(system, tenantId)).to.equal(expected);
 
     expect(background.exited(), background.output().slice(-1500)).to.equal(false);
     expect(background.output()).to.not.contain('heap out of memory');
