@@ -10,6 +10,7 @@ import type { VerifyingKey } from '../../domain/integrity/signing-keys';
 import type { LogEvent } from '../../domain/log-event';
 import { EVENT_PART_BYTES, UNBOUNDED_EVENT_BYTES, type EventBytesBudget } from '../../platform/memory/event-bytes-budget';
 import type { ArchivedRows } from './archived-rows';
+import { lowestSeqProblems } from './lowest-seq-problems';
 
 export const PROBLEM_KINDS = ['modified', 'missing', 'inserted', 'reordered', 'bad_signature', 'inconsistent_checkpoint'] as const;
 
@@ -25,7 +26,10 @@ export interface VerifyResult {
   checkpoints_checked: number;
   tree_size: number;
   ok: boolean;
+  /** The first MAX_PROBLEMS problems by seq (those without a seq last). */
   problems: VerifyProblem[];
+  /** Every problem found, listed or not. */
+  problems_count: number;
 }
 
 export interface VerifyRange {
@@ -40,8 +44,13 @@ const MAX_PROBLEMS = 1000;
 /** Mismatched leaves compared pairwise to tell a swap (reordered) from a modification. */
 const MAX_PAIRED = 200;
 
-type Mismatch = { seq: number; event: LogEvent; stored: Buffer } | { seq: number; id: string };
-type PairedMismatch = Extract<Mismatch, { event: LogEvent }>;
+interface Mismatch {
+  seq: number;
+  event: LogEvent;
+  stored: Buffer;
+}
+
+const MODIFIED = 'the stored event no longer hashes to its sealed leaf';
 
 const within = (event: LogEvent, range: VerifyRange) => {
   const at = Date.parse(event.event_timestamp);
@@ -49,27 +58,25 @@ const within = (event: LogEvent, range: VerifyRange) => {
 };
 
 /** Two mismatched leaves whose events fit each other's stored leaves were swapped: in position, or in content with their ids left in place. */
-function swapped(a: PairedMismatch, b: PairedMismatch): boolean {
-  const fits = (event: LogEvent, at: PairedMismatch) => eventLeafHash({ ...event, seq: at.seq }).equals(at.stored) || eventLeafHash({ ...event, id: at.event.id, seq: at.seq }).equals(at.stored);
+function swapped(a: Mismatch, b: Mismatch): boolean {
+  const fits = (event: LogEvent, at: Mismatch) => eventLeafHash({ ...event, seq: at.seq }).equals(at.stored) || eventLeafHash({ ...event, id: at.event.id, seq: at.seq }).equals(at.stored);
   return fits(a.event, b) && fits(b.event, a);
 }
 
 function classify(mismatches: readonly Mismatch[]): VerifyProblem[] {
   const reordered = new Set<number>();
-  const paired = mismatches.slice(0, MAX_PAIRED).filter((mismatch): mismatch is PairedMismatch => 'event' in mismatch);
+  const paired = mismatches.slice(0, MAX_PAIRED);
   for (let i = 0; i < paired.length; i += 1) {
     for (let j = i + 1; j < paired.length; j += 1) {
-      const [a, b] = [paired[i] as PairedMismatch, paired[j] as PairedMismatch];
+      const [a, b] = [paired[i] as Mismatch, paired[j] as Mismatch];
       if (!reordered.has(a.seq) && !reordered.has(b.seq) && swapped(a, b)) [a.seq, b.seq].forEach((seq) => reordered.add(seq));
     }
   }
-  return mismatches.map((mismatch) => {
-    const { seq } = mismatch;
-    const id = 'event' in mismatch ? mismatch.event.id : mismatch.id;
-    return reordered.has(seq)
-      ? { kind: 'reordered', seq, id, detail: 'the event fits the leaf of another position: two events were swapped' }
-      : { kind: 'modified', seq, id, detail: 'the stored event no longer hashes to its sealed leaf' };
-  });
+  return mismatches.map(({ seq, event }) =>
+    reordered.has(seq)
+      ? { kind: 'reordered', seq, id: event.id, detail: 'the event fits the leaf of another position: two events were swapped' }
+      : { kind: 'modified', seq, id: event.id, detail: MODIFIED },
+  );
 }
 
 /**
@@ -87,16 +94,17 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
   }
 
   return async function verify(tenantId: string, range: VerifyRange, onPage: (done: number, total: number) => Promise<void>): Promise<VerifyResult> {
-    const problems: VerifyProblem[] = [];
+    const problems = lowestSeqProblems<VerifyProblem>(MAX_PROBLEMS);
     const checkpoints = await checkpointsOf(tenantId);
     const total = await inTenant(tenantId, (tx) => integrityRepository(tx).treeSize(tenantId));
     const rootsAt = new Map<number, Buffer>();
     const wanted = new Set(checkpoints.map((checkpoint) => checkpoint.tree_size));
     const tree = new CompactRange();
     const mismatches: Mismatch[] = [];
-    /** Only the first MAX_PAIRED keep their event (classify compares no others): a log tampered throughout must not fill the heap. */
+    /** Only the first MAX_PAIRED are kept with their events, to be told swapped or modified (classify compares no others); the rest are modified. */
     const addMismatch = (seq: number, event: LogEvent, stored: Buffer) => {
-      mismatches.push(mismatches.length < MAX_PAIRED ? { seq, event, stored } : { seq, id: event.id });
+      if (mismatches.length < MAX_PAIRED) mismatches.push({ seq, event, stored });
+      else problems.add({ kind: 'modified', seq, id: event.id, detail: MODIFIED });
     };
     /** Sealed events not in PostgreSQL: looked for in the archive parts after the pass. */
     const gone = new Map<string, StoredLeaf>();
@@ -125,7 +133,7 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
       }
       for (const leaf of leaves) {
         for (let gap = tree.size + 1; gap < leaf.seq; gap += 1) {
-          problems.push({ kind: 'missing', seq: gap, id: null, detail: 'no leaf is stored at this seq' });
+          problems.add({ kind: 'missing', seq: gap, id: null, detail: 'no leaf is stored at this seq' });
           tree.append(Buffer.alloc(32));
           if (wanted.has(tree.size)) rootsAt.set(tree.size, tree.root());
         }
@@ -137,26 +145,27 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
       await onPage(after, total);
     }
     if (gone.size > 0 && deps.archive) {
-      const archived = await deps.archive.find(tenantId, new Set(gone.keys()));
-      for (const [id, row] of archived.rows) {
-        const leaf = gone.get(id) as StoredLeaf;
-        gone.delete(id);
-        if (!within(row, range)) continue;
+      // Each archived row is checked as it is read, none kept; the first copy of an event found is the one checked.
+      const { unreadable } = await deps.archive.visit(tenantId, (row) => {
+        const leaf = gone.get(row.id);
+        if (!leaf) return;
+        gone.delete(row.id);
+        if (!within(row, range)) return;
         eventsChecked += 1;
         if (!archivedRowLeafHash(row, leaf.seq).equals(leaf.leafHash)) addMismatch(leaf.seq, row, leaf.leafHash);
-      }
-      for (const key of archived.unreadable) problems.push({ kind: 'missing', seq: null, id: null, detail: `archive part ${key} cannot be read` });
+      });
+      for (const key of unreadable) problems.add({ kind: 'missing', seq: null, id: null, detail: `archive part ${key} cannot be read` });
     }
-    for (const leaf of gone.values()) problems.push({ kind: 'missing', seq: leaf.seq, id: leaf.logId, detail: 'the sealed event is neither stored nor archived' });
-    problems.push(...classify(mismatches));
+    for (const leaf of gone.values()) problems.add({ kind: 'missing', seq: leaf.seq, id: leaf.logId, detail: 'the sealed event is neither stored nor archived' });
+    for (const problem of classify(mismatches)) problems.add(problem);
 
     for (const checkpoint of checkpoints) {
       const fault = checkpointFault(checkpoint, deps.keys);
       const root = rootsAt.get(checkpoint.tree_size);
-      if (fault) problems.push({ kind: fault.kind, seq: checkpoint.tree_size, id: null, detail: `checkpoint of size ${checkpoint.tree_size}: ${fault.detail}` });
-      else if (!root) problems.push({ kind: 'inconsistent_checkpoint', seq: checkpoint.tree_size, id: null, detail: `checkpoint of size ${checkpoint.tree_size} is larger than the log (${tree.size})` });
+      if (fault) problems.add({ kind: fault.kind, seq: checkpoint.tree_size, id: null, detail: `checkpoint of size ${checkpoint.tree_size}: ${fault.detail}` });
+      else if (!root) problems.add({ kind: 'inconsistent_checkpoint', seq: checkpoint.tree_size, id: null, detail: `checkpoint of size ${checkpoint.tree_size} is larger than the log (${tree.size})` });
       else if (root.toString('base64') !== checkpoint.root_hash) {
-        problems.push({ kind: 'inconsistent_checkpoint', seq: checkpoint.tree_size, id: null, detail: `checkpoint of size ${checkpoint.tree_size} signs a root the stored leaves do not give` });
+        problems.add({ kind: 'inconsistent_checkpoint', seq: checkpoint.tree_size, id: null, detail: `checkpoint of size ${checkpoint.tree_size} signs a root the stored leaves do not give` });
       }
     }
 
@@ -166,15 +175,15 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
       const pending = ids.length > 0 ? await repo.pendingLogIds(tenantId) : new Set<string>();
       return ids.filter((id) => !pending.has(id));
     });
-    for (const id of unsealed) problems.push({ kind: 'inserted', seq: null, id, detail: 'a stored event that no leaf covers and no ingest recorded' });
+    for (const id of unsealed) problems.add({ kind: 'inserted', seq: null, id, detail: 'a stored event that no leaf covers and no ingest recorded' });
 
-    problems.sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER));
     return {
       events_checked: eventsChecked,
       checkpoints_checked: checkpoints.length,
       tree_size: tree.size,
-      ok: problems.length === 0,
-      problems: problems.slice(0, MAX_PROBLEMS),
+      ok: problems.count === 0,
+      problems: problems.list(),
+      problems_count: problems.count,
     };
   };
 }

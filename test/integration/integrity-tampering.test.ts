@@ -43,6 +43,7 @@ describe('integrity: tampering is found by verification', function () {
     const result = await verifyOverHttp(system, tenantId);
     expect(result.ok).to.equal(false);
     expect(kinds(result)).to.deep.equal([{ kind: 'modified', seq: 7, id }]);
+    expect(result.problems_count).to.equal(1);
   });
 
   it('reports a DELETEd row as missing', async () => {
