@@ -223,13 +223,14 @@ export function integrityRepository(tx: TenantTx) {
     },
 
     /** Leaves in seq order after `afterSeq`, a page at a time. */
-    async leavesAfter(tenantId: string, afterSeq: number, limit: number): Promise<StoredLeaf[]> {
+    /** Leaves in seq order, each with the event_timestamp it was sealed with (null for leaves sealed before migration 205). */
+    async leavesAfter(tenantId: string, afterSeq: number, limit: number): Promise<(StoredLeaf & { eventTimestamp: Date | null })[]> {
       assertTenant(tx, tenantId);
-      const { rows } = await query<{ seq: string; log_id: string; leaf_hash: Buffer }>(
-        'SELECT seq, log_id, leaf_hash FROM integrity_leaves WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      const { rows } = await query<{ seq: string; log_id: string; leaf_hash: Buffer; event_timestamp: Date | null }>(
+        'SELECT seq, log_id, leaf_hash, event_timestamp FROM integrity_leaves WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
         [tenantId, afterSeq, limit],
       );
-      return rows.map((row) => ({ seq: Number(row.seq), logId: row.log_id, leafHash: row.leaf_hash }));
+      return rows.map((row) => ({ seq: Number(row.seq), logId: row.log_id, leafHash: row.leaf_hash, eventTimestamp: row.event_timestamp }));
     },
 
     /** The event's leaf, with the event_timestamp it was sealed with (null for leaves sealed before migration 205). */

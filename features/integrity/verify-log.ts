@@ -7,6 +7,7 @@ import { archivedRowLeafHash, eventLeafHash } from '../../domain/integrity/event
 import { CompactRange } from '../../domain/integrity/merkle-hash';
 import { checkpointFault } from '../../domain/integrity/signed-checkpoint';
 import type { VerifyingKey } from '../../domain/integrity/signing-keys';
+import type { EventTimeRange } from '../../domain/event-time-range';
 import type { LogEvent } from '../../domain/log-event';
 import { EVENT_PART_BYTES, UNBOUNDED_EVENT_BYTES, type EventBytesBudget } from '../../platform/memory/event-bytes-budget';
 import type { ArchivedRows } from './archived-rows';
@@ -51,6 +52,13 @@ interface Mismatch {
 }
 
 const MODIFIED = 'the stored event no longer hashes to its sealed leaf';
+
+/** The span of the leaves' sealed event times (whole milliseconds around them), or none when any leaf predates them. */
+function sealedSpan(leaves: readonly { eventTimestamp: Date | null }[]): EventTimeRange[] {
+  const times = leaves.map((leaf) => leaf.eventTimestamp?.getTime() ?? Number.NaN);
+  if (times.length === 0 || times.some(Number.isNaN)) return [];
+  return [{ from: new Date(Math.min(...times)), to: new Date(Math.max(...times) + 1) }];
+}
 
 const within = (event: LogEvent, range: VerifyRange) => {
   const at = Date.parse(event.event_timestamp);
@@ -115,22 +123,32 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
       if (leaves.length === 0) break;
       const leafOf = new Map(leaves.map((leaf) => [leaf.logId, leaf]));
       const found = new Set<string>();
-      // The page's events are read in parts of about EVENT_PART_BYTES and checked part by part, in
-      // seq order: 2,000 events at the API's limits are ~110 MB of text.
-      const parts = await inTenant(tenantId, (tx) => storedEventParts(tx, tenantId, [...leafOf.keys()], PART_LIMITS));
-      for (const part of parts) {
-        const events = await eventBytes.holding(part.bytes, () => inTenant(tenantId, (tx) => logsRepository(tx).findByIds(tenantId, part.ids)));
-        const byId = new Map(events.map((event) => [event.id, event]));
-        for (const id of part.ids) {
-          const event = byId.get(id);
-          const leaf = leafOf.get(id) as StoredLeaf;
-          if (!event) continue;
-          found.add(id);
-          if (!within(event, range)) continue;
-          eventsChecked += 1;
-          if (!eventLeafHash({ ...event, seq: leaf.seq }).equals(leaf.leafHash)) addMismatch(leaf.seq, event, leaf.leafHash);
+      /**
+       * Reads the events of `ids` in parts of about EVENT_PART_BYTES (2,000 events at the API's
+       * limits are ~110 MB of text) and checks each against its leaf, in seq order.
+       */
+      const checkStored = async (ids: readonly string[], span: readonly EventTimeRange[]) => {
+        const parts = await inTenant(tenantId, (tx) => storedEventParts(tx, tenantId, ids, PART_LIMITS, span));
+        for (const part of parts) {
+          const events = await eventBytes.holding(part.bytes, () => inTenant(tenantId, (tx) => logsRepository(tx).findByIds(tenantId, part.ids, span)));
+          const byId = new Map(events.map((event) => [event.id, event]));
+          for (const id of part.ids) {
+            const event = byId.get(id);
+            const leaf = leafOf.get(id) as StoredLeaf;
+            if (!event) continue;
+            found.add(id);
+            if (!within(event, range)) continue;
+            eventsChecked += 1;
+            if (!eventLeafHash({ ...event, seq: leaf.seq }).equals(leaf.leafHash)) addMismatch(leaf.seq, event, leaf.leafHash);
+          }
         }
-      }
+      };
+      // First only in the partitions of the event times the leaves were sealed with; then anywhere,
+      // for the few not found there (gone, or moved by a changed event_timestamp: still "modified").
+      const span = sealedSpan(leaves);
+      await checkStored([...leafOf.keys()], span);
+      const notFound = span.length > 0 ? [...leafOf.keys()].filter((id) => !found.has(id)) : [];
+      if (notFound.length > 0) await checkStored(notFound, []);
       for (const leaf of leaves) {
         for (let gap = tree.size + 1; gap < leaf.seq; gap += 1) {
           problems.add({ kind: 'missing', seq: gap, id: null, detail: 'no leaf is stored at this seq' });

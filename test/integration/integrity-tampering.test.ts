@@ -46,6 +46,13 @@ describe('integrity: tampering is found by verification', function () {
     expect(result.problems_count).to.equal(1);
   });
 
+  it('reports an event moved to another time (and partition) as modified, not missing', async () => {
+    const { tenantId, idAt } = await sealedTenant();
+    const id = idAt.get(11) as string;
+    await owner(`UPDATE logs SET event_timestamp = event_timestamp - interval '40 days' WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    expect(kinds(await verifyOverHttp(system, tenantId))).to.deep.equal([{ kind: 'modified', seq: 11, id }]);
+  });
+
   it('reports a DELETEd row as missing', async () => {
     const { tenantId, idAt } = await sealedTenant();
     const id = idAt.get(20) as string;
