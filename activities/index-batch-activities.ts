@@ -27,11 +27,6 @@ export interface TenantOutcomes {
 
 /** Rows loaded and sent to OpenSearch per `_bulk` request, at most. */
 const ROWS_PER_BULK = 2000;
-/**
- * Characters of event JSON per `_bulk` request, about: the rows, their documents and the request
- * body are each about this size in the worker's heap (128 MB in production) at once.
- */
-const BYTES_PER_BULK = EVENT_PART_BYTES;
 
 export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndexer; logDeleter: LogDeleter; indexRetries: OutageRetryPolicy; eventBytes?: EventBytesBudget }) {
   const stored = createStoredEventIndexer(deps);
@@ -46,7 +41,7 @@ export function createIndexBatchActivities(deps: { pool: Pool; indexer: LogIndex
    */
   async function indexTenant(tenantId: string, taskIds: readonly string[], workflowId: string, heartbeat: () => void): Promise<IndexTaskOutcome[]> {
     const tasks = await inTenant(tenantId, (runs) => runs.startAttempt(tenantId, taskIds, workflowId));
-    const slices = sizedParts(tasks.map((task) => ({ ids: task.logIds, bytes: task.bytes })), { rows: ROWS_PER_BULK, bytes: BYTES_PER_BULK });
+    const slices = sizedParts(tasks.map((task) => ({ ids: task.logIds, bytes: task.bytes })), { rows: ROWS_PER_BULK, bytes: EVENT_PART_BYTES });
     const { found, rejected } = await stored.indexParts(tenantId, slices, [], heartbeat);
     return tasks.map(({ taskId, logIds: ids }) => {
       const refused = ids.filter((id) => rejected.has(id));

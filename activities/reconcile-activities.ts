@@ -10,6 +10,7 @@ import { storedEventParts } from '../adapters/postgres/stored-event-parts';
 import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx, type TenantTx } from '../adapters/postgres/tenant-transaction';
 import { sameTally } from '../domain/day-tally';
+import { coveringRange } from '../domain/event-time-range';
 import { TaskNotFoundError } from '../domain/task-errors';
 import { EVENT_PART_BYTES, type EventBytesBudget } from '../platform/memory/event-bytes-budget';
 import { createStoredEventIndexer } from './index-stored-events';
@@ -69,7 +70,8 @@ export function createReconcileActivities(deps: { pool: Pool; indexer: LogIndexe
     if (missing.length > 0) {
       // Weighed by their rows first: a day's missing documents may be thousands of events at the API's limits.
       const parts = await inTenant(tenantId, (tx) => storedEventParts(tx, tenantId, missing, { rows: ROWS_PER_BULK, bytes: EVENT_PART_BYTES }));
-      const outcome = await stored.indexParts(tenantId, parts, [{ from: new Date(Date.parse(span.from)), to: new Date(Date.parse(span.to) + 1) }]);
+      const day = coveringRange([Date.parse(span.from), Date.parse(span.to)]);
+      const outcome = await stored.indexParts(tenantId, parts, day ? [day] : []);
       indexed += outcome.indexed;
       deleted += outcome.withdrawn;
     }

@@ -8,6 +8,18 @@ export interface EventTimeRange {
   to: Date;
 }
 
+/**
+ * The range covering these instants (epoch milliseconds), its end one millisecond past the latest:
+ * PostgreSQL keeps microseconds, so a row at the latest millisecond may lie just after it. Null for
+ * none, or when any is unknown (NaN): nothing may be left unread.
+ */
+export function coveringRange(millis: readonly number[]): EventTimeRange | null {
+  if (millis.length === 0 || millis.some(Number.isNaN)) return null;
+  let [from, to] = [Infinity, -Infinity];
+  for (const at of millis) [from, to] = [Math.min(from, at), Math.max(to, at)];
+  return { from: new Date(from), to: new Date(to + 1) };
+}
+
 /** A reindex task's payload: the events one ingest transaction wrote, and the span of their event times. */
 export type ReindexPayload = {
   log_ids: string[];

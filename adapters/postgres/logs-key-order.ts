@@ -1,4 +1,4 @@
-import type { EventTimeRange } from '../../domain/event-time-range';
+import { coveringRange, type EventTimeRange } from '../../domain/event-time-range';
 import { EVENT_TEXT_BYTES } from './logs-repository';
 import { assertTenant, type TenantTx } from './tenant-transaction';
 
@@ -48,11 +48,11 @@ export function logsKeyOrder(tx: TenantTx) {
           ORDER BY event_timestamp, id LIMIT $4`,
         params,
       );
-      const [first, lastRow] = [result.rows[0], result.rows[result.rows.length - 1]];
+      const lastRow = result.rows[result.rows.length - 1];
       return {
         rows: result.rows.map(({ id, bytes }) => ({ id, bytes })),
         last: lastRow ? { eventTimestamp: lastRow.key_timestamp, id: lastRow.id } : null,
-        span: first && lastRow ? { from: new Date(Date.parse(first.key_timestamp)), to: new Date(Date.parse(lastRow.key_timestamp) + 1) } : null,
+        span: coveringRange(result.rows.map((row) => Date.parse(row.key_timestamp))),
       };
     },
 

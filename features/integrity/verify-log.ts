@@ -7,7 +7,7 @@ import { archivedRowLeafHash, eventLeafHash } from '../../domain/integrity/event
 import { CompactRange } from '../../domain/integrity/merkle-hash';
 import { checkpointFault } from '../../domain/integrity/signed-checkpoint';
 import type { VerifyingKey } from '../../domain/integrity/signing-keys';
-import type { EventTimeRange } from '../../domain/event-time-range';
+import { coveringRange, type EventTimeRange } from '../../domain/event-time-range';
 import type { LogEvent } from '../../domain/log-event';
 import { EVENT_PART_BYTES, UNBOUNDED_EVENT_BYTES, type EventBytesBudget } from '../../platform/memory/event-bytes-budget';
 import type { ArchivedRows } from './archived-rows';
@@ -52,13 +52,6 @@ interface Mismatch {
 }
 
 const MODIFIED = 'the stored event no longer hashes to its sealed leaf';
-
-/** The span of the leaves' sealed event times (whole milliseconds around them), or none when any leaf predates them. */
-function sealedSpan(leaves: readonly { eventTimestamp: Date | null }[]): EventTimeRange[] {
-  const times = leaves.map((leaf) => leaf.eventTimestamp?.getTime() ?? Number.NaN);
-  if (times.length === 0 || times.some(Number.isNaN)) return [];
-  return [{ from: new Date(Math.min(...times)), to: new Date(Math.max(...times) + 1) }];
-}
 
 const within = (event: LogEvent, range: VerifyRange) => {
   const at = Date.parse(event.event_timestamp);
@@ -145,7 +138,9 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
       };
       // First only in the partitions of the event times the leaves were sealed with; then anywhere,
       // for the few not found there (gone, or moved by a changed event_timestamp: still "modified").
-      const span = sealedSpan(leaves);
+      // None when any leaf was sealed before leaves recorded their event time.
+      const covering = coveringRange(leaves.map((leaf) => leaf.eventTimestamp?.getTime() ?? Number.NaN));
+      const span = covering ? [covering] : [];
       await checkStored([...leafOf.keys()], span);
       const notFound = span.length > 0 ? [...leafOf.keys()].filter((id) => !found.has(id)) : [];
       if (notFound.length > 0) await checkStored(notFound, []);

@@ -17,8 +17,8 @@ export const EVENT_PART_BYTES = 4 * 1024 * 1024;
 
 /**
  * How many characters of event JSON the worker's activities may hold at once, across all of them:
- * each index run waits for its share before it reads a part, each seal step for the most it can
- * hold before it begins. A holder never waits for more while it holds some, and takes its share
+ * each index run, reindex, reconcile and verify waits for its share before it reads a part, each
+ * seal step for the most it can hold before it begins. A holder never waits for more while it holds some, and takes its share
  * before a database connection, never while holding one: holders cannot wait on each other.
  *
  * The per-run bound (parts of a few MB, domain/sized-parts.ts) is not enough alone: twenty

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { queriesInTurn } from '../../adapters/postgres/queries-in-turn';
-import { lookupRanges, reindexPayload } from '../../domain/event-time-range';
+import { coveringRange, lookupRanges, reindexPayload } from '../../domain/event-time-range';
 
 const at = (iso: string) => new Date(iso);
 
@@ -61,5 +61,17 @@ describe('queries in turn on one connection', () => {
     fail?.();
     await second.then(() => expect.fail('the second query should fail'), (error: Error) => expect(error.message).to.equal('two failed'));
     expect(await third).to.equal('three');
+  });
+});
+
+describe('coveringRange: the partitions a read of known event times may look in', () => {
+  it('spans the earliest to one millisecond past the latest (PostgreSQL keeps microseconds)', () => {
+    const range = coveringRange([Date.parse('2026-03-02T00:00:00.005Z'), Date.parse('2025-11-30T23:59:59.999Z')]);
+    expect(range).to.deep.equal({ from: at('2025-11-30T23:59:59.999Z'), to: at('2026-03-02T00:00:00.006Z') });
+  });
+
+  it('is null for no instants, or when any is unknown: nothing may be left unread', () => {
+    expect(coveringRange([])).to.equal(null);
+    expect(coveringRange([Date.parse('2026-03-02T00:00:00Z'), Number.NaN])).to.equal(null);
   });
 });
