@@ -20,7 +20,8 @@ export interface DependencyGateOptions {
   maxIntervalMs: number;
 }
 
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`; rejects with GateWaitAbortedError as soon as `signal` aborts (a consumer stopping). */
+export function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new GateWaitAbortedError('stopped while waiting'));
     const onAbort = () => {

@@ -16,6 +16,7 @@ import { decodeTaskMessage } from '../../adapters/sqs/task-messages';
 import { startTaskWorkflow } from '../../adapters/temporal/start-task-workflow';
 import { probeTemporal } from '../../adapters/temporal/temporal-probe';
 import { createDependencyGate, isGateWaitAborted, type DependencyGate } from './dependency-gate';
+import { createReceivePacer } from './receive-pacer';
 
 export interface TaskBridgeDeps {
   sqs: SQSClient;
@@ -33,12 +34,17 @@ export interface TaskBridgeDeps {
   sealIdleSeconds?: number;
   /** Shared by every consumer of the process that needs Temporal; by default the bridge probes on its own. */
   temporalGate?: DependencyGate;
+  /** How long a receive waits after one that brought a part batch (receive-pacer; default 250 ms, 0: never). */
+  thinQueuePauseMs?: number;
 }
 
 /** A gate over Temporal for consumers that start workflows: probes with backoff up to `maxIntervalMs` while it is unreachable. */
 export function createTemporalGate(temporal: Client, logger: Logger, maxIntervalMs = 30_000): DependencyGate {
   return createDependencyGate({ name: 'Temporal', probe: () => probeTemporal(temporal), logger, maxIntervalMs });
 }
+
+/** Messages one receive takes at most (SQS's limit). */
+const RECEIVE_BATCH_SIZE = 10;
 
 /** Below the queue's 30 s visibility timeout, so held messages are not redelivered meanwhile. */
 const INDEX_SLOT_WAIT_MS = 20_000;
@@ -69,6 +75,7 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
   const startIndexBatch = createIndexBatchStarter(deps);
   const requestSeals = createSealRequester(deps);
   const indexRunSlots = withTimeout(new Semaphore(deps.maxIndexRunsInFlight ?? 4), INDEX_SLOT_WAIT_MS);
+  const pacer = createReceivePacer({ batchSize: RECEIVE_BATCH_SIZE, thinQueuePauseMs: deps.thinQueuePauseMs ?? 250 });
 
   /**
    * Index runs open at once are capped: while the worker is busy, task messages wait in SQS rather
@@ -157,6 +164,7 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
    * already started or stale).
    */
   async function handleBatch(messages: Message[]): Promise<Message[]> {
+    pacer.received(messages.length);
     const undecodable = new Set<Message>();
     const reindex: Routed[] = [];
     const singles: Routed[] = [];
@@ -183,11 +191,14 @@ export function createTaskBridge(deps: TaskBridgeDeps) {
   const consumer = Consumer.create({
     sqs: deps.sqs,
     queueUrl: deps.queueUrl,
-    batchSize: 10,
+    batchSize: RECEIVE_BATCH_SIZE,
     waitTimeSeconds: deps.waitTimeSeconds ?? 5,
     messageSystemAttributeNames: ['ApproximateReceiveCount'],
     handleMessageBatch: handleBatch,
-    preReceiveMessageCallback: () => gate.whenOpen(receiving.signal),
+    preReceiveMessageCallback: async () => {
+      await gate.whenOpen(receiving.signal);
+      await pacer.beforeReceive(receiving.signal);
+    },
     pollingCompleteWaitTimeMs: 10_000,
   });
   consumer.on('error', (error) => {
