@@ -255,6 +255,14 @@ export function integrityRepository(tx: TenantTx) {
       return new Map(rows.map((row) => [row.log_id, { seq: Number(row.seq), logId: row.log_id, leafHash: row.leaf_hash }]));
     },
 
+    /** The event id of each of the given seqs that has a leaf. */
+    async logIdsAt(tenantId: string, seqs: readonly number[]): Promise<Map<number, string>> {
+      assertTenant(tx, tenantId);
+      if (seqs.length === 0) return new Map();
+      const { rows } = await query<{ seq: string; log_id: string }>('SELECT seq, log_id FROM integrity_leaves WHERE tenant_id = $1 AND seq = ANY($2::bigint[])', [tenantId, seqs]);
+      return new Map(rows.map((row) => [Number(row.seq), row.log_id]));
+    },
+
     async insertCheckpoint(tenantId: string, checkpoint: SignedCheckpoint): Promise<void> {
       assertTenant(tx, tenantId);
       await query(

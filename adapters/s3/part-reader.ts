@@ -21,6 +21,11 @@ export function gzipSizedRows(key: string, body: Readable): AsyncGenerator<{ ite
   return gzipRecords(key, body, (line) => ({ item: parseRow(line), bytes: line.length }));
 }
 
+/** readPartRows with each row's line length: for readers that batch rows by the text they hold. */
+export function readSizedPartRows(s3: S3Client, bucket: string, key: string, signal?: AbortSignal): AsyncGenerator<{ item: ArchiveRow; bytes: number }> {
+  return readPartLines(s3, bucket, key, (line) => ({ item: parseRow(line), bytes: line.length }), signal);
+}
+
 /**
  * Streams the lines of a gzip NDJSON part back out of S3, each passed to `read`: for a reader that
  * needs a few fields of each line, not the event.

@@ -12,6 +12,20 @@ import type { LogEvent } from '../../domain/log-event';
 import { EVENT_PART_BYTES, UNBOUNDED_EVENT_BYTES, type EventBytesBudget } from '../../platform/memory/event-bytes-budget';
 import type { ArchivedRows } from './archived-rows';
 import { lowestSeqProblems } from './lowest-seq-problems';
+import { SeqBits } from '../../domain/integrity/seq-bits';
+import { isUuid } from '../../domain/uuid-text';
+
+/** `items` in arrays of `size` (the last may be shorter). */
+function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length < size) continue;
+    yield chunk;
+    chunk = [];
+  }
+  if (chunk.length > 0) yield chunk;
+}
 
 export const PROBLEM_KINDS = ['modified', 'missing', 'inserted', 'reordered', 'bad_signature', 'inconsistent_checkpoint'] as const;
 
@@ -107,8 +121,8 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
       if (mismatches.length < MAX_PAIRED) mismatches.push({ seq, event, stored });
       else problems.add({ kind: 'modified', seq, id: event.id, detail: MODIFIED });
     };
-    /** Sealed events not in PostgreSQL: looked for in the archive parts after the pass. */
-    const gone = new Map<string, StoredLeaf>();
+    /** Seqs of sealed events not in PostgreSQL: looked for in the archive parts after the pass. */
+    const gone = new SeqBits();
     let eventsChecked = 0;
     let after = 0;
     for (;;) {
@@ -150,26 +164,33 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
           tree.append(Buffer.alloc(32));
           if (wanted.has(tree.size)) rootsAt.set(tree.size, tree.root());
         }
-        if (!found.has(leaf.logId)) gone.set(leaf.logId, leaf);
+        if (!found.has(leaf.logId)) gone.add(leaf.seq);
         tree.append(leaf.leafHash);
         if (wanted.has(tree.size)) rootsAt.set(tree.size, tree.root());
       }
       after = (leaves.at(-1) as StoredLeaf).seq;
       await onPage(after, total);
     }
+    const archived = new SeqBits();
     if (gone.size > 0 && deps.archive) {
-      // Each archived row is checked as it is read, none kept; the first copy of an event found is the one checked.
-      const { unreadable } = await deps.archive.visit(tenantId, (row) => {
-        const leaf = gone.get(row.id);
-        if (!leaf) return;
-        gone.delete(row.id);
-        if (!within(row, range)) return;
-        eventsChecked += 1;
-        if (!archivedRowLeafHash(row, leaf.seq).equals(leaf.leafHash)) addMismatch(leaf.seq, row, leaf.leafHash);
+      // Checked batch by batch as the parts are read, none kept; the first copy of an event found is the one checked.
+      const { unreadable } = await deps.archive.visitBatches(tenantId, PART_LIMITS, async (rows) => {
+        const leafOf = await inTenant(tenantId, (tx) => integrityRepository(tx).leavesOf(tenantId, rows.map((row) => row.id).filter(isUuid)));
+        for (const row of rows) {
+          const leaf = leafOf.get(row.id);
+          if (!leaf || !gone.has(leaf.seq) || archived.has(leaf.seq)) continue;
+          archived.add(leaf.seq);
+          if (!within(row, range)) continue;
+          eventsChecked += 1;
+          if (!archivedRowLeafHash(row, leaf.seq).equals(leaf.leafHash)) addMismatch(leaf.seq, row, leaf.leafHash);
+        }
       });
       for (const key of unreadable) problems.add({ kind: 'missing', seq: null, id: null, detail: `archive part ${key} cannot be read` });
     }
-    for (const leaf of gone.values()) problems.add({ kind: 'missing', seq: leaf.seq, id: leaf.logId, detail: 'the sealed event is neither stored nor archived' });
+    for (const seqs of chunks(gone.ascending(archived), PAGE)) {
+      const idAt = await inTenant(tenantId, (tx) => integrityRepository(tx).logIdsAt(tenantId, seqs));
+      for (const seq of seqs) problems.add({ kind: 'missing', seq, id: idAt.get(seq) ?? null, detail: 'the sealed event is neither stored nor archived' });
+    }
     for (const problem of classify(mismatches)) problems.add(problem);
 
     for (const checkpoint of checkpoints) {
