@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 const PERMANENT = ['TaskNotFoundError', 'DocumentRejectedError', 'InvalidTaskPayloadError'];
 
@@ -7,6 +7,13 @@ export const statusUpdate: ActivityOptions = {
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 20, nonRetryableErrorTypes: PERMANENT },
 };
+
+/**
+ * statusUpdate run as local activities, in the worker that runs the workflow: for the runs started
+ * many times a second (index batches), where a regular activity's round trips through Temporal's
+ * task queues cost more than the database write itself.
+ */
+export const localStatusUpdate: LocalActivityOptions = { startToCloseTimeout: statusUpdate.startToCloseTimeout, retry: statusUpdate.retry };
 
 /**
  * Far backstop for the index activities, which decide themselves when to stop (activities/outage-retries.ts):
