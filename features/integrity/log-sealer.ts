@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { integrityRepository, type StoredCheckpoint, type UnsealedBatch } from '../../adapters/postgres/integrity-repository';
+import { integrityRepository, type StoredCheckpoint } from '../../adapters/postgres/integrity-repository';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { CheckpointStore } from '../../adapters/s3/checkpoint-store';
@@ -7,8 +7,9 @@ import { lookupRanges } from '../../domain/event-time-range';
 import { sizedParts } from '../../domain/sized-parts';
 import type { IntegrityKeys } from '../../domain/integrity/key-list';
 import { signCheckpoint } from '../../domain/integrity/signed-checkpoint';
-import { EVENT_PART_BYTES, UNBOUNDED_EVENT_BYTES, type EventBytesBudget } from '../../platform/memory/event-bytes-budget';
-import { appendLeaves, READ_AHEAD } from './append-leaves';
+import { UNBOUNDED_EVENT_BYTES, type EventBytesBudget } from '../../platform/memory/event-bytes-budget';
+import { appendLeaves } from './append-leaves';
+import { READ_PART_LIMITS, STEP_HOLDS_AT_MOST, stepHolds, takeBatches } from './seal-step-size';
 import { extendSubtrees } from './extend-subtrees';
 import { rangeHashes } from './stored-tree';
 
@@ -29,29 +30,8 @@ export interface SealStep {
 }
 
 const BATCHES_PER_STEP = 500;
-/**
- * Events read per query: PostgreSQL reads the next part while this process hashes one (smaller
- * parts cost a query each: 250 events per part sealed 3.5 times slower than 2,500). Bounded in
- * characters too: 2,500 events at the API's 64 KiB limit would be 160 MB of column texts.
- */
-const READ_PART_LIMITS = { rows: 2500, bytes: EVENT_PART_BYTES };
-/** Event text a step holds at once, at most: the part it hashes and the one read ahead. */
-const STEP_HOLDS_AT_MOST = READ_AHEAD * READ_PART_LIMITS.bytes;
-const EVENTS_PER_STEP = 25_000;
 /** sealWaiting's bound: 1,000 steps of up to EVENTS_PER_STEP events. */
 const MAX_STEPS_WAITING = 1000;
-
-/** The first batches whose events add up to the step's size (always at least one batch). */
-function takeBatches(batches: readonly UnsealedBatch[]): UnsealedBatch[] {
-  const taken: UnsealedBatch[] = [];
-  let events = 0;
-  for (const batch of batches) {
-    if (taken.length > 0 && events + batch.events > EVENTS_PER_STEP) break;
-    taken.push(batch);
-    events += batch.events;
-  }
-  return taken;
-}
 
 /**
  * Appends a tenant's committed, unsealed events to its Merkle log. One step is one transaction under
@@ -63,17 +43,21 @@ export function createLogSealer(deps: LogSealerDeps) {
   async function sealStep(tenantId: string): Promise<SealStep> {
     // Its share of the worker's event budget is taken before a connection, as an index run takes
     // its own: a step holding a connection while waiting for the budget, and index runs holding the
-    // budget while waiting for a connection, would wait on each other for good.
-    return eventBytes.holding(STEP_HOLDS_AT_MOST, () => sealStepInTransaction(tenantId));
+    // budget while waiting for a connection, would wait on each other for good. The share is what
+    // the waiting events weigh, not the most a step may hold: four tenants sealing small events
+    // each took 8 MiB of the 16 and waited 1.5-4 s in turn for one another under a bulk load.
+    const waiting = await withTenantTx(deps.pool, tenantId, (tx) => integrityRepository(tx).unsealedBatches(tenantId, BATCHES_PER_STEP));
+    const share = stepHolds(takeBatches(waiting, STEP_HOLDS_AT_MOST));
+    return eventBytes.holding(share, () => sealStepInTransaction(tenantId, share));
   }
 
-  async function sealStepInTransaction(tenantId: string): Promise<SealStep> {
+  async function sealStepInTransaction(tenantId: string, share: number): Promise<SealStep> {
     return withTenantTx(deps.pool, tenantId, async (tx) => {
       const repo = integrityRepository(tx);
       await repo.lockLog(tenantId);
       const size = await repo.treeSize(tenantId);
       const waiting = await repo.unsealedBatches(tenantId, BATCHES_PER_STEP);
-      const batches = takeBatches(waiting);
+      const batches = takeBatches(waiting, share);
       const idsOfBatch = await repo.unsealedLogIdsOf(tenantId, batches.map((batch) => batch.taskId));
       // A batch partly sealed already weighs its unsealed share.
       const sized = batches.map(({ events, bytes }, index) => {
