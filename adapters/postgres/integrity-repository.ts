@@ -115,12 +115,19 @@ export function integrityRepository(tx: TenantTx) {
     async unsealedLogIdsOf(tenantId: string, taskIds: readonly string[]): Promise<string[][]> {
       assertTenant(tx, tenantId);
       const { rows } = await query<{ log_id: string; position: string }>(
-        `SELECT e.log_id, wanted.position
-           FROM unnest($2::uuid[]) WITH ORDINALITY AS wanted(task_id, position)
-           JOIN async_task t ON t.tenant_id = $1 AND t.task_id = wanted.task_id
-           CROSS JOIN LATERAL jsonb_array_elements_text(t.payload->'log_ids') WITH ORDINALITY AS e(log_id, n)
-          WHERE NOT EXISTS (SELECT 1 FROM integrity_leaves i WHERE i.tenant_id = $1 AND i.log_id = e.log_id::uuid)
-          ORDER BY wanted.position, e.n`,
+        // The ids are cast to uuid before the anti-join (MATERIALIZED): a cast is not leakproof, so
+        // under row-level security it cannot enter integrity_leaves' index condition, and a nested
+        // loop then compared each id with every leaf of the tenant (1,000 ids against a tenant of
+        // 20,000 leaves: 5-30 s inside a seal step, under the benchmark's bulk load).
+        `WITH ids AS MATERIALIZED (
+           SELECT e.log_id::uuid AS log_id, wanted.position, e.n
+             FROM unnest($2::uuid[]) WITH ORDINALITY AS wanted(task_id, position)
+             JOIN async_task t ON t.tenant_id = $1 AND t.task_id = wanted.task_id
+             CROSS JOIN LATERAL jsonb_array_elements_text(t.payload->'log_ids') WITH ORDINALITY AS e(log_id, n)
+         )
+         SELECT ids.log_id, ids.position FROM ids
+          WHERE NOT EXISTS (SELECT 1 FROM integrity_leaves i WHERE i.tenant_id = $1 AND i.log_id = ids.log_id)
+          ORDER BY ids.position, ids.n`,
         [tenantId, taskIds],
       );
       const perTask = taskIds.map((): string[] => []);
