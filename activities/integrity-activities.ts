@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { StoredCheckpoint } from '../adapters/postgres/integrity-repository';
+import type { StoredCheckpoint } from '../adapters/postgres/checkpoints-repository';
 import type { LogSealer } from '../features/integrity/log-sealer';
 import type { SealTasks } from '../features/integrity/seal-tasks';
 

@@ -1,7 +1,7 @@
 import { condition, continueAsNew, defineSignal, patched, proxyActivities, setHandler, sleep, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/create-activities';
 import type { SealInput, SealSession } from '../activities/integrity-activities';
-import type { StoredCheckpoint } from '../adapters/postgres/integrity-repository';
+import type { StoredCheckpoint } from '../adapters/postgres/checkpoints-repository';
 import { checkpointing, sealing, statusUpdate } from './activity-presets';
 import { runTask } from './task-run';
 

@@ -1,8 +1,5 @@
 import type { EventTimeRange } from '../../domain/event-time-range';
 import type { StoredSpan } from '../../domain/integrity/stored-subtrees';
-import type { SignedCheckpoint } from '../../domain/integrity/signed-checkpoint';
-import { formatSignedNote, noteKeyHash } from '../../domain/integrity/signed-note';
-import type { VerifyingKey } from '../../domain/integrity/signing-keys';
 import { assertTenant, type TenantTx } from './tenant-transaction';
 
 export interface NewLeaf {
@@ -29,45 +26,12 @@ export interface UnsealedBatch {
   eventTimeRange: EventTimeRange | null;
 }
 
-export interface CheckpointRow {
-  tree_size: string;
-  root_hash: Buffer;
-  origin: string;
-  body: string;
-  signature: Buffer;
-  key_id: string;
-  created_at: Date;
-}
-
-export type StoredCheckpoint = Omit<SignedCheckpoint, 'note'> & { created_at: string };
-
 /**
  * How far back the sealer looks for ingest transactions it has not sealed: a transaction's task
  * carries its start time, and one that committed after later ones were sealed is still found as
  * long as it committed within this margin.
  */
 const LATE_COMMIT_MARGIN = '5 minutes';
-
-const CHECKPOINT_COLUMNS = 'tree_size, root_hash, origin, body, signature, key_id, created_at';
-
-export function toStoredCheckpoint(row: CheckpointRow): StoredCheckpoint {
-  return {
-    origin: row.origin,
-    tree_size: Number(row.tree_size),
-    root_hash: row.root_hash.toString('base64'),
-    body: row.body,
-    signature: row.signature.toString('base64'),
-    key_id: row.key_id,
-    created_at: row.created_at.toISOString(),
-  };
-}
-
-/** The checkpoint with its C2SP signed note, when its key is one this deployment knows (else the note cannot name the key hash). */
-export function withNote(checkpoint: StoredCheckpoint, keys: readonly VerifyingKey[]): SignedCheckpoint & { created_at: string } {
-  const key = keys.find((candidate) => candidate.kid === checkpoint.key_id);
-  const keyHash = key ? noteKeyHash(checkpoint.origin, key.publicKey) : Buffer.alloc(4);
-  return { ...checkpoint, note: formatSignedNote(checkpoint.body, [{ keyName: checkpoint.origin, keyHash, signature: Buffer.from(checkpoint.signature, 'base64') }]) };
-}
 
 export function integrityRepository(tx: TenantTx) {
   const query = tx.client.query.bind(tx.client);
@@ -268,44 +232,6 @@ export function integrityRepository(tx: TenantTx) {
       if (seqs.length === 0) return new Map();
       const { rows } = await query<{ seq: string; log_id: string }>('SELECT seq, log_id FROM integrity_leaves WHERE tenant_id = $1 AND seq = ANY($2::bigint[])', [tenantId, seqs]);
       return new Map(rows.map((row) => [Number(row.seq), row.log_id]));
-    },
-
-    async insertCheckpoint(tenantId: string, checkpoint: SignedCheckpoint): Promise<void> {
-      assertTenant(tx, tenantId);
-      await query(
-        `INSERT INTO integrity_checkpoints (tenant_id, tree_size, root_hash, origin, body, signature, key_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, tree_size) DO NOTHING`,
-        [tenantId, checkpoint.tree_size, Buffer.from(checkpoint.root_hash, 'base64'), checkpoint.origin, checkpoint.body, Buffer.from(checkpoint.signature, 'base64'), checkpoint.key_id],
-      );
-    },
-
-    async latestCheckpoint(tenantId: string): Promise<StoredCheckpoint | undefined> {
-      assertTenant(tx, tenantId);
-      const { rows } = await query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE tenant_id = $1 ORDER BY tree_size DESC LIMIT 1`, [tenantId]);
-      return rows[0] && toStoredCheckpoint(rows[0]);
-    },
-
-    async checkpointOfSize(tenantId: string, treeSize: number): Promise<StoredCheckpoint | undefined> {
-      assertTenant(tx, tenantId);
-      const { rows } = await query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE tenant_id = $1 AND tree_size = $2`, [tenantId, treeSize]);
-      return rows[0] && toStoredCheckpoint(rows[0]);
-    },
-
-    /** Newest first. */
-    async listCheckpoints(tenantId: string, limit: number, offset: number): Promise<{ items: StoredCheckpoint[]; total: number }> {
-      assertTenant(tx, tenantId);
-      const [page, count] = await Promise.all([
-        query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE tenant_id = $1 ORDER BY tree_size DESC LIMIT $2 OFFSET $3`, [tenantId, limit, offset]),
-        query<{ total: string }>('SELECT count(*) AS total FROM integrity_checkpoints WHERE tenant_id = $1', [tenantId]),
-      ]);
-      return { items: page.rows.map(toStoredCheckpoint), total: Number(count.rows[0]?.total ?? 0) };
-    },
-
-    /** Every checkpoint in size order, for verification. */
-    async allCheckpoints(tenantId: string): Promise<StoredCheckpoint[]> {
-      assertTenant(tx, tenantId);
-      const { rows } = await query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM integrity_checkpoints WHERE tenant_id = $1 ORDER BY tree_size`, [tenantId]);
-      return rows.map(toStoredCheckpoint);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { integrityRepository, withNote } from '../../adapters/postgres/integrity-repository';
+import { checkpointsRepository, withNote } from '../../adapters/postgres/checkpoints-repository';
+import { integrityRepository } from '../../adapters/postgres/integrity-repository';
 import { queriesInTurn } from '../../adapters/postgres/queries-in-turn';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { sealedSeqsOf } from '../../adapters/postgres/sealed-seqs';
@@ -44,12 +45,12 @@ export function createIntegrityReader(deps: { pool: Pool; keys: readonly Verifyi
     },
 
     async latestCheckpoint(tenantId: string): Promise<CheckpointView | undefined> {
-      const latest = await inTenant(tenantId, (repo) => repo.latestCheckpoint(tenantId));
+      const latest = await inTenant(tenantId, (_repo, tx) => checkpointsRepository(tx).latestCheckpoint(tenantId));
       return latest && withNote(latest, deps.keys);
     },
 
     async checkpoints(tenantId: string, page: number, pageSize: number): Promise<{ items: CheckpointView[]; total: number }> {
-      const { items, total } = await inTenant(tenantId, (repo) => repo.listCheckpoints(tenantId, pageSize, (page - 1) * pageSize));
+      const { items, total } = await inTenant(tenantId, (_repo, tx) => checkpointsRepository(tx).listCheckpoints(tenantId, pageSize, (page - 1) * pageSize));
       return { items: items.map((item) => withNote(item, deps.keys)), total };
     },
 
@@ -72,7 +73,7 @@ export function createIntegrityReader(deps: { pool: Pool; keys: readonly Verifyi
       return inTenant(tenantId, async (repo, tx) => {
         const logs = logsRepository(tx);
         const inTurn = queriesInTurn();
-        const [leaf, checkpoint] = await Promise.all([inTurn(() => repo.leafOf(tenantId, logId)), inTurn(() => repo.latestCheckpoint(tenantId))]);
+        const [leaf, checkpoint] = await Promise.all([inTurn(() => repo.leafOf(tenantId, logId)), inTurn(() => checkpointsRepository(tx).latestCheckpoint(tenantId))]);
         if (!leaf || !checkpoint || checkpoint.tree_size < leaf.seq) return (await logs.findById(tenantId, logId)) ? { kind: 'not-sealed-yet' } : { kind: 'no-event' };
         const index = leaf.seq - 1;
         const [event, hashes] = await Promise.all([
@@ -95,8 +96,9 @@ export function createIntegrityReader(deps: { pool: Pool; keys: readonly Verifyi
 
     /** RFC 9162 consistency proof between two sizes that both have signed checkpoints. */
     async consistencyProof(tenantId: string, first: number, second: number): Promise<ConsistencyOutcome> {
-      return inTenant(tenantId, async (repo) => {
-        for (const size of [first, second]) if (!(await repo.checkpointOfSize(tenantId, size))) return { kind: 'no-checkpoint', size };
+      return inTenant(tenantId, async (repo, tx) => {
+        const checkpoints = checkpointsRepository(tx);
+        for (const size of [first, second]) if (!(await checkpoints.checkpointOfSize(tenantId, size))) return { kind: 'no-checkpoint', size };
         const hashes = await rangeHashes(repo, tenantId, consistencyRanges(first, second));
         return { kind: 'found', proof: { first, second, hashes: base64(hashes) } };
       });

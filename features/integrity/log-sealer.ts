@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { integrityRepository, type StoredCheckpoint } from '../../adapters/postgres/integrity-repository';
+import { checkpointsRepository, type StoredCheckpoint } from '../../adapters/postgres/checkpoints-repository';
+import { integrityRepository } from '../../adapters/postgres/integrity-repository';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { CheckpointStore } from '../../adapters/s3/checkpoint-store';
@@ -82,13 +83,14 @@ export function createLogSealer(deps: LogSealerDeps) {
     return withTenantTx(deps.pool, tenantId, async (tx) => {
       const repo = integrityRepository(tx);
       const size = await repo.treeSize(tenantId);
-      const latest = await repo.latestCheckpoint(tenantId);
+      const checkpoints = checkpointsRepository(tx);
+      const latest = await checkpoints.latestCheckpoint(tenantId);
       if (size === 0 || (latest && latest.tree_size >= size)) return latest;
       const [root] = await rangeHashes(repo, tenantId, [{ start: 0, end: size }]);
       const signed = signCheckpoint(deps.origin, tenantId, size, root as Buffer, deps.keys.signing);
       await deps.checkpoints.put(tenantId, size, signed.note);
-      await repo.insertCheckpoint(tenantId, signed);
-      return repo.latestCheckpoint(tenantId);
+      await checkpoints.insertCheckpoint(tenantId, signed);
+      return checkpoints.latestCheckpoint(tenantId);
     });
   }
 

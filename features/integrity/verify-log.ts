@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { integrityRepository, type StoredCheckpoint, type StoredLeaf } from '../../adapters/postgres/integrity-repository';
+import { checkpointsRepository, type StoredCheckpoint } from '../../adapters/postgres/checkpoints-repository';
+import { integrityRepository, type StoredLeaf } from '../../adapters/postgres/integrity-repository';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { storedEventParts } from '../../adapters/postgres/stored-event-parts';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
@@ -105,7 +106,7 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
   const inTenant = <T>(tenantId: string, work: (tx: Parameters<typeof integrityRepository>[0]) => Promise<T>) => withTenantTx(deps.pool, tenantId, work);
 
   async function checkpointsOf(tenantId: string): Promise<StoredCheckpoint[]> {
-    return inTenant(tenantId, (tx) => integrityRepository(tx).allCheckpoints(tenantId));
+    return inTenant(tenantId, (tx) => checkpointsRepository(tx).allCheckpoints(tenantId));
   }
 
   return async function verify(tenantId: string, range: VerifyRange, onPage: (done: number, total: number) => Promise<void>): Promise<VerifyResult> {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { DefaultLogger } from '@temporalio/worker';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createIntegrityActivities } from '../../activities/integrity-activities';
-import type { StoredCheckpoint } from '../../adapters/postgres/integrity-repository';
+import type { StoredCheckpoint } from '../../adapters/postgres/checkpoints-repository';
 import type { LogSealer } from '../../features/integrity/log-sealer';
 import type { SealTasks } from '../../features/integrity/seal-tasks';
 
