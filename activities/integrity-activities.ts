@@ -38,16 +38,34 @@ const STEPS_PER_ACTIVITY = 100;
  */
 const PUBLISH_IN_ROUND_MS = 10_000;
 
+/**
+ * A seal step heartbeats this often while it runs, not only when it ends: it may wait for the
+ * worker's event budget and the tenant's lock, then read and hash up to 25,000 events, and under
+ * load one took longer than the 20 s heartbeat timeout, so Temporal started a second attempt of the
+ * round beside it, which waited 10.9 s for the lock the first held. A worker that dies, or whose
+ * event loop stalls, stops beating all the same.
+ */
+const STEP_HEARTBEAT_MS = 5_000;
+
+/** Awaits `work`, heartbeating `details()` every `everyMs` meanwhile. */
+async function heartbeatingWhile<T>(work: Promise<T>, everyMs: number, details: () => unknown = () => undefined): Promise<T> {
+  const context = Context.current();
+  const beating = setInterval(() => context.heartbeat(details()), everyMs);
+  try {
+    return await work;
+  } finally {
+    clearInterval(beating);
+  }
+}
+
 /** `work`, or a rejection after `ms`, heartbeating meanwhile. */
 async function withinRound<T>(work: Promise<T>, ms: number): Promise<T> {
-  const context = Context.current();
   let timer: NodeJS.Timeout | undefined;
-  const beating = setInterval(() => context.heartbeat(), 2_000);
   try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no checkpoint within ${ms} ms`)), ms)))]);
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no checkpoint within ${ms} ms`)), ms)));
+    return await heartbeatingWhile(Promise.race([work, timeout]), 2_000);
   } finally {
     clearTimeout(timer);
-    clearInterval(beating);
   }
 }
 
@@ -56,13 +74,13 @@ export interface SealRoundProgress extends SealProgress {
   published: { treeSize: number; checkpoint: StoredCheckpoint | null } | null;
 }
 
-export function createIntegrityActivities(deps: { sealer: LogSealer; sealTasks: SealTasks; publishInRoundMs?: number }) {
+export function createIntegrityActivities(deps: { sealer: LogSealer; sealTasks: SealTasks; publishInRoundMs?: number; stepHeartbeatMs?: number }) {
   async function sealPending(tenantId: string): Promise<SealProgress> {
     const context = Context.current();
     let sealed = 0;
     let treeSize = 0;
     for (let steps = 0; steps < STEPS_PER_ACTIVITY; steps += 1) {
-      const step = await deps.sealer.sealStep(tenantId);
+      const step = await heartbeatingWhile(deps.sealer.sealStep(tenantId), deps.stepHeartbeatMs ?? STEP_HEARTBEAT_MS, () => treeSize);
       sealed += step.sealed;
       treeSize = step.treeSize;
       context.heartbeat(treeSize);
@@ -78,7 +96,7 @@ export function createIntegrityActivities(deps: { sealer: LogSealer; sealTasks: 
   }
 
   return {
-    /** Seals what is waiting, one transaction per step, heartbeating after each; a retry just continues where the log is. */
+    /** Seals what is waiting, one transaction per step, heartbeating during and after each; a retry just continues where the log is. */
     sealPendingEvents: (input: SealInput): Promise<SealProgress> => sealPending(input.tenantId),
 
     /**

@@ -66,4 +66,28 @@ describe('sealRound activity: a round of a small backlog is one activity', () =>
     const round = await run(() => sealRound({ tenantId: TENANT, taskId: TASK, sealedBefore: 0 }));
     expect(round).to.deep.include({ sealed: 4, treeSize: 4, more: false, published: null });
   });
+
+  it('heartbeats while a slow step runs, not only when it ends, so a step longer than the heartbeat timeout keeps its attempt', async () => {
+    let treeSize = 0;
+    const slowSealer = {
+      async sealStep() {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        treeSize = 3;
+        return { sealed: 3, treeSize, more: false };
+      },
+      async checkpoint() {
+        return { tree_size: treeSize } as StoredCheckpoint;
+      },
+    } as unknown as LogSealer;
+    const sealTasks = { recordProgress: async () => undefined } as unknown as SealTasks;
+    const { sealPendingEvents } = createIntegrityActivities({ sealer: slowSealer, sealTasks, stepHeartbeatMs: 50 });
+    const environment = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
+    const beats: unknown[] = [];
+    environment.on('heartbeat', (details: unknown) => beats.push(details));
+    const progress = await environment.run(() => sealPendingEvents({ tenantId: TENANT }));
+    expect(progress).to.deep.equal({ sealed: 3, treeSize: 3, more: false });
+    // Beats during the step carry the tree size before it (0); the one after it, the size it reached.
+    expect(beats.filter((details) => details === 0).length).to.be.at.least(4);
+    expect(beats.at(-1)).to.equal(3);
+  });
 });
