@@ -3,6 +3,7 @@ import type { Config } from '../../platform/config/config';
 import type { TaskRef, TaskType } from '../../domain/task';
 import { taskTypeRow } from '../../domain/task-types';
 import { encodeTaskMessage, MAX_REFS_PER_MESSAGE } from './task-messages';
+import { chunks } from '../../domain/chunks';
 
 export interface TaskPublisher {
   publish(ref: TaskRef): Promise<void>;
@@ -34,9 +35,6 @@ interface Waiting {
   resolve(): void;
   reject(error: Error): void;
 }
-
-const chunk = <T>(items: readonly T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
 /**
  * Publishes task refs packed many to a message and up to ten messages per SendMessageBatch, so
@@ -70,7 +68,7 @@ export function createSqsTaskPublisher(sqs: SqsBatchSender, queueUrls: Config['s
     timers.delete(queueUrl);
     const queued = waiting.get(queueUrl) ?? [];
     waiting.delete(queueUrl);
-    for (const call of chunk(chunk(queued, MAX_REFS_PER_MESSAGE), MAX_ENTRIES)) void sendCall(queueUrl, call);
+    for (const call of chunks(chunks(queued, MAX_REFS_PER_MESSAGE), MAX_ENTRIES)) void sendCall(queueUrl, call);
   }
 
   return {

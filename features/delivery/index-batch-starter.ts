@@ -6,6 +6,7 @@ import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import { workflowIdFor, type TaskRef } from '../../domain/task';
 import type { StartOutcome } from './start-outcome';
 import { MAX_LISTED_IDS, startTaskWorkflow } from '../../adapters/temporal/start-task-workflow';
+import { chunks } from '../../domain/chunks';
 
 /**
  * The same set of tasks always gets the same id, so a redelivered batch is rejected as a duplicate;
@@ -76,12 +77,9 @@ export function createIndexBatchStarter(deps: { temporal: Client; taskQueue: str
       (tenant) => tenant.refs.length > 0,
     );
     if (tenants.length === 0) return { outcome: 'stale' };
-    const starts = await Promise.all(chunk(tenants, MAX_LISTED_IDS).map(startRun));
+    const starts = await Promise.all([...chunks(tenants, MAX_LISTED_IDS)].map(startRun));
     const closed = starts.flatMap((start) => (start.closed ? [start.closed] : []));
     if (closed.length === 0) return { outcome: starts.some((start) => start.outcome === 'already-started') ? 'already-started' : 'stale' };
     return { outcome: 'started', closed: Promise.allSettled(closed) };
   };
 }
-
-const chunk = <T>(items: readonly T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));

@@ -15,18 +15,7 @@ import type { ArchivedRows } from './archived-rows';
 import { lowestSeqProblems } from './lowest-seq-problems';
 import { SeqBits } from '../../domain/integrity/seq-bits';
 import { isUuid } from '../../domain/uuid-text';
-
-/** `items` in arrays of `size` (the last may be shorter). */
-function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
-  let chunk: T[] = [];
-  for (const item of items) {
-    chunk.push(item);
-    if (chunk.length < size) continue;
-    yield chunk;
-    chunk = [];
-  }
-  if (chunk.length > 0) yield chunk;
-}
+import { chunks } from '../../domain/chunks';
 
 export const PROBLEM_KINDS = ['modified', 'missing', 'inserted', 'reordered', 'bad_signature', 'inconsistent_checkpoint'] as const;
 
