@@ -39,13 +39,13 @@ const STEPS_PER_ACTIVITY = 100;
 const PUBLISH_IN_ROUND_MS = 10_000;
 
 /**
- * A seal step heartbeats this often while it runs, not only when it ends: it may wait for the
- * worker's event budget and the tenant's lock, then read and hash up to 25,000 events, and under
- * load one took longer than the 20 s heartbeat timeout, so Temporal started a second attempt of the
- * round beside it, which waited 10.9 s for the lock the first held. A worker that dies, or whose
- * event loop stalls, stops beating all the same.
+ * An activity heartbeats this often while it waits on a seal step or a checkpoint, not only when
+ * that ends. A seal step may wait for the worker's event budget and the tenant's lock, then read
+ * and hash up to 25,000 events, and under load one took longer than the 20 s heartbeat timeout, so
+ * Temporal started a second attempt of the round beside it, which waited 10.9 s for the lock the
+ * first held. A worker that dies, or whose event loop stalls, stops beating all the same.
  */
-const STEP_HEARTBEAT_MS = 5_000;
+const BEAT_WHILE_WAITING_MS = 5_000;
 
 /** Awaits `work`, heartbeating `details()` every `everyMs` meanwhile. */
 async function heartbeatingWhile<T>(work: Promise<T>, everyMs: number, details: () => unknown = () => undefined): Promise<T> {
@@ -58,12 +58,12 @@ async function heartbeatingWhile<T>(work: Promise<T>, everyMs: number, details: 
   }
 }
 
-/** `work`, or a rejection after `ms`, heartbeating meanwhile. */
-async function withinRound<T>(work: Promise<T>, ms: number): Promise<T> {
+/** `work`, or a rejection after `ms`, heartbeating every `beatEveryMs` meanwhile. */
+async function withinRound<T>(work: Promise<T>, ms: number, beatEveryMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no checkpoint within ${ms} ms`)), ms)));
-    return await heartbeatingWhile(Promise.race([work, timeout]), 2_000);
+    return await heartbeatingWhile(Promise.race([work, timeout]), beatEveryMs);
   } finally {
     clearTimeout(timer);
   }
@@ -74,13 +74,14 @@ export interface SealRoundProgress extends SealProgress {
   published: { treeSize: number; checkpoint: StoredCheckpoint | null } | null;
 }
 
-export function createIntegrityActivities(deps: { sealer: LogSealer; sealTasks: SealTasks; publishInRoundMs?: number; stepHeartbeatMs?: number }) {
+export function createIntegrityActivities(deps: { sealer: LogSealer; sealTasks: SealTasks; publishInRoundMs?: number; beatWhileWaitingMs?: number }) {
+  const beatEveryMs = deps.beatWhileWaitingMs ?? BEAT_WHILE_WAITING_MS;
   async function sealPending(tenantId: string): Promise<SealProgress> {
     const context = Context.current();
     let sealed = 0;
     let treeSize = 0;
     for (let steps = 0; steps < STEPS_PER_ACTIVITY; steps += 1) {
-      const step = await heartbeatingWhile(deps.sealer.sealStep(tenantId), deps.stepHeartbeatMs ?? STEP_HEARTBEAT_MS, () => treeSize);
+      const step = await heartbeatingWhile(deps.sealer.sealStep(tenantId), beatEveryMs, () => treeSize);
       sealed += step.sealed;
       treeSize = step.treeSize;
       context.heartbeat(treeSize);
@@ -119,7 +120,7 @@ export function createIntegrityActivities(deps: { sealer: LogSealer; sealTasks: 
       try {
         const publishing = publish({ tenantId: input.tenantId, taskId: input.taskId, sealed: input.sealedBefore + progress.sealed });
         publishing.catch(() => undefined);
-        return { ...progress, published: await withinRound(publishing, deps.publishInRoundMs ?? PUBLISH_IN_ROUND_MS) };
+        return { ...progress, published: await withinRound(publishing, deps.publishInRoundMs ?? PUBLISH_IN_ROUND_MS, beatEveryMs) };
       } catch (error) {
         Context.current().log.warn('publishing the checkpoint failed; the workflow publishes it in an activity of its own', { error: (error as Error).message });
         return { ...progress, published: null };

@@ -80,7 +80,7 @@ describe('sealRound activity: a round of a small backlog is one activity', () =>
       },
     } as unknown as LogSealer;
     const sealTasks = { recordProgress: async () => undefined } as unknown as SealTasks;
-    const { sealPendingEvents } = createIntegrityActivities({ sealer: slowSealer, sealTasks, stepHeartbeatMs: 50 });
+    const { sealPendingEvents } = createIntegrityActivities({ sealer: slowSealer, sealTasks, beatWhileWaitingMs: 50 });
     const environment = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
     const beats: unknown[] = [];
     environment.on('heartbeat', (details: unknown) => beats.push(details));
