@@ -11,6 +11,7 @@ import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import { parseArchivePayload } from '../features/retention/retention-tasks';
 import { resumePoint, type ArchiveHeartbeat } from './archive-resume';
+import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
 import type { RetentionActivityDeps } from './retention-deps';
 import { loadTask } from './retention-task-access';
 import type { TaskInput } from './task-status-activities';
@@ -46,9 +47,11 @@ export function createArchivePartsActivity(deps: RetentionActivityDeps) {
         total: await archiveEventsRepository(tx).count(tenantId, scope),
       }));
       let { partsDone, rowsDone, after } = resumePoint(recorded, context.info.heartbeatDetails);
-      const beat = (writing?: ArchiveHeartbeat['writing']) => context.heartbeat({ partsDone, rowsDone, after: after ?? null, ...(writing ? { writing } : {}) } satisfies ArchiveHeartbeat);
+      const position = (writing?: ArchiveHeartbeat['writing']): ArchiveHeartbeat => ({ partsDone, rowsDone, after: after ?? null, ...(writing ? { writing } : {}) });
+      const beat = (writing?: ArchiveHeartbeat['writing']) => context.heartbeat(position(writing));
       beat();
-      await deps.archiveSealer?.sealWaiting(tenantId, () => beat());
+      // A seal step can outlast the heartbeat timeout (waiting for the tenant's lock under load): beat through it.
+      if (deps.archiveSealer) await heartbeatingWhile(deps.archiveSealer.sealWaiting(tenantId, () => beat()), BEAT_WHILE_WAITING_MS, () => position());
       await withTenantTx(pool, tenantId, (tx) => tasksRepository(tx).recordProgress(tenantId, taskId, rowsDone, total));
 
       for (;;) {

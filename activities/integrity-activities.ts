@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { StoredCheckpoint } from '../adapters/postgres/checkpoints-repository';
 import type { LogSealer } from '../features/integrity/log-sealer';
 import type { SealTasks } from '../features/integrity/seal-tasks';
+import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
 
 /** What a session of the sealer carries from run to run (continue-as-new): its task row and counts. */
 export interface SealSession {
@@ -37,26 +38,6 @@ const STEPS_PER_ACTIVITY = 100;
  * of what it sealed.
  */
 const PUBLISH_IN_ROUND_MS = 10_000;
-
-/**
- * An activity heartbeats this often while it waits on a seal step or a checkpoint, not only when
- * that ends. A seal step may wait for the worker's event budget and the tenant's lock, then read
- * and hash up to 25,000 events, and under load one took longer than the 20 s heartbeat timeout, so
- * Temporal started a second attempt of the round beside it, which waited 10.9 s for the lock the
- * first held. A worker that dies, or whose event loop stalls, stops beating all the same.
- */
-const BEAT_WHILE_WAITING_MS = 5_000;
-
-/** Awaits `work`, heartbeating `details()` every `everyMs` meanwhile. */
-async function heartbeatingWhile<T>(work: Promise<T>, everyMs: number, details: () => unknown = () => undefined): Promise<T> {
-  const context = Context.current();
-  const beating = setInterval(() => context.heartbeat(details()), everyMs);
-  try {
-    return await work;
-  } finally {
-    clearInterval(beating);
-  }
-}
 
 /** `work`, or a rejection after `ms`, heartbeating every `beatEveryMs` meanwhile. */
 async function withinRound<T>(work: Promise<T>, ms: number, beatEveryMs: number): Promise<T> {

@@ -7,11 +7,14 @@ import { reindexPayload } from '../../domain/event-time-range';
 import type { LogEventInput } from '../../domain/log-event';
 import { toNewLogRow } from '../../features/ingest/normalize-event';
 import { tokenFor } from '../support/fixtures';
+import { waitFor } from '../support/wait-for';
 import { leavesOf, logCount, verifyOverHttp } from '../support/integrity';
 import { CUTOFF, LONG_AGO, archiveInspector, claimSeededEventIds, createRetentionTenant, eventsBetween, requestCleanupOverHttp, waitForTask } from '../support/retention';
 import { testSystem, type TestSystem } from '../support/system';
 
 const EVENTS = 25;
+/** Longer than the archive activity's heartbeat timeout (20 s, workflows/activity-presets.ts). */
+const LOCK_HELD_MS = 26_000;
 
 /**
  * Retention racing the sealer: events ingested a moment ago with an old event_timestamp are in the
@@ -26,11 +29,9 @@ describe('integrity: an archive seals what is waiting before it reads', function
     system = await testSystem();
   });
 
-  it('archives events the sealer had not reached with their seq; after the cleanup the log covers them and verify passes', async () => {
-    const tenantId = await createRetentionTenant(system);
-    // Written as ingest writes them (rows and their reindex task, in one transaction), but the task
-    // never reaches the bridge, so no seal is requested: the sealer has not run when the archive starts.
-    const rows = eventsBetween(EVENTS, LONG_AGO, CUTOFF, 'unsealed').map((event) => toNewLogRow(event as unknown as LogEventInput, 'ingest', new Date()));
+  /** Rows and their reindex task written as ingest writes them, but never handed to the bridge: no seal is requested. */
+  async function writeUnsealed(tenantId: string, label: string): Promise<void> {
+    const rows = eventsBetween(EVENTS, LONG_AGO, CUTOFF, label).map((event) => toNewLogRow(event as unknown as LogEventInput, 'ingest', new Date()));
     const taskId = randomUUID();
     await withTenantTx(system.appPool, tenantId, async (tx) => {
       await logsRepository(tx).insertMany(tenantId, rows);
@@ -38,6 +39,49 @@ describe('integrity: an archive seals what is waiting before it reads', function
     });
     await system.ownerPool.query(`UPDATE async_task SET status = 'succeeded', updated_at = now() WHERE task_id = $1`, [taskId]);
     await claimSeededEventIds(system, tenantId);
+  }
+
+  it('keeps its one attempt while its seal step waits past the heartbeat timeout for the tenant\'s seal lock', async () => {
+    const tenantId = await createRetentionTenant(system);
+    await writeUnsealed(tenantId, 'locked');
+    // Another seal step of the tenant holds the lock (as a slow step under load does): the archive's own step waits for it.
+    const holder = await system.ownerPool.connect();
+    let cleanup: Awaited<ReturnType<typeof requestCleanupOverHttp>>;
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended('integrity-seal:' || $1, 0))`, [tenantId]);
+      cleanup = await requestCleanupOverHttp(system, tokenFor(system, 'admin'), tenantId, CUTOFF);
+      expect(cleanup.status, cleanup.text).to.equal(202);
+      await waitFor('the archive to wait for the lock', async () => {
+        const { rows } = await system.ownerPool.query<{ waiting: boolean }>(
+          `SELECT count(*) > 0 AS waiting FROM pg_locks
+            WHERE locktype = 'advisory' AND NOT granted AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('integrity-seal:' || $1, 0)`,
+          [tenantId],
+        );
+        return rows[0]?.waiting === true;
+      }, { timeoutMs: 60_000, intervalMs: 100 });
+      await new Promise((resolve) => setTimeout(resolve, LOCK_HELD_MS));
+      await holder.query('COMMIT');
+    } finally {
+      holder.release();
+    }
+
+    const archive = await waitForTask(system, cleanup.body.task_id, 'succeeded');
+    const history = (await system.temporal.workflow.getHandle(archive.workflow_id, archive.run_id).fetchHistory()).events ?? [];
+    const scheduled = history.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'writeArchiveParts');
+    const started = history.find((event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled?.eventId));
+    expect(started?.activityTaskStartedEventAttributes?.attempt, 'writeArchiveParts finished in its first attempt').to.equal(1);
+    expect(archive.attempts, 'one attempt counted on the task').to.equal(1);
+
+    await waitForTask(system, archive.result.log_cleanup_task_id, 'succeeded');
+    expect(await logCount(system, tenantId), 'the cleanup deleted the archived rows').to.equal(0);
+    expect((await leavesOf(system, tenantId)).map((leaf) => leaf.seq)).to.deep.equal(Array.from({ length: EVENTS }, (_, index) => index + 1));
+  });
+
+  it('archives events the sealer had not reached with their seq; after the cleanup the log covers them and verify passes', async () => {
+    const tenantId = await createRetentionTenant(system);
+    // Never handed to the bridge: the sealer has not run when the archive starts.
+    await writeUnsealed(tenantId, 'unsealed');
     expect(await leavesOf(system, tenantId), 'nothing sealed before the archive').to.have.length(0);
 
     const cleanup = await requestCleanupOverHttp(system, tokenFor(system, 'admin'), tenantId, CUTOFF);
