@@ -28,7 +28,7 @@ export function createArchivePartsActivity(deps: RetentionActivityDeps) {
 
   return {
     /**
-     * Seals the tenant's waiting events first (archiveSealer), then streams its events in scope
+     * Seals the tenant's waiting events first (catchUpSealer), then streams its events in scope
      * from PostgreSQL into gzip NDJSON parts on S3, oldest first, each read back and recorded
      * before the next begins. Heartbeats its position; a new
      * attempt (or a retried task) continues after the last recorded part, and the part that was in
@@ -51,7 +51,7 @@ export function createArchivePartsActivity(deps: RetentionActivityDeps) {
       const beat = (writing?: ArchiveHeartbeat['writing']) => context.heartbeat(position(writing));
       beat();
       // A seal step can outlast the heartbeat timeout (waiting for the tenant's lock under load): beat through it.
-      if (deps.archiveSealer) await heartbeatingWhile(deps.archiveSealer.sealWaiting(tenantId, () => beat()), BEAT_WHILE_WAITING_MS, () => position());
+      if (deps.catchUpSealer) await heartbeatingWhile(deps.catchUpSealer.sealWaiting(tenantId, () => beat()), BEAT_WHILE_WAITING_MS, () => position());
       await withTenantTx(pool, tenantId, (tx) => tasksRepository(tx).recordProgress(tenantId, taskId, rowsDone, total));
 
       for (;;) {

@@ -5,6 +5,7 @@ import type { LogIndexer } from '../adapters/opensearch/log-indexer';
 import type { LogPartitionSettings } from '../features/log-partitions/ensure-log-partitions';
 import { createReconcileRequester } from '../features/tasks/request-reconcile';
 import { createReconcileActivities } from './reconcile-activities';
+import { createReconcileSealActivity } from './reconcile-seal-activity';
 import { createReconcileSweepActivities } from './reconcile-sweep-activities';
 import type { ExportExpiry } from '../features/export/export-expiry';
 import type { ExportJob } from '../features/export/export-job';
@@ -66,6 +67,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionSweepActivities({ pool: deps.pool, requester: deps.cleanupRequester, logger: deps.logger }),
     ...createLogPartitionActivities({ pool: deps.pool, settings: deps.logPartitions }),
     ...createReconcileActivities(deps),
+    ...createReconcileSealActivity(deps),
     ...createReconcileSweepActivities({ pool: deps.pool, reconciles: createReconcileRequester({ outbox: deps.outbox }) }),
   };
 }

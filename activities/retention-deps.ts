@@ -14,9 +14,10 @@ export interface RetentionActivityDeps {
   logDeleter: LogDeleter;
   logger: Logger;
   /**
-   * Seals what is waiting before an archive reads its events, so every archived line carries its
-   * seq even for events ingested moments ago with an old event_timestamp; null when sealing is off
-   * (INTEGRITY_SEALING=false).
+   * Seals what is waiting from activities other than the sealer's own: before an archive reads its
+   * events, so every archived line carries its seq even for events ingested moments ago with an old
+   * event_timestamp, and in a reconcile, for events a tenant's sealer left waiting. Null when
+   * sealing is off (INTEGRITY_SEALING=false).
    */
-  archiveSealer: Pick<LogSealer, 'sealWaiting'> | null;
+  catchUpSealer: Pick<LogSealer, 'sealWaiting' | 'checkpoint'> | null;
 }

@@ -89,7 +89,7 @@ export async function composeTemporalWorker(config: Config, logger: Logger, opti
     copies,
     logger,
     sealer,
-    archiveSealer: config.integrity.sealing ? sealer : null,
+    catchUpSealer: config.integrity.sealing ? sealer : null,
     verifier: createLogVerifier({ pool, keys: config.integrity.keys.verifying, archive: createArchivedRows({ pool, s3, bucket: config.s3.bucket }), eventBytes }),
   });
   const connection = await NativeConnection.connect({ address: config.temporal.address });

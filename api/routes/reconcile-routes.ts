@@ -54,8 +54,9 @@ export const reconcileRouteDocs: RouteDoc[] = [
     description:
       'For operators; the same run the daily reconcile Schedule starts for every tenant. Creates a `reconcile` task that counts the ' +
       "tenant's events per UTC day in PostgreSQL and in OpenSearch, compares ids where the counts differ, indexes events that have no " +
-      'document and deletes documents that have no event (events themselves are never deleted). Its result counts buckets_checked, ' +
-      'buckets_differing, missing_indexed and orphans_deleted; progress counts days. Other tenants are untouched.',
+      'document and deletes documents that have no event (events themselves are never deleted), then seals the events the ' +
+      "tenant's sealer left waiting and signs a checkpoint over them. Its result counts buckets_checked, buckets_differing, " +
+      'missing_indexed, orphans_deleted and sealed_events; progress counts days. Other tenants are untouched.',
     tags: ['tasks'],
     roles: ['admin'],
     query: ReconcileQuerySchema,

@@ -1,16 +1,9 @@
 import { expect } from 'chai';
-import { randomUUID } from 'node:crypto';
-import { logsRepository } from '../../adapters/postgres/logs-repository';
-import { tasksRepository } from '../../adapters/postgres/tasks-repository';
-import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
-import { reindexPayload } from '../../domain/event-time-range';
-import type { LogEventInput } from '../../domain/log-event';
-import { toNewLogRow } from '../../features/ingest/normalize-event';
 import { tokenFor } from '../support/fixtures';
-import { waitFor } from '../support/wait-for';
-import { leavesOf, logCount, verifyOverHttp } from '../support/integrity';
-import { CUTOFF, LONG_AGO, archiveInspector, claimSeededEventIds, createRetentionTenant, eventsBetween, requestCleanupOverHttp, waitForTask } from '../support/retention';
+import { leavesOf, logCount, verifyOverHttp, writeUnsealedEvents } from '../support/integrity';
+import { CUTOFF, LONG_AGO, archiveInspector, createRetentionTenant, eventsBetween, requestCleanupOverHttp, waitForTask } from '../support/retention';
 import { testSystem, type TestSystem } from '../support/system';
+import { waitFor } from '../support/wait-for';
 
 const EVENTS = 25;
 /** Longer than the archive activity's heartbeat timeout (20 s, workflows/activity-presets.ts). */
@@ -29,17 +22,9 @@ describe('integrity: an archive seals what is waiting before it reads', function
     system = await testSystem();
   });
 
-  /** Rows and their reindex task written as ingest writes them, but never handed to the bridge: no seal is requested. */
-  async function writeUnsealed(tenantId: string, label: string): Promise<void> {
-    const rows = eventsBetween(EVENTS, LONG_AGO, CUTOFF, label).map((event) => toNewLogRow(event as unknown as LogEventInput, 'ingest', new Date()));
-    const taskId = randomUUID();
-    await withTenantTx(system.appPool, tenantId, async (tx) => {
-      await logsRepository(tx).insertMany(tenantId, rows);
-      await tasksRepository(tx).createStarted(tenantId, { taskId, taskType: 'reindex', userId: 'ingest', payload: reindexPayload(rows), workflowId: `test-${taskId}`, runId: 'test' });
-    });
-    await system.ownerPool.query(`UPDATE async_task SET status = 'succeeded', updated_at = now() WHERE task_id = $1`, [taskId]);
-    await claimSeededEventIds(system, tenantId);
-  }
+  const writeUnsealed = async (tenantId: string, label: string) => {
+    await writeUnsealedEvents(system, tenantId, eventsBetween(EVENTS, LONG_AGO, CUTOFF, label));
+  };
 
   it('keeps its one attempt while its seal step waits past the heartbeat timeout for the tenant\'s seal lock', async () => {
     const tenantId = await createRetentionTenant(system);

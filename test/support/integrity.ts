@@ -1,6 +1,13 @@
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { logsRepository } from '../../adapters/postgres/logs-repository';
+import { tasksRepository } from '../../adapters/postgres/tasks-repository';
+import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
+import { reindexPayload } from '../../domain/event-time-range';
+import type { LogEventInput } from '../../domain/log-event';
+import { toNewLogRow } from '../../features/ingest/normalize-event';
 import { tokenFor, validEvent } from './fixtures';
-import { waitForTask } from './retention';
+import { claimSeededEventIds, waitForTask } from './retention';
 import type { TestSystem } from './system';
 import { waitFor } from './wait-for';
 
@@ -61,4 +68,21 @@ export async function verifyOverHttp(system: TestSystem, tenantId: string, body:
   const task = await waitForTask(system, response.body.task_id as string, 'succeeded');
   expect(task.task_type).to.equal('integrity_verify');
   return task.result;
+}
+
+/**
+ * Writes events as ingest's transaction writes them (rows and their reindex task), but the task never
+ * reaches the bridge: no seal is requested, as when a request was lost or the tenant's sealer stopped.
+ * Their event ids are claimed as ingest claims them.
+ */
+export async function writeUnsealedEvents(system: TestSystem, tenantId: string, events: readonly Record<string, unknown>[]): Promise<string[]> {
+  const rows = events.map((event) => toNewLogRow(event as unknown as LogEventInput, 'ingest', new Date()));
+  const taskId = randomUUID();
+  await withTenantTx(system.appPool, tenantId, async (tx) => {
+    await logsRepository(tx).insertMany(tenantId, rows);
+    await tasksRepository(tx).createStarted(tenantId, { taskId, taskType: 'reindex', userId: 'ingest', payload: reindexPayload(rows), workflowId: `test-${taskId}`, runId: 'test' });
+  });
+  await system.ownerPool.query(`UPDATE async_task SET status = 'succeeded', updated_at = now() WHERE task_id = $1`, [taskId]);
+  await claimSeededEventIds(system, tenantId);
+  return rows.map((row) => row.id);
 }
