@@ -8,6 +8,7 @@ import { InvalidTaskPayloadError, TaskNotFoundError } from '../domain/task-error
 import type { RestoreAdmin } from '../features/restore/restore-admin';
 import type { RestoreRange, RestoreRun } from '../features/restore/restore-run';
 import type { TaskInput } from './task-status-activities';
+import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
 
 export interface RestoreLoadResult {
   restore_id: string;
@@ -61,12 +62,22 @@ export function createRestoreActivities(deps: { pool: Pool; restoreRun: RestoreR
       let done = plan.filter((part) => part.loadedRows !== null).length;
       for (const part of plan) {
         if (part.loadedRows !== null) continue;
-        context.heartbeat({ part: part.position, rows });
         const before = rows;
-        rows += await deps.restoreRun.loadPart(range, part, {
-          signal: context.cancellationSignal,
-          onBatch: (partRows) => context.heartbeat({ part: part.position, rows: before + partRows }),
-        });
+        let partRows = 0;
+        const position = () => ({ part: part.position, rows: before + partRows });
+        context.heartbeat(position());
+        // The part is read back, checked and held to the sealed log before its first batch loads: beat through that too.
+        rows += await heartbeatingWhile(
+          deps.restoreRun.loadPart(range, part, {
+            signal: context.cancellationSignal,
+            onBatch: (loaded) => {
+              partRows = loaded;
+              context.heartbeat(position());
+            },
+          }),
+          BEAT_WHILE_WAITING_MS,
+          position,
+        );
         done += 1;
         await recordProgress(input, done, plan.length);
         await deps.restoreRun.recordRows(range, rows);

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { tokenFor } from '../support/fixtures';
 import { leavesOf, logCount, verifyOverHttp, writeUnsealedEvents } from '../support/integrity';
-import { CUTOFF, LONG_AGO, archiveInspector, createRetentionTenant, eventsBetween, requestCleanupOverHttp, waitForTask } from '../support/retention';
+import { CUTOFF, LONG_AGO, archiveInspector, createRetentionTenant, eventsBetween, requestCleanupOverHttp, waitForTask, type TaskRow } from '../support/retention';
+import { copiesOf } from '../support/restores';
 import { testSystem, type TestSystem } from '../support/system';
 import { waitFor } from '../support/wait-for';
 
@@ -12,11 +13,15 @@ const LOCK_HELD_MS = 26_000;
 /**
  * Retention racing the sealer: events ingested a moment ago with an old event_timestamp are in the
  * next archive's scope before the tenant's sealer reaches them. The archive seals them first, so
- * its lines carry their seq and the log covers them after the cleanup deleted the rows.
+ * its lines carry their seq and the log covers them after the cleanup deleted the rows. An archive
+ * whose seal waits for the tenant's lock, and a restore whose check waits for the sealed log, past
+ * their activity's heartbeat timeout, each keep their one attempt.
  */
 describe('integrity: an archive seals what is waiting before it reads', function () {
   this.timeout(180_000);
   let system: TestSystem;
+  /** The first test's tenant: archived and cleaned up, every event sealed. */
+  let archivedTenant: string;
 
   before(async () => {
     system = await testSystem();
@@ -26,36 +31,55 @@ describe('integrity: an archive seals what is waiting before it reads', function
     await writeUnsealedEvents(system, tenantId, eventsBetween(EVENTS, LONG_AGO, CUTOFF, label));
   };
 
-  it('keeps its one attempt while its seal step waits past the heartbeat timeout for the tenant\'s seal lock', async () => {
-    const tenantId = await createRetentionTenant(system);
-    await writeUnsealed(tenantId, 'locked');
-    // Another seal step of the tenant holds the lock (as a slow step under load does): the archive's own step waits for it.
+  /**
+   * Takes `lock` in a transaction of its own, runs `start`, and once `isWaiting` sees the service
+   * wait for the lock, keeps it LOCK_HELD_MS longer: past the heartbeat timeout of the activity
+   * that waits. Returns what `start` returned.
+   */
+  async function holdingLock<T>(lock: { sql: string; params: unknown[] }, isWaiting: () => Promise<boolean>, start: () => Promise<T>): Promise<T> {
     const holder = await system.ownerPool.connect();
-    let cleanup: Awaited<ReturnType<typeof requestCleanupOverHttp>>;
     try {
       await holder.query('BEGIN');
-      await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended('integrity-seal:' || $1, 0))`, [tenantId]);
-      cleanup = await requestCleanupOverHttp(system, tokenFor(system, 'admin'), tenantId, CUTOFF);
-      expect(cleanup.status, cleanup.text).to.equal(202);
-      await waitFor('the archive to wait for the lock', async () => {
+      await holder.query(lock.sql, lock.params);
+      const started = start();
+      started.catch(() => undefined);
+      await waitFor('the service to wait for the lock', isWaiting, { timeoutMs: 60_000, intervalMs: 100 });
+      await new Promise((resolve) => setTimeout(resolve, LOCK_HELD_MS));
+      await holder.query('COMMIT');
+      return await started;
+    } finally {
+      holder.release();
+    }
+  }
+
+  /** The attempt in which the workflow's (first) activity of this type finished. */
+  async function finishingAttempt(task: TaskRow, activityType: string): Promise<number | null | undefined> {
+    const history = (await system.temporal.workflow.getHandle(task.workflow_id, task.run_id).fetchHistory()).events ?? [];
+    const scheduled = history.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType);
+    return history.find((event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled?.eventId))?.activityTaskStartedEventAttributes?.attempt;
+  }
+
+  it('keeps its one attempt while its seal step waits past the heartbeat timeout for the tenant\'s seal lock', async () => {
+    const tenantId = await createRetentionTenant(system);
+    archivedTenant = tenantId;
+    await writeUnsealed(tenantId, 'locked');
+    // Another seal step of the tenant holds the lock (as a slow step under load does): the archive's own step waits for it.
+    const cleanup = await holdingLock(
+      { sql: `SELECT pg_advisory_xact_lock(hashtextextended('integrity-seal:' || $1, 0))`, params: [tenantId] },
+      async () => {
         const { rows } = await system.ownerPool.query<{ waiting: boolean }>(
           `SELECT count(*) > 0 AS waiting FROM pg_locks
             WHERE locktype = 'advisory' AND NOT granted AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('integrity-seal:' || $1, 0)`,
           [tenantId],
         );
         return rows[0]?.waiting === true;
-      }, { timeoutMs: 60_000, intervalMs: 100 });
-      await new Promise((resolve) => setTimeout(resolve, LOCK_HELD_MS));
-      await holder.query('COMMIT');
-    } finally {
-      holder.release();
-    }
+      },
+      () => requestCleanupOverHttp(system, tokenFor(system, 'admin'), tenantId, CUTOFF),
+    );
+    expect(cleanup.status, cleanup.text).to.equal(202);
 
     const archive = await waitForTask(system, cleanup.body.task_id, 'succeeded');
-    const history = (await system.temporal.workflow.getHandle(archive.workflow_id, archive.run_id).fetchHistory()).events ?? [];
-    const scheduled = history.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'writeArchiveParts');
-    const started = history.find((event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled?.eventId));
-    expect(started?.activityTaskStartedEventAttributes?.attempt, 'writeArchiveParts finished in its first attempt').to.equal(1);
+    expect(await finishingAttempt(archive, 'writeArchiveParts'), 'writeArchiveParts finished in its first attempt').to.equal(1);
     expect(archive.attempts, 'one attempt counted on the task').to.equal(1);
 
     await waitForTask(system, archive.result.log_cleanup_task_id, 'succeeded');
@@ -89,5 +113,35 @@ describe('integrity: an archive seals what is waiting before it reads', function
     const result = await verifyOverHttp(system, tenantId);
     expect(result.problems).to.deep.equal([]);
     expect(result).to.include({ ok: true, events_checked: EVENTS, tree_size: EVENTS });
+  });
+
+  it('keeps its one load attempt while the part\'s check against the sealed log waits past the heartbeat timeout', async () => {
+    const tenantId = archivedTenant;
+    expect(tenantId, 'the first test archived this tenant').to.be.a('string');
+    // The load reads the part back and holds every row to its sealed leaf before it loads a batch; the leaves are locked meanwhile.
+    // Whatever waits for them once the request was answered is the restore's background work.
+    let answered = false;
+    const response = await holdingLock(
+      { sql: 'LOCK TABLE integrity_leaves IN ACCESS EXCLUSIVE MODE', params: [] },
+      async () => {
+        const { rows } = await system.ownerPool.query<{ waiting: boolean }>(
+          "SELECT count(*) > 0 AS waiting FROM pg_locks WHERE relation = 'integrity_leaves'::regclass AND NOT granted",
+        );
+        return answered && rows[0]?.waiting === true;
+      },
+      async () => {
+        const answer = await system.api.http.request('POST', `/api/v1/restores?tenant_id=${tenantId}`, {
+          token: tokenFor(system, 'admin'),
+          body: { start_time: LONG_AGO.toISOString(), end_time: CUTOFF.toISOString() },
+        });
+        answered = true;
+        return answer;
+      },
+    );
+    expect(response.status, response.text).to.equal(202);
+    const restore = await waitForTask(system, response.body.task_id as string, 'succeeded');
+    expect(await finishingAttempt(restore, 'loadRestoreParts'), 'loadRestoreParts finished in its first attempt').to.equal(1);
+    expect(restore.attempts, 'one load attempt counted on the task').to.equal(1);
+    expect((await copiesOf(system, tenantId, response.body.restore_id as string)).size, 'every archived event restored').to.equal(EVENTS);
   });
 });
