@@ -14,6 +14,7 @@ import { coveringRange } from '../domain/event-time-range';
 import { TaskNotFoundError } from '../domain/task-errors';
 import { EVENT_PART_BYTES, type EventBytesBudget } from '../platform/memory/event-bytes-budget';
 import { createStoredEventIndexer } from './index-stored-events';
+import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
 import { taskTimeRange } from './task-time-range';
 import type { TaskInput } from './task-status-activities';
 
@@ -99,10 +100,15 @@ export function createReconcileActivities(deps: { pool: Pool; indexer: LogIndexe
       });
       if (!task) throw new TaskNotFoundError(`task ${taskId} does not exist in tenant ${tenantId}`);
       const range = taskTimeRange(task);
-      const [rowDays, documentDays] = await Promise.all([inTenant(tenantId, (tx) => logDayCounts(tx).perDay(tenantId, range)), deps.documents.perDay(tenantId, range)]);
-      const days = [...new Set([...rowDays.keys(), ...documentDays.keys()])].sort((a, b) => a - b);
       const resumed = context.info.heartbeatDetails as ReconcilePosition | undefined;
       const position: ReconcilePosition = resumed ?? { afterDay: null, buckets_checked: 0, buckets_differing: 0, missing_indexed: 0, orphans_deleted: 0 };
+      // Counting a large tenant's days, or repairing a day after the index lost it, can outlast the
+      // heartbeat timeout: beat the resume position through them, or each attempt would time out on the same day.
+      const beatingThrough = <T>(work: Promise<T>) => heartbeatingWhile(work, BEAT_WHILE_WAITING_MS, () => position);
+      const [rowDays, documentDays] = await beatingThrough(
+        Promise.all([inTenant(tenantId, (tx) => logDayCounts(tx).perDay(tenantId, range)), deps.documents.perDay(tenantId, range)]),
+      );
+      const days = [...new Set([...rowDays.keys(), ...documentDays.keys()])].sort((a, b) => a - b);
       const total = days.length;
       const mirror = () => inTenant(tenantId, (tx) => tasksRepository(tx).recordProgress(tenantId, taskId, position.buckets_checked, Math.max(total, position.buckets_checked)));
       await mirror();
@@ -112,7 +118,7 @@ export function createReconcileActivities(deps: { pool: Pool; indexer: LogIndexe
         if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
         const differs = !sameTally(rowDays.get(day), documentDays.get(day));
         if (differs) {
-          const repaired = await repairDay(tenantId, daySpan(day, range));
+          const repaired = await beatingThrough(repairDay(tenantId, daySpan(day, range)));
           position.buckets_differing += 1;
           position.missing_indexed += repaired.indexed;
           position.orphans_deleted += repaired.deleted;

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { tokenFor } from '../support/fixtures';
 import { leavesOf, logCount, verifyOverHttp, writeUnsealedEvents } from '../support/integrity';
-import { CUTOFF, LONG_AGO, archiveInspector, createRetentionTenant, eventsBetween, requestCleanupOverHttp, waitForTask, type TaskRow } from '../support/retention';
+import { CUTOFF, LONG_AGO, archiveInspector, createRetentionTenant, eventsBetween, requestCleanupOverHttp, waitForTask } from '../support/retention';
+import { finishingAttempt, holdingLock, someoneWaitsFor } from '../support/held-lock';
 import { copiesOf } from '../support/restores';
 import { testSystem, type TestSystem } from '../support/system';
-import { waitFor } from '../support/wait-for';
 
 const EVENTS = 25;
 /** Longer than the archive activity's heartbeat timeout (20 s, workflows/activity-presets.ts). */
@@ -31,40 +31,13 @@ describe('integrity: an archive seals what is waiting before it reads', function
     await writeUnsealedEvents(system, tenantId, eventsBetween(EVENTS, LONG_AGO, CUTOFF, label));
   };
 
-  /**
-   * Takes `lock` in a transaction of its own, runs `start`, and once `isWaiting` sees the service
-   * wait for the lock, keeps it LOCK_HELD_MS longer: past the heartbeat timeout of the activity
-   * that waits. Returns what `start` returned.
-   */
-  async function holdingLock<T>(lock: { sql: string; params: unknown[] }, isWaiting: () => Promise<boolean>, start: () => Promise<T>): Promise<T> {
-    const holder = await system.ownerPool.connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query(lock.sql, lock.params);
-      const started = start();
-      started.catch(() => undefined);
-      await waitFor('the service to wait for the lock', isWaiting, { timeoutMs: 60_000, intervalMs: 100 });
-      await new Promise((resolve) => setTimeout(resolve, LOCK_HELD_MS));
-      await holder.query('COMMIT');
-      return await started;
-    } finally {
-      holder.release();
-    }
-  }
-
-  /** The attempt in which the workflow's (first) activity of this type finished. */
-  async function finishingAttempt(task: TaskRow, activityType: string): Promise<number | null | undefined> {
-    const history = (await system.temporal.workflow.getHandle(task.workflow_id, task.run_id).fetchHistory()).events ?? [];
-    const scheduled = history.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType);
-    return history.find((event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled?.eventId))?.activityTaskStartedEventAttributes?.attempt;
-  }
-
   it('keeps its one attempt while its seal step waits past the heartbeat timeout for the tenant\'s seal lock', async () => {
     const tenantId = await createRetentionTenant(system);
     archivedTenant = tenantId;
     await writeUnsealed(tenantId, 'locked');
     // Another seal step of the tenant holds the lock (as a slow step under load does): the archive's own step waits for it.
     const cleanup = await holdingLock(
+      system,
       { sql: `SELECT pg_advisory_xact_lock(hashtextextended('integrity-seal:' || $1, 0))`, params: [tenantId] },
       async () => {
         const { rows } = await system.ownerPool.query<{ waiting: boolean }>(
@@ -75,11 +48,12 @@ describe('integrity: an archive seals what is waiting before it reads', function
         return rows[0]?.waiting === true;
       },
       () => requestCleanupOverHttp(system, tokenFor(system, 'admin'), tenantId, CUTOFF),
+      LOCK_HELD_MS,
     );
     expect(cleanup.status, cleanup.text).to.equal(202);
 
     const archive = await waitForTask(system, cleanup.body.task_id, 'succeeded');
-    expect(await finishingAttempt(archive, 'writeArchiveParts'), 'writeArchiveParts finished in its first attempt').to.equal(1);
+    expect(await finishingAttempt(system, archive, 'writeArchiveParts'), 'writeArchiveParts finished in its first attempt').to.equal(1);
     expect(archive.attempts, 'one attempt counted on the task').to.equal(1);
 
     await waitForTask(system, archive.result.log_cleanup_task_id, 'succeeded');
@@ -122,13 +96,9 @@ describe('integrity: an archive seals what is waiting before it reads', function
     // Whatever waits for them once the request was answered is the restore's background work.
     let answered = false;
     const response = await holdingLock(
+      system,
       { sql: 'LOCK TABLE integrity_leaves IN ACCESS EXCLUSIVE MODE', params: [] },
-      async () => {
-        const { rows } = await system.ownerPool.query<{ waiting: boolean }>(
-          "SELECT count(*) > 0 AS waiting FROM pg_locks WHERE relation = 'integrity_leaves'::regclass AND NOT granted",
-        );
-        return answered && rows[0]?.waiting === true;
-      },
+      async () => answered && (await someoneWaitsFor(system, 'integrity_leaves')),
       async () => {
         const answer = await system.api.http.request('POST', `/api/v1/restores?tenant_id=${tenantId}`, {
           token: tokenFor(system, 'admin'),
@@ -137,10 +107,11 @@ describe('integrity: an archive seals what is waiting before it reads', function
         answered = true;
         return answer;
       },
+      LOCK_HELD_MS,
     );
     expect(response.status, response.text).to.equal(202);
     const restore = await waitForTask(system, response.body.task_id as string, 'succeeded');
-    expect(await finishingAttempt(restore, 'loadRestoreParts'), 'loadRestoreParts finished in its first attempt').to.equal(1);
+    expect(await finishingAttempt(system, restore, 'loadRestoreParts'), 'loadRestoreParts finished in its first attempt').to.equal(1);
     expect(restore.attempts, 'one load attempt counted on the task').to.equal(1);
     expect((await copiesOf(system, tenantId, response.body.restore_id as string)).size, 'every archived event restored').to.equal(EVENTS);
   });

@@ -1,0 +1,43 @@
+import type { TestSystem } from './system';
+import type { TaskRow } from './retention';
+import { waitFor } from './wait-for';
+
+/**
+ * Takes `lock` in a transaction of its own, runs `start`, and once `isWaiting` sees the service wait
+ * for the lock, keeps it `heldMs` longer (past the heartbeat timeout of the activity that waits, in
+ * the tests that use it). Returns what `start` returned.
+ */
+export async function holdingLock<T>(
+  system: TestSystem,
+  lock: { sql: string; params: unknown[] },
+  isWaiting: () => Promise<boolean>,
+  start: () => Promise<T>,
+  heldMs: number,
+): Promise<T> {
+  const holder = await system.ownerPool.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query(lock.sql, lock.params);
+    const started = start();
+    started.catch(() => undefined);
+    await waitFor('the service to wait for the lock', isWaiting, { timeoutMs: 60_000, intervalMs: 100 });
+    await new Promise((resolve) => setTimeout(resolve, heldMs));
+    await holder.query('COMMIT');
+    return await started;
+  } finally {
+    holder.release();
+  }
+}
+
+/** Whether a backend waits for a lock on `table` (any role's: pg_locks shows them all). */
+export async function someoneWaitsFor(system: TestSystem, table: string): Promise<boolean> {
+  const { rows } = await system.ownerPool.query<{ waiting: boolean }>('SELECT count(*) > 0 AS waiting FROM pg_locks WHERE relation = $1::regclass AND NOT granted', [table]);
+  return rows[0]?.waiting === true;
+}
+
+/** The attempt in which the task's workflow's first activity of this type finished (Temporal's history, not the service's word). */
+export async function finishingAttempt(system: TestSystem, task: TaskRow, activityType: string): Promise<number | null | undefined> {
+  const history = (await system.temporal.workflow.getHandle(task.workflow_id, task.run_id).fetchHistory()).events ?? [];
+  const scheduled = history.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType);
+  return history.find((event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled?.eventId))?.activityTaskStartedEventAttributes?.attempt;
+}
