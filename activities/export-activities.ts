@@ -5,6 +5,7 @@ import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import { InvalidTaskPayloadError, TaskNotFoundError } from '../domain/task-errors';
 import type { ExportExpiry } from '../features/export/export-expiry';
 import { exportRequestOf, InvalidExportRequestError, type ExportJob, type ExportJobRequest, type ExportJobResult } from '../features/export/export-job';
+import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
 import type { TaskInput } from './task-status-activities';
 
 /** How often the row count is heartbeated and mirrored into the task while rows stream. */
@@ -46,17 +47,26 @@ export function createExportActivities(deps: { pool: Pool; exportJob: ExportJob;
         mirroring = mirroring.then(() => inTenant(tenantId, (tasks) => tasks.recordProgress(tenantId, taskId, rows, null))).catch(() => undefined);
       };
       report(0);
-      const result = await deps.exportJob.run(tenantId, taskId, request, {
-        signal: context.cancellationSignal,
-        // The SDK names why an attempt stops; only the workflow's cancellation gives the export up.
-        abandoned: () => (context.cancellationSignal.reason as Error | undefined)?.message === 'CANCELLED',
-        onRows: (rows) => {
-          const now = Date.now();
-          if (now - reported < PROGRESS_EVERY_MS) return;
-          reported = now;
-          report(rows);
-        },
-      });
+      let rowsSoFar = 0;
+      // Rows may not come for longer than the heartbeat timeout (a selective filter over a large
+      // tenant before the first row, a part's upload to a slow S3): beat through those too, or a
+      // second attempt would write the same upload beside this one.
+      const result = await heartbeatingWhile(
+        deps.exportJob.run(tenantId, taskId, request, {
+          signal: context.cancellationSignal,
+          // The SDK names why an attempt stops; only the workflow's cancellation gives the export up.
+          abandoned: () => (context.cancellationSignal.reason as Error | undefined)?.message === 'CANCELLED',
+          onRows: (rows) => {
+            rowsSoFar = rows;
+            const now = Date.now();
+            if (now - reported < PROGRESS_EVERY_MS) return;
+            reported = now;
+            report(rows);
+          },
+        }),
+        BEAT_WHILE_WAITING_MS,
+        () => ({ rows: rowsSoFar }),
+      );
       await mirroring;
       await inTenant(tenantId, (tasks) => tasks.recordProgress(tenantId, taskId, result.rows, result.rows));
       return result;
