@@ -1,11 +1,13 @@
+import { expect } from 'chai';
 import type { TestSystem } from './system';
 import type { TaskRow } from './retention';
 import { waitFor } from './wait-for';
 
 /**
- * Takes `lock` in a transaction of its own, runs `start`, and once `isWaiting` sees the service wait
- * for the lock, keeps it `heldMs` longer (past the heartbeat timeout of the activity that waits, in
- * the tests that use it). Returns what `start` returned.
+ * Takes `lock` in a transaction of its own, runs `start` (a request to the service), and once it was
+ * answered and `isWaiting` sees the service wait for the lock, keeps it `heldMs` longer (past the
+ * heartbeat timeout of the activity that waits, in the tests that use it): what waits then is the
+ * request's background work, not the request. Returns what `start` returned.
  */
 export async function holdingLock<T>(
   system: TestSystem,
@@ -18,9 +20,13 @@ export async function holdingLock<T>(
   try {
     await holder.query('BEGIN');
     await holder.query(lock.sql, lock.params);
-    const started = start();
+    let answered = false;
+    const started = start().then((answer) => {
+      answered = true;
+      return answer;
+    });
     started.catch(() => undefined);
-    await waitFor('the service to wait for the lock', isWaiting, { timeoutMs: 60_000, intervalMs: 100 });
+    await waitFor('the service to wait for the lock', async () => answered && (await isWaiting()), { timeoutMs: 60_000, intervalMs: 100 });
     await new Promise((resolve) => setTimeout(resolve, heldMs));
     await holder.query('COMMIT');
     return await started;
@@ -40,4 +46,10 @@ export async function finishingAttempt(system: TestSystem, task: TaskRow, activi
   const history = (await system.temporal.workflow.getHandle(task.workflow_id, task.run_id).fetchHistory()).events ?? [];
   const scheduled = history.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType);
   return history.find((event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled?.eventId))?.activityTaskStartedEventAttributes?.attempt;
+}
+
+/** The task's activity finished in its first attempt: by Temporal's history, and by the attempts the task counted. */
+export async function expectFirstAttempt(system: TestSystem, task: TaskRow, activityType: string): Promise<void> {
+  expect(await finishingAttempt(system, task, activityType), `${activityType} finished in its first attempt`).to.equal(1);
+  expect(task.attempts, 'one attempt counted on the task').to.equal(1);
 }
