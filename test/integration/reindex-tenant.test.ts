@@ -3,11 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { ReindexPosition } from '../../activities/reindex-tenant-activities';
 import { createTenant, tokenFor } from '../support/fixtures';
+import { expectFirstAttempt, holdingLock, someoneWaitsFor } from '../support/held-lock';
 import { eventsBetween, logIds, waitForTask } from '../support/retention';
 import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';
 
 const DAY = 24 * 3600_000;
+/** The reindex activity's heartbeat timeout (workflows/activity-presets.ts, `reindexing`). */
+const HEARTBEAT_TIMEOUT_MS = 30_000;
 
 describe('reindex: rebuilding a tenant from PostgreSQL', function () {
   this.timeout(180_000);
@@ -156,5 +159,19 @@ describe('reindex: rebuilding a tenant from PostgreSQL', function () {
     expect((await post(`?tenant_id=${randomUUID()}`)).status).to.equal(404);
     expect((await post(`?tenant_id=${tenantA}`, tokenFor(system, 'auditor', tenantA))).status).to.equal(403);
     expect((await post(`?tenant_id=${tenantA}`, tokenFor(system, 'user', tenantA))).status).to.equal(403);
+  });
+
+  it("keeps its one attempt while counting the tenant's rows waits past the heartbeat timeout", async () => {
+    // Counting a large tenant's rows takes as long as PostgreSQL needs; here `logs` is locked meanwhile.
+    const taskId = await holdingLock(
+      system,
+      { sql: 'LOCK TABLE logs IN ACCESS EXCLUSIVE MODE', params: [] },
+      () => someoneWaitsFor(system, 'logs'),
+      () => reindex(tenantB),
+      HEARTBEAT_TIMEOUT_MS + 6_000,
+    );
+    const task = await waitForTask(system, taskId, 'succeeded');
+    await expectFirstAttempt(system, task, 'reindexTenantRange');
+    expect(task.result).to.include({ indexed: 300, resumed_after: 0 });
   });
 });
