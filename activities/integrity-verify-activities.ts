@@ -4,6 +4,7 @@ import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import type { LogVerifier, VerifyResult } from '../features/integrity/verify-log';
 import { InvalidTaskPayloadError, TaskNotFoundError } from '../domain/task-errors';
+import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
 import type { TaskInput } from './task-status-activities';
 
 const timeOf = (value: unknown, name: string): Date | undefined => {
@@ -16,7 +17,7 @@ export function createIntegrityVerifyActivities(deps: { pool: Pool; verifier: Lo
   const tasks = <T>(tenantId: string, work: (repo: ReturnType<typeof tasksRepository>) => Promise<T>) => withTenantTx(deps.pool, tenantId, (tx) => work(tasksRepository(tx)));
 
   return {
-    /** Verifies the tenant's log, mirroring progress (leaves read of the tree's size) on the task and heartbeating per page; a retry starts over. */
+    /** Verifies the tenant's log, mirroring progress (leaves read of the tree's size) on the task and heartbeating per page and every 5 s; a retry starts over. */
     async verifyTenantLog(input: TaskInput): Promise<VerifyResult> {
       const context = Context.current();
       const { tenantId, taskId } = input;
@@ -26,10 +27,19 @@ export function createIntegrityVerifyActivities(deps: { pool: Pool; verifier: Lo
       });
       if (!task) throw new TaskNotFoundError(`task ${taskId} does not exist in tenant ${tenantId}`);
       const range = { from: timeOf(task.payload.start_time, 'start_time'), to: timeOf(task.payload.end_time, 'end_time') };
-      return deps.verifier(tenantId, range, async (done, total) => {
-        context.heartbeat(done);
-        await tasks(tenantId, (repo) => repo.recordProgress(tenantId, taskId, done, total));
-      });
+      let leavesDone = 0;
+      // Between pages of leaves come steps with no page: the archived parts read back, the tenant's
+      // unsealed events looked up. On a tenant with years of archives they outlast the heartbeat
+      // timeout, and a retry starts over, so they are beaten through as well.
+      return heartbeatingWhile(
+        deps.verifier(tenantId, range, async (done, total) => {
+          leavesDone = done;
+          context.heartbeat(done);
+          await tasks(tenantId, (repo) => repo.recordProgress(tenantId, taskId, done, total));
+        }),
+        BEAT_WHILE_WAITING_MS,
+        () => leavesDone,
+      );
     },
   };
 }

@@ -9,6 +9,8 @@ import { testSystem, type TestSystem } from '../support/system';
 const EVENTS = 25;
 /** Longer than the archive activity's heartbeat timeout (20 s, workflows/activity-presets.ts). */
 const LOCK_HELD_MS = 26_000;
+/** The verify activity's heartbeat timeout (workflows/activity-presets.ts, `verifying`). */
+const VERIFY_HEARTBEAT_TIMEOUT_MS = 30_000;
 
 /**
  * Retention racing the sealer: events ingested a moment ago with an old event_timestamp are in the
@@ -108,5 +110,23 @@ describe('integrity: an archive seals what is waiting before it reads', function
     const restore = await waitForTask(system, response.body.task_id as string, 'succeeded');
     await expectFirstAttempt(system, restore, 'loadRestoreParts');
     expect((await copiesOf(system, tenantId, response.body.restore_id as string)).size, 'every archived event restored').to.equal(EVENTS);
+  });
+
+  it('keeps its one verify attempt while reading the archived parts waits past the heartbeat timeout', async () => {
+    const tenantId = archivedTenant;
+    expect(tenantId, 'the first test archived this tenant').to.be.a('string');
+    // After the hot leaves, verify reads every archived part back; the parts' list is locked meanwhile.
+    const response = await holdingLock(
+      system,
+      { sql: 'LOCK TABLE archive_parts IN ACCESS EXCLUSIVE MODE', params: [] },
+      () => someoneWaitsFor(system, 'archive_parts'),
+      () => system.api.http.post('/api/v1/integrity/verify', { token: tokenFor(system, 'auditor', tenantId), body: {} }),
+      VERIFY_HEARTBEAT_TIMEOUT_MS + 6_000,
+    );
+    expect(response.status, response.text).to.equal(202);
+    const verify = await waitForTask(system, response.body.task_id as string, 'succeeded');
+    await expectFirstAttempt(system, verify, 'verifyTenantLog');
+    expect(verify.result.problems).to.deep.equal([]);
+    expect(verify.result).to.include({ ok: true, events_checked: EVENTS, tree_size: EVENTS });
   });
 });
