@@ -29,9 +29,13 @@ export interface UnsealedBatch {
 /**
  * How far back the sealer looks for ingest transactions it has not sealed: a transaction's task
  * carries its start time, and one that committed after later ones were sealed is still found as
- * long as it committed within this margin.
+ * long as it committed within this margin. One that committed later still is found by a look over
+ * every age (`reach: 'every-age'`), which catch-up sealing makes.
  */
 const LATE_COMMIT_MARGIN = '5 minutes';
+
+/** Which unsealed ingest transactions a look finds: those within the late-commit margin of the newest sealed one, or all of them. */
+export type UnsealedReach = 'recent' | 'every-age';
 
 export function integrityRepository(tx: TenantTx) {
   const query = tx.client.query.bind(tx.client);
@@ -49,15 +53,21 @@ export function integrityRepository(tx: TenantTx) {
       return Number(rows[0]?.size ?? 0);
     },
 
-    /** Ingest transactions of the tenant not sealed yet, oldest first, up to `limit` of them. */
-    async unsealedBatches(tenantId: string, limit: number): Promise<UnsealedBatch[]> {
+    /**
+     * Ingest transactions of the tenant not sealed yet, oldest first, up to `limit` of them. A look
+     * over every age reads all the tenant's reindex tasks, where a recent one reads an index range.
+     */
+    async unsealedBatches(tenantId: string, limit: number, reach: UnsealedReach = 'recent'): Promise<UnsealedBatch[]> {
       assertTenant(tx, tenantId);
+      const since =
+        reach === 'recent'
+          ? `AND t.created_at >= COALESCE((SELECT max(task_created_at) FROM integrity_sealed_tasks WHERE tenant_id = $1), '-infinity') - interval '${LATE_COMMIT_MARGIN}'`
+          : '';
       const { rows } = await query<{ task_id: string; created_at: Date; events: number | null; bytes: string | null; time_from: Date | null; time_to: Date | null }>(
         `SELECT t.task_id, t.created_at, jsonb_array_length(t.payload->'log_ids') AS events, (t.payload->>'bytes')::bigint AS bytes,
                 (t.payload->'event_time_range'->>'from')::timestamptz AS time_from, (t.payload->'event_time_range'->>'to')::timestamptz AS time_to
            FROM async_task t
-          WHERE t.tenant_id = $1 AND t.task_type = 'reindex'
-            AND t.created_at >= COALESCE((SELECT max(task_created_at) FROM integrity_sealed_tasks WHERE tenant_id = $1), '-infinity') - interval '${LATE_COMMIT_MARGIN}'
+          WHERE t.tenant_id = $1 AND t.task_type = 'reindex' ${since}
             AND NOT EXISTS (SELECT 1 FROM integrity_sealed_tasks s WHERE s.tenant_id = $1 AND s.task_id = t.task_id)
           ORDER BY t.created_at, t.task_id
           LIMIT $2`,

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { checkpointsRepository, type StoredCheckpoint } from '../../adapters/postgres/checkpoints-repository';
-import { integrityRepository } from '../../adapters/postgres/integrity-repository';
+import { integrityRepository, type UnsealedReach } from '../../adapters/postgres/integrity-repository';
 import { logsRepository } from '../../adapters/postgres/logs-repository';
 import { withTenantTx } from '../../adapters/postgres/tenant-transaction';
 import type { CheckpointStore } from '../../adapters/s3/checkpoint-store';
@@ -41,23 +41,23 @@ const MAX_STEPS_WAITING = 1000;
  */
 export function createLogSealer(deps: LogSealerDeps) {
   const eventBytes = deps.eventBytes ?? UNBOUNDED_EVENT_BYTES;
-  async function sealStep(tenantId: string): Promise<SealStep> {
+  async function sealStep(tenantId: string, reach: UnsealedReach = 'recent'): Promise<SealStep> {
     // Its share of the worker's event budget is taken before a connection, as an index run takes
     // its own: a step holding a connection while waiting for the budget, and index runs holding the
     // budget while waiting for a connection, would wait on each other for good. The share is what
     // the waiting events weigh, not the most a step may hold: four tenants sealing small events
     // each took 8 MiB of the 16 and waited 1.5-4 s in turn for one another under a bulk load.
-    const waiting = await withTenantTx(deps.pool, tenantId, (tx) => integrityRepository(tx).unsealedBatches(tenantId, BATCHES_PER_STEP));
+    const waiting = await withTenantTx(deps.pool, tenantId, (tx) => integrityRepository(tx).unsealedBatches(tenantId, BATCHES_PER_STEP, reach));
     const share = stepHolds(takeBatches(waiting, STEP_HOLDS_AT_MOST));
-    return eventBytes.holding(share, () => sealStepInTransaction(tenantId, share));
+    return eventBytes.holding(share, () => sealStepInTransaction(tenantId, share, reach));
   }
 
-  async function sealStepInTransaction(tenantId: string, share: number): Promise<SealStep> {
+  async function sealStepInTransaction(tenantId: string, share: number, reach: UnsealedReach): Promise<SealStep> {
     return withTenantTx(deps.pool, tenantId, async (tx) => {
       const repo = integrityRepository(tx);
       await repo.lockLog(tenantId);
       const size = await repo.treeSize(tenantId);
-      const waiting = await repo.unsealedBatches(tenantId, BATCHES_PER_STEP);
+      const waiting = await repo.unsealedBatches(tenantId, BATCHES_PER_STEP, reach);
       const batches = takeBatches(waiting, share);
       const idsOfBatch = await repo.unsealedLogIdsOf(tenantId, batches.map((batch) => batch.taskId));
       // A batch partly sealed already weighs its unsealed share.
@@ -98,15 +98,21 @@ export function createLogSealer(deps: LogSealerDeps) {
    * Seals everything waiting now, step after step, calling `onStep` after each (heartbeats), and
    * returns how many events it sealed. Safe beside the tenant's sealer workflow: each step takes the
    * tenant's lock, so the two take turns and neither skips or reuses a seq. Bounded, so a tenant
-   * under constant ingest cannot keep the caller here.
+   * under constant ingest cannot keep the caller here. Once the recent backlog is sealed, it looks
+   * over every age for ingest transactions that committed later than the sealer's margin after
+   * later ones were sealed: the sealer's own steps never look back that far, so these callers (the
+   * reconcile, the archive) are what seals them.
    */
   async function sealWaiting(tenantId: string, onStep: () => void = () => undefined): Promise<number> {
     let sealed = 0;
+    let reach: UnsealedReach = 'recent';
     for (let steps = 0; steps < MAX_STEPS_WAITING; steps += 1) {
-      const step = await sealStep(tenantId);
+      const step = await sealStep(tenantId, reach);
       sealed += step.sealed;
       onStep();
-      if (!step.more) break;
+      if (step.more) continue;
+      if (reach === 'every-age') break;
+      reach = 'every-age';
     }
     return sealed;
   }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createTenant, tokenFor } from '../support/fixtures';
-import { leavesOf, verifyOverHttp, writeUnsealedEvents } from '../support/integrity';
+import { ingestEvents, leavesOf, verifyOverHttp, waitForSealed, writeUnsealedEvents } from '../support/integrity';
 import { eventsBetween, waitForTask } from '../support/retention';
 import { testSystem, type TestSystem } from '../support/system';
 
@@ -61,5 +61,34 @@ describe('integrity: a reconcile seals what the sealer left waiting', function (
     const verified = await verifyOverHttp(system, tenantId);
     expect(verified.problems).to.deep.equal([]);
     expect(verified).to.include({ ok: true, events_checked: EVENTS, tree_size: EVENTS });
+  });
+
+  it('seals an ingest transaction that committed later than the sealer looks back, after later ones were sealed', async () => {
+    const tenantId = await createTenant(system);
+    const before = await ingestEvents(system, tenantId, 20, 'before');
+    await waitForSealed(system, tenantId, before.length);
+    const late = await writeUnsealedEvents(system, tenantId, eventsBetween(10, start, end, 'late commit'));
+    // Its task carries its transaction's start time: ten minutes before the commit, as for an ingest
+    // transaction that stalled that long (a lock, a paused process) before it committed.
+    const backdated = await system.ownerPool.query(
+      `UPDATE async_task SET created_at = now() - interval '10 minutes' WHERE tenant_id = $1 AND task_type = 'reindex' AND payload->'log_ids' ? $2`,
+      [tenantId, late[0]],
+    );
+    expect(backdated.rowCount).to.equal(1);
+    const after = await ingestEvents(system, tenantId, 20, 'after');
+    await waitForSealed(system, tenantId, before.length + after.length);
+
+    const result = await reconcile(tenantId);
+    expect(result).to.include({ sealed_events: late.length });
+
+    const leaves = await leavesOf(system, tenantId);
+    const total = before.length + after.length + late.length;
+    expect(leaves.map((leaf) => leaf.seq)).to.deep.equal(Array.from({ length: total }, (_, index) => index + 1));
+    expect(leaves.slice(-late.length).map((leaf) => leaf.log_id), 'sealed last, in the order ingest wrote them').to.deep.equal(late);
+    expect(await checkpointSizes(tenantId)).to.include(total);
+
+    const verified = await verifyOverHttp(system, tenantId);
+    expect(verified.problems).to.deep.equal([]);
+    expect(verified).to.include({ ok: true, events_checked: total, tree_size: total });
   });
 });
