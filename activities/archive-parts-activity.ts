@@ -11,7 +11,7 @@ import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import { parseArchivePayload } from '../features/retention/retention-tasks';
 import { resumePoint, type ArchiveHeartbeat } from './archive-resume';
-import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
+import { heartbeatingWhile } from './heartbeating-while';
 import type { RetentionActivityDeps } from './retention-deps';
 import { loadTask } from './retention-task-access';
 import type { TaskInput } from './task-status-activities';
@@ -51,7 +51,7 @@ export function createArchivePartsActivity(deps: RetentionActivityDeps) {
       const beat = (writing?: ArchiveHeartbeat['writing']) => context.heartbeat(position(writing));
       beat();
       // A seal step can outlast the heartbeat timeout (waiting for the tenant's lock under load): beat through it.
-      if (deps.catchUpSealer) await heartbeatingWhile(deps.catchUpSealer.sealWaiting(tenantId, () => beat()), BEAT_WHILE_WAITING_MS, () => position());
+      if (deps.catchUpSealer) await heartbeatingWhile(deps.catchUpSealer.sealWaiting(tenantId), () => position());
       await withTenantTx(pool, tenantId, (tx) => tasksRepository(tx).recordProgress(tenantId, taskId, rowsDone, total));
 
       for (;;) {

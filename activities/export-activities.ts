@@ -5,7 +5,7 @@ import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import { InvalidTaskPayloadError, TaskNotFoundError } from '../domain/task-errors';
 import type { ExportExpiry } from '../features/export/export-expiry';
 import { exportRequestOf, InvalidExportRequestError, type ExportJob, type ExportJobRequest, type ExportJobResult } from '../features/export/export-job';
-import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
+import { heartbeatingWhile } from './heartbeating-while';
 import type { TaskInput } from './task-status-activities';
 
 /** How often the row count is heartbeated and mirrored into the task while rows stream. */
@@ -64,7 +64,6 @@ export function createExportActivities(deps: { pool: Pool; exportJob: ExportJob;
             report(rows);
           },
         }),
-        BEAT_WHILE_WAITING_MS,
         () => ({ rows: rowsSoFar }),
       );
       await mirroring;

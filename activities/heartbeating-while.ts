@@ -14,7 +14,7 @@ export const BEAT_WHILE_WAITING_MS = 5_000;
  * Awaits `work`, heartbeating `details()` every `everyMs` meanwhile. The details must be what the
  * activity's own heartbeats carry: Temporal keeps only the last, and a retry resumes from it.
  */
-export async function heartbeatingWhile<T>(work: Promise<T>, everyMs: number, details: () => unknown = () => undefined): Promise<T> {
+export async function heartbeatingWhile<T>(work: Promise<T>, details: () => unknown = () => undefined, everyMs = BEAT_WHILE_WAITING_MS): Promise<T> {
   const context = Context.current();
   const beating = setInterval(() => context.heartbeat(details()), everyMs);
   try {

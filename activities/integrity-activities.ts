@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { StoredCheckpoint } from '../adapters/postgres/checkpoints-repository';
 import type { LogSealer } from '../features/integrity/log-sealer';
 import type { SealTasks } from '../features/integrity/seal-tasks';
-import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
+import { heartbeatingWhile } from './heartbeating-while';
 
 /** What a session of the sealer carries from run to run (continue-as-new): its task row and counts. */
 export interface SealSession {
@@ -40,11 +40,11 @@ const STEPS_PER_ACTIVITY = 100;
 const PUBLISH_IN_ROUND_MS = 10_000;
 
 /** `work`, or a rejection after `ms`, heartbeating every `beatEveryMs` meanwhile. */
-async function withinRound<T>(work: Promise<T>, ms: number, beatEveryMs: number): Promise<T> {
+async function withinRound<T>(work: Promise<T>, ms: number, beatEveryMs?: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no checkpoint within ${ms} ms`)), ms)));
-    return await heartbeatingWhile(Promise.race([work, timeout]), beatEveryMs);
+    return await heartbeatingWhile(Promise.race([work, timeout]), undefined, beatEveryMs);
   } finally {
     clearTimeout(timer);
   }
@@ -56,13 +56,12 @@ export interface SealRoundProgress extends SealProgress {
 }
 
 export function createIntegrityActivities(deps: { sealer: LogSealer; sealTasks: SealTasks; publishInRoundMs?: number; beatWhileWaitingMs?: number }) {
-  const beatEveryMs = deps.beatWhileWaitingMs ?? BEAT_WHILE_WAITING_MS;
   async function sealPending(tenantId: string): Promise<SealProgress> {
     const context = Context.current();
     let sealed = 0;
     let treeSize = 0;
     for (let steps = 0; steps < STEPS_PER_ACTIVITY; steps += 1) {
-      const step = await heartbeatingWhile(deps.sealer.sealStep(tenantId), beatEveryMs, () => treeSize);
+      const step = await heartbeatingWhile(deps.sealer.sealStep(tenantId), () => treeSize, deps.beatWhileWaitingMs);
       sealed += step.sealed;
       treeSize = step.treeSize;
       context.heartbeat(treeSize);
@@ -101,7 +100,7 @@ export function createIntegrityActivities(deps: { sealer: LogSealer; sealTasks: 
       try {
         const publishing = publish({ tenantId: input.tenantId, taskId: input.taskId, sealed: input.sealedBefore + progress.sealed });
         publishing.catch(() => undefined);
-        return { ...progress, published: await withinRound(publishing, deps.publishInRoundMs ?? PUBLISH_IN_ROUND_MS, beatEveryMs) };
+        return { ...progress, published: await withinRound(publishing, deps.publishInRoundMs ?? PUBLISH_IN_ROUND_MS, deps.beatWhileWaitingMs) };
       } catch (error) {
         Context.current().log.warn('publishing the checkpoint failed; the workflow publishes it in an activity of its own', { error: (error as Error).message });
         return { ...progress, published: null };

@@ -4,7 +4,7 @@ import { tasksRepository } from '../adapters/postgres/tasks-repository';
 import { withTenantTx } from '../adapters/postgres/tenant-transaction';
 import type { LogVerifier, VerifyResult } from '../features/integrity/verify-log';
 import { InvalidTaskPayloadError, TaskNotFoundError } from '../domain/task-errors';
-import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
+import { heartbeatingWhile } from './heartbeating-while';
 import type { TaskInput } from './task-status-activities';
 
 const timeOf = (value: unknown, name: string): Date | undefined => {
@@ -37,7 +37,6 @@ export function createIntegrityVerifyActivities(deps: { pool: Pool; verifier: Lo
           context.heartbeat(done);
           await tasks(tenantId, (repo) => repo.recordProgress(tenantId, taskId, done, total));
         }),
-        BEAT_WHILE_WAITING_MS,
         () => leavesDone,
       );
     },

@@ -14,7 +14,7 @@ import { coveringRange } from '../domain/event-time-range';
 import { TaskNotFoundError } from '../domain/task-errors';
 import { EVENT_PART_BYTES, type EventBytesBudget } from '../platform/memory/event-bytes-budget';
 import { createStoredEventIndexer } from './index-stored-events';
-import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
+import { heartbeatingWhile } from './heartbeating-while';
 import { taskTimeRange } from './task-time-range';
 import type { TaskInput } from './task-status-activities';
 
@@ -104,9 +104,9 @@ export function createReconcileActivities(deps: { pool: Pool; indexer: LogIndexe
       const position: ReconcilePosition = resumed ?? { afterDay: null, buckets_checked: 0, buckets_differing: 0, missing_indexed: 0, orphans_deleted: 0 };
       // Counting a large tenant's days, or repairing a day after the index lost it, can outlast the
       // heartbeat timeout: beat the resume position through them, or each attempt would time out on the same day.
-      const beatingThrough = <T>(work: Promise<T>) => heartbeatingWhile(work, BEAT_WHILE_WAITING_MS, () => position);
-      const [rowDays, documentDays] = await beatingThrough(
+      const [rowDays, documentDays] = await heartbeatingWhile(
         Promise.all([inTenant(tenantId, (tx) => logDayCounts(tx).perDay(tenantId, range)), deps.documents.perDay(tenantId, range)]),
+        () => position,
       );
       const days = [...new Set([...rowDays.keys(), ...documentDays.keys()])].sort((a, b) => a - b);
       const total = days.length;
@@ -118,7 +118,7 @@ export function createReconcileActivities(deps: { pool: Pool; indexer: LogIndexe
         if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
         const differs = !sameTally(rowDays.get(day), documentDays.get(day));
         if (differs) {
-          const repaired = await beatingThrough(repairDay(tenantId, daySpan(day, range)));
+          const repaired = await heartbeatingWhile(repairDay(tenantId, daySpan(day, range)), () => position);
           position.buckets_differing += 1;
           position.missing_indexed += repaired.indexed;
           position.orphans_deleted += repaired.deleted;

@@ -1,5 +1,4 @@
-import { Context } from '@temporalio/activity';
-import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
+import { heartbeatingWhile } from './heartbeating-while';
 import type { RetentionActivityDeps } from './retention-deps';
 import type { TaskInput } from './task-status-activities';
 
@@ -18,12 +17,8 @@ export function createReconcileSealActivity(deps: Pick<RetentionActivityDeps, 'c
     async sealLeftWaiting(input: TaskInput): Promise<{ sealed: number }> {
       const sealer = deps.catchUpSealer;
       if (!sealer) return { sealed: 0 };
-      const context = Context.current();
-      const sealed = await heartbeatingWhile(
-        sealer.sealWaiting(input.tenantId, () => context.heartbeat()),
-        BEAT_WHILE_WAITING_MS,
-      );
-      await heartbeatingWhile(sealer.checkpoint(input.tenantId), BEAT_WHILE_WAITING_MS);
+      const sealed = await heartbeatingWhile(sealer.sealWaiting(input.tenantId));
+      await heartbeatingWhile(sealer.checkpoint(input.tenantId));
       return { sealed };
     },
   };

@@ -12,7 +12,7 @@ import { createStoredEventIndexer } from './index-stored-events';
 import { taskTimeRange } from './task-time-range';
 import type { TaskInput } from './task-status-activities';
 import { outlastingOutages, type OutageRetryPolicy } from './outage-retries';
-import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
+import { heartbeatingWhile } from './heartbeating-while';
 
 /** What a reindex attempt heartbeats, and what the next attempt resumes from. */
 export interface ReindexPosition {
@@ -64,14 +64,13 @@ export function createReindexTenantActivities(deps: { pool: Pool; indexer: LogIn
       const resumed = context.info.heartbeatDetails as ReindexPosition | undefined;
       let position: ReindexPosition = resumed ?? { after: null, done: 0 };
       // Counting a large tenant, or reading a page under load, can outlast the heartbeat timeout: beat the resume position through them.
-      const beatingThrough = <T>(work: Promise<T>) => heartbeatingWhile(work, BEAT_WHILE_WAITING_MS, () => position);
-      const total = await beatingThrough(inTenant(tenantId, (tx) => logsKeyOrder(tx).count(tenantId, range)));
+      const total = await heartbeatingWhile(inTenant(tenantId, (tx) => logsKeyOrder(tx).count(tenantId, range)), () => position);
       const mirror = (done: number) => inTenant(tenantId, (tx) => tasksRepository(tx).recordProgress(tenantId, taskId, done, Math.max(total, done)));
       await mirror(position.done);
 
       for (;;) {
         if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
-        const page = await beatingThrough(inTenant(tenantId, (tx) => logsKeyOrder(tx).page(tenantId, range, position.after, REINDEX_PAGE_SIZE)));
+        const page = await heartbeatingWhile(inTenant(tenantId, (tx) => logsKeyOrder(tx).page(tenantId, range, position.after, REINDEX_PAGE_SIZE)), () => position);
         if (page.rows.length === 0) break;
         const parts = sizedParts(page.rows.map(({ id, bytes }) => ({ ids: [id], bytes })), PART_LIMITS);
         const { rejected } = await stored.indexParts(tenantId, parts, page.span ? [page.span] : [], () => context.heartbeat(position));

@@ -8,7 +8,7 @@ import { InvalidTaskPayloadError, TaskNotFoundError } from '../domain/task-error
 import type { RestoreAdmin } from '../features/restore/restore-admin';
 import type { RestoreRange, RestoreRun } from '../features/restore/restore-run';
 import type { TaskInput } from './task-status-activities';
-import { BEAT_WHILE_WAITING_MS, heartbeatingWhile } from './heartbeating-while';
+import { heartbeatingWhile } from './heartbeating-while';
 
 export interface RestoreLoadResult {
   restore_id: string;
@@ -75,7 +75,6 @@ export function createRestoreActivities(deps: { pool: Pool; restoreRun: RestoreR
               context.heartbeat(position());
             },
           }),
-          BEAT_WHILE_WAITING_MS,
           position,
         );
         done += 1;

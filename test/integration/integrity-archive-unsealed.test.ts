@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { tokenFor } from '../support/fixtures';
 import { leavesOf, logCount, verifyOverHttp, writeUnsealedEvents } from '../support/integrity';
 import { CUTOFF, LONG_AGO, archiveInspector, createRetentionTenant, eventsBetween, requestCleanupOverHttp, waitForTask } from '../support/retention';
-import { expectFirstAttempt, holdingLock, someoneWaitsFor } from '../support/held-lock';
+import { expectFirstAttempt } from '../support/activity-attempts';
+import { holdingLock, someoneWaitsFor } from '../support/held-lock';
 import { copiesOf } from '../support/restores';
 import { testSystem, type TestSystem } from '../support/system';
 

@@ -4,7 +4,8 @@ import { reconcileScheduleId } from '../../ops/provisioning/ensure-reconcile-sch
 import type { ReconcileSweepResult } from '../../workflows/reconcile-sweep-workflow';
 import { createTenant, tokenFor } from '../support/fixtures';
 import { countLogs, eventsBetween, logIds, waitForTask } from '../support/retention';
-import { expectFirstAttempt, holdingLock, someoneWaitsFor } from '../support/held-lock';
+import { expectFirstAttempt } from '../support/activity-attempts';
+import { holdingLock, someoneWaitsFor } from '../support/held-lock';
 import { documentIds } from '../support/search-documents';
 import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';

@@ -7,6 +7,7 @@ import { createSqsTaskPublisher } from '../../adapters/sqs/task-publisher';
 import { createCleanupRequester } from '../../features/retention/request-cleanup';
 import { tokenFor } from '../support/fixtures';
 import { startPrivateS3, type PrivateS3 } from '../support/private-s3';
+import { finishingAttempt } from '../support/activity-attempts';
 import { archiveInspector, countLogs, eventsBetween, logIds, taskRow, waitForTask } from '../support/retention';
 import { documentIds } from '../support/search-documents';
 import { seedLogs } from '../support/seed-logs';
@@ -142,11 +143,9 @@ describe('retention under faults: S3 down, a killed worker', function () {
         expect(archive.attempts, 'one attempt killed, one resumed').to.equal(2);
 
         // The attempt that finished is the second, started after the killed one missed its heartbeat.
-        const history = (await system.temporal.workflow.getHandle(archive.workflow_id, archive.run_id).fetchHistory()).events ?? [];
-        const scheduled = history.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'writeArchiveParts');
-        const started = history.find((event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled?.eventId));
-        expect(started?.activityTaskStartedEventAttributes?.attempt).to.equal(2);
-        expect(started?.activityTaskStartedEventAttributes?.lastFailure?.timeoutFailureInfo?.timeoutType).to.equal(4);
+        const started = await finishingAttempt(system, archive, 'writeArchiveParts');
+        expect(started?.attempt).to.equal(2);
+        expect(started?.lastFailure?.timeoutFailureInfo?.timeoutType).to.equal(4);
 
         const partsAfter = await recordedParts(system, taskId);
         expect(partsAfter.slice(0, partsAtKill.length)).to.deep.equal(partsAtKill);

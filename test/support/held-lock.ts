@@ -1,6 +1,4 @@
-import { expect } from 'chai';
 import type { TestSystem } from './system';
-import type { TaskRow } from './retention';
 import { waitFor } from './wait-for';
 
 /**
@@ -39,17 +37,4 @@ export async function holdingLock<T>(
 export async function someoneWaitsFor(system: TestSystem, table: string): Promise<boolean> {
   const { rows } = await system.ownerPool.query<{ waiting: boolean }>('SELECT count(*) > 0 AS waiting FROM pg_locks WHERE relation = $1::regclass AND NOT granted', [table]);
   return rows[0]?.waiting === true;
-}
-
-/** The attempt in which the task's workflow's first activity of this type finished (Temporal's history, not the service's word). */
-export async function finishingAttempt(system: TestSystem, task: TaskRow, activityType: string): Promise<number | null | undefined> {
-  const history = (await system.temporal.workflow.getHandle(task.workflow_id, task.run_id).fetchHistory()).events ?? [];
-  const scheduled = history.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType);
-  return history.find((event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled?.eventId))?.activityTaskStartedEventAttributes?.attempt;
-}
-
-/** The task's activity finished in its first attempt: by Temporal's history, and by the attempts the task counted. */
-export async function expectFirstAttempt(system: TestSystem, task: TaskRow, activityType: string): Promise<void> {
-  expect(await finishingAttempt(system, task, activityType), `${activityType} finished in its first attempt`).to.equal(1);
-  expect(task.attempts, 'one attempt counted on the task').to.equal(1);
 }
