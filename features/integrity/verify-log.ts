@@ -35,6 +35,8 @@ export interface VerifyResult {
   problems: VerifyProblem[];
   /** Every problem found, listed or not. */
   problems_count: number;
+  /** Every problem found, listed or not, counted by kind; `{}` when there is none. */
+  problems_by_kind: Record<string, number>;
 }
 
 export interface VerifyRange {
@@ -208,6 +210,7 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
       ok: problems.count === 0,
       problems: problems.list(),
       problems_count: problems.count,
+      problems_by_kind: problems.byKind(),
     };
   };
 }

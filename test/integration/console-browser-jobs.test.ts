@@ -4,7 +4,8 @@ import { gunzipSync } from 'node:zlib';
 import type { Download } from 'playwright-core';
 import { consoleBrowserFixture, type ConsoleBrowserFixture } from '../support/console-browser-fixture';
 import { consoleTab, screenshot, signIn, unlabelledControls } from '../support/console-browser';
-import { tokenFor } from '../support/fixtures';
+import { createTenant, tokenFor } from '../support/fixtures';
+import { ingestEvents, waitForSealed } from '../support/integrity';
 import { reindexFailingDuring } from '../support/injected-outage';
 import { taskRow, waitForTask } from '../support/retention';
 import { testSystem, type TestSystem } from '../support/system';
@@ -67,6 +68,30 @@ describe('web console in a browser: exports, integrity and tasks', function () {
     expect(finished.result.events_checked).to.be.at.least(sealed);
     await f.page.getByRole('status').filter({ hasText: `Intact: ${finished.result.events_checked} events` }).waitFor();
     await screenshot(f.page, 'integrity');
+  });
+
+  it('counts every problem of a tampered log by kind, naming the first few', async () => {
+    const tenantId = await createTenant(system);
+    const ids = await ingestEvents(system, tenantId, 30, 'to tamper');
+    await waitForSealed(system, tenantId, ids.length);
+    const removed = ids.slice(5, 20);
+    const deleted = await system.ownerPool.query('DELETE FROM logs WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [tenantId, removed]);
+    expect(deleted.rowCount).to.equal(removed.length);
+
+    const { context, page } = await consoleTab(f.browser);
+    try {
+      await signIn(page, system.api.url, tokenFor(system, 'auditor', tenantId, 'auditor-tamper'));
+      await page.getByRole('link', { name: 'Integrity' }).click();
+      await page.getByRole('button', { name: 'Verify the whole log' }).click();
+      const verdict = page.getByRole('status').filter({ hasText: 'Problems found' });
+      await verdict.waitFor({ timeout: 90_000 });
+      expect(await verdict.innerText()).to.contain(`; ${removed.length} missing`);
+      await page.getByText(`The first 10 of ${removed.length} problems, by seq:`).waitFor();
+      expect(await page.locator('ul.problems li').count()).to.equal(10);
+      expect(await page.locator('ul.problems li').first().innerText()).to.contain(`missing at seq 6 ${removed[0]}`);
+    } finally {
+      await context.close();
+    }
   });
 
   describe('tasks', () => {

@@ -149,6 +149,7 @@ describe('integrity: keys, checkpoints and proofs over HTTP, checked by an indep
       const result = await verifyOverHttp(system, each);
       expect(result.problems).to.deep.equal([]);
       expect(result.problems_count).to.equal(0);
+      expect(result.problems_by_kind).to.deep.equal({});
       expect(result.ok).to.equal(true);
       expect(result.events_checked).to.equal(await logCount(system, each));
       expect(result.checkpoints_checked).to.be.at.least(1);

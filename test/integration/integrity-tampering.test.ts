@@ -44,6 +44,7 @@ describe('integrity: tampering is found by verification', function () {
     expect(result.ok).to.equal(false);
     expect(kinds(result)).to.deep.equal([{ kind: 'modified', seq: 7, id }]);
     expect(result.problems_count).to.equal(1);
+    expect(result.problems_by_kind).to.deep.equal({ modified: 1 });
   });
 
   it('reports an event moved to another time (and partition) as modified, not missing', async () => {

@@ -18,22 +18,37 @@ interface VerifyResult {
   events_checked: number;
   checkpoints_checked: number;
   ok: boolean;
+  /** The first 1,000 by seq. */
   problems: Array<{ kind: string; seq: number | null; id: string | null; detail: string }>;
+  /** All of them; absent from results of verifications run before they were counted. */
+  problems_count?: number;
+  problems_by_kind?: Record<string, number>;
 }
 
-/** The verdict, problems counted by kind, with the first few named. */
-function VerifyOutcome({ result }: { result: VerifyResult }) {
+const PROBLEMS_SHOWN = 10;
+
+/** Counts of every problem by kind: the result's own, or those listed in a result that has none. */
+function countsByKind(result: VerifyResult): Map<string, number> {
+  if (result.problems_by_kind) return new Map(Object.entries(result.problems_by_kind));
   const byKind = new Map<string, number>();
   for (const problem of result.problems) byKind.set(problem.kind, (byKind.get(problem.kind) ?? 0) + 1);
+  return byKind;
+}
+
+/** The verdict, every problem counted by kind, with the first few named. */
+function VerifyOutcome({ result }: { result: VerifyResult }) {
+  const byKind = countsByKind(result);
+  const total = result.problems_count ?? result.problems.length;
   return (
     <>
       <p class={result.ok ? 'ok' : 'problem'} role="status">
         {result.ok ? 'Intact' : 'Problems found'}: {result.events_checked} events and {result.checkpoints_checked} checkpoints checked
         {byKind.size > 0 && `; ${[...byKind].map(([kind, count]) => `${count} ${kind}`).join(', ')}`}
       </p>
+      {total > PROBLEMS_SHOWN && <p class="problems-shown">The first {PROBLEMS_SHOWN} of {total} problems, by seq:</p>}
       {result.problems.length > 0 && (
         <ul class="problems">
-          {result.problems.slice(0, 10).map((problem, index) => (
+          {result.problems.slice(0, PROBLEMS_SHOWN).map((problem, index) => (
             <li key={index}>
               {problem.kind} {problem.seq !== null ? `at seq ${problem.seq}` : ''} {problem.id ?? ''}: {problem.detail}
             </li>
