@@ -49,7 +49,7 @@ export interface ApiOverrides {
 
 /** Builds every client the API needs, once per process, and the app over them. */
 export async function composeApi(config: Config, logger: Logger, overrides: ApiOverrides = {}): Promise<ComposedApi> {
-  const pool = createPgPool(config.postgres.url, config.postgres.poolSize, 'audit-api');
+  const pool = createPgPool(config.postgres.url, config.postgres.poolSize, 'audit-api', config.postgres.idleInTransactionTimeoutMs);
   const redis = createRedis(config.redis.url, 'audit-api');
   const sqs = createSqsClient(config.sqs);
   const s3 = createS3Client(config.s3);

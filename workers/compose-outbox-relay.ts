@@ -8,7 +8,7 @@ import { createOutboxRelay } from '../features/delivery/outbox-relay';
 
 /** Re-publishes tasks still unstarted after OUTBOX_RELAY_MIN_AGE_MS; returns its shutdown. */
 export async function startOutboxRelay(config: Config, logger: Logger): Promise<Shutdown> {
-  const pool = createPgPool(config.postgres.url, 2, 'audit-outbox-relay');
+  const pool = createPgPool(config.postgres.url, 2, 'audit-outbox-relay', config.postgres.idleInTransactionTimeoutMs);
   const sqs = createSqsClient(config.sqs);
   const relay = createOutboxRelay({
     pool,

@@ -9,7 +9,7 @@ import { createTaskBridge, createTemporalGate } from '../features/delivery/task-
 
 /** Consumes every task queue and its dead-letter queue into Temporal; returns its shutdown. */
 export async function startTaskBridge(config: Config, logger: Logger): Promise<Shutdown> {
-  const pool = createPgPool(config.postgres.url, 10, 'audit-task-bridge');
+  const pool = createPgPool(config.postgres.url, 10, 'audit-task-bridge', config.postgres.idleInTransactionTimeoutMs);
   const sqs = createSqsClient(config.sqs);
   const temporal = await createTemporalClient(config.temporal);
   // One probe loop for the whole process: every consumer here stops receiving while Temporal is down.

@@ -55,7 +55,7 @@ const EVENT_BYTES_HELD = 16 * 1024 * 1024;
 /** The Temporal worker with real activity implementations over one set of clients. */
 export async function composeTemporalWorker(config: Config, logger: Logger, options: WorkerOptions = {}): Promise<ComposedWorker> {
   installTemporalRuntime(logger);
-  const pool = createPgPool(config.postgres.url, config.postgres.poolSize, 'audit-temporal-worker');
+  const pool = createPgPool(config.postgres.url, config.postgres.poolSize, 'audit-temporal-worker', config.postgres.idleInTransactionTimeoutMs);
   const opensearch = createLeanOpenSearchClient(config.opensearch.url);
   const indexer = createLogIndexer(opensearch, config.opensearch.index);
   const s3 = createS3Client(config.s3);

@@ -21,7 +21,7 @@ export interface Config {
     /** Longer than the usual proxy idle timeout (60 s), so the client side closes idle connections, not a racing server. */
     readonly keepAliveTimeoutMs: number;
   };
-  readonly postgres: { readonly url: string; readonly poolSize: number };
+  readonly postgres: { readonly url: string; readonly poolSize: number; readonly idleInTransactionTimeoutMs: number };
   readonly redis: { readonly url: string };
   readonly sqs: {
     readonly endpoint: string | undefined;
@@ -182,7 +182,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
       keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
-    postgres: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
+    postgres: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS },
     redis: { url: env.REDIS_URL },
     sqs: {
       endpoint: env.SQS_ENDPOINT,

@@ -4,6 +4,9 @@ const Url = Type.String({ minLength: 1, pattern: '^[a-z][a-z0-9+.-]*://' });
 const Port = (fallback: number) => Type.Integer({ minimum: 1, maximum: 65535, default: fallback });
 const PositiveInt = (fallback: number) => Type.Integer({ minimum: 1, default: fallback });
 
+/** Longer than any wait the service makes inside a transaction (a part's upload, a checkpoint's note written to the bucket). */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 300_000;
+
 /** Every environment variable the service reads, with its default. Names are the variable names. */
 export const EnvSchema = Type.Object({
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], { default: 'development' }),
@@ -15,6 +18,11 @@ export const EnvSchema = Type.Object({
 
   DATABASE_URL: Url,
   DATABASE_POOL_SIZE: PositiveInt(20),
+  /**
+   * PostgreSQL ends a session of the service left idle inside a transaction this long (a process
+   * frozen or cut off mid-transaction), releasing its locks: the tenant's seal lock among them.
+   */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: IDLE_IN_TRANSACTION_TIMEOUT_MS }),
 
   REDIS_URL: Url,
 
