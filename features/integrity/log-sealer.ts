@@ -95,7 +95,7 @@ export function createLogSealer(deps: LogSealerDeps) {
   }
 
   /**
-   * Seals everything waiting now, step after step, calling `onStep` after each (heartbeats), and
+   * Seals everything waiting now, step after step (its callers heartbeat on a timer meanwhile), and
    * returns how many events it sealed. Safe beside the tenant's sealer workflow: each step takes the
    * tenant's lock, so the two take turns and neither skips or reuses a seq. Bounded, so a tenant
    * under constant ingest cannot keep the caller here. Once the recent backlog is sealed, it looks
@@ -103,13 +103,12 @@ export function createLogSealer(deps: LogSealerDeps) {
    * later ones were sealed: the sealer's own steps never look back that far, so these callers (the
    * reconcile, the archive) are what seals them.
    */
-  async function sealWaiting(tenantId: string, onStep: () => void = () => undefined): Promise<number> {
+  async function sealWaiting(tenantId: string): Promise<number> {
     let sealed = 0;
     let reach: UnsealedReach = 'recent';
     for (let steps = 0; steps < MAX_STEPS_WAITING; steps += 1) {
       const step = await sealStep(tenantId, reach);
       sealed += step.sealed;
-      onStep();
       if (step.more) continue;
       if (reach === 'every-age') break;
       reach = 'every-age';
