@@ -109,25 +109,25 @@ export function integrityRepository(tx: TenantTx) {
       return perTask;
     },
 
-    /** Log ids of every ingest transaction never sealed (any age): events legitimately waiting, not forged ones. */
-    async pendingLogIds(tenantId: string): Promise<Set<string>> {
-      assertTenant(tx, tenantId);
-      const { rows } = await query<{ log_id: string }>(
-        `SELECT jsonb_array_elements_text(t.payload->'log_ids') AS log_id
-           FROM async_task t
-          WHERE t.tenant_id = $1 AND t.task_type = 'reindex'
-            AND NOT EXISTS (SELECT 1 FROM integrity_sealed_tasks s WHERE s.tenant_id = $1 AND s.task_id = t.task_id)`,
-        [tenantId],
-      );
-      return new Set(rows.map((row) => row.log_id));
-    },
-
-    /** Stored events of the tenant that no leaf covers. */
-    async unsealedEventIds(tenantId: string): Promise<string[]> {
+    /**
+     * Stored events of the tenant that no leaf covers and no unsealed ingest transaction wrote:
+     * rows that came in behind the service's back. Events legitimately waiting for the sealer are
+     * left out in PostgreSQL (a hash anti-join, spilling to disk if it must), not in this process: a
+     * tenant with sealing off for a while holds millions of them, more than a worker's heap.
+     */
+    async unrecordedEventIds(tenantId: string): Promise<string[]> {
       assertTenant(tx, tenantId);
       const { rows } = await query<{ id: string }>(
-        `SELECT l.id FROM logs l
-          WHERE l.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM integrity_leaves i WHERE i.tenant_id = $1 AND i.log_id = l.id)`,
+        `WITH pending AS MATERIALIZED (
+           SELECT e.log_id::uuid AS log_id
+             FROM async_task t CROSS JOIN LATERAL jsonb_array_elements_text(t.payload->'log_ids') AS e(log_id)
+            WHERE t.tenant_id = $1 AND t.task_type = 'reindex'
+              AND NOT EXISTS (SELECT 1 FROM integrity_sealed_tasks s WHERE s.tenant_id = $1 AND s.task_id = t.task_id)
+         )
+         SELECT l.id FROM logs l
+          WHERE l.tenant_id = $1
+            AND NOT EXISTS (SELECT 1 FROM integrity_leaves i WHERE i.tenant_id = $1 AND i.log_id = l.id)
+            AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.log_id = l.id)`,
         [tenantId],
       );
       return rows.map((row) => row.id);

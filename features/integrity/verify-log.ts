@@ -195,12 +195,7 @@ export function createLogVerifier(deps: { pool: Pool; keys: readonly VerifyingKe
       }
     }
 
-    const unsealed = await inTenant(tenantId, async (tx) => {
-      const repo = integrityRepository(tx);
-      const ids = await repo.unsealedEventIds(tenantId);
-      const pending = ids.length > 0 ? await repo.pendingLogIds(tenantId) : new Set<string>();
-      return ids.filter((id) => !pending.has(id));
-    });
+    const unsealed = await inTenant(tenantId, (tx) => integrityRepository(tx).unrecordedEventIds(tenantId));
     for (const id of unsealed) problems.add({ kind: 'inserted', seq: null, id, detail: 'a stored event that no leaf covers and no ingest recorded' });
 
     return {

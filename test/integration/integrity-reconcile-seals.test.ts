@@ -42,6 +42,8 @@ describe('integrity: a reconcile seals what the sealer left waiting', function (
     const ids = await writeUnsealedEvents(system, tenantId, eventsBetween(EVENTS, start, end, 'left waiting'));
     const otherIds = await writeUnsealedEvents(system, other, eventsBetween(7, start, end, 'other tenant'));
     expect(await leavesOf(system, tenantId), 'nothing sealed before the reconcile').to.have.length(0);
+    const whileWaiting = await verifyOverHttp(system, tenantId);
+    expect(whileWaiting.problems, 'events an ingest recorded are waiting, not inserted behind its back').to.deep.equal([]);
 
     const result = await reconcile(tenantId);
     expect(result).to.include({ sealed_events: EVENTS, missing_indexed: EVENTS });
