@@ -86,3 +86,18 @@ export async function writeUnsealedEvents(system: TestSystem, tenantId: string, 
   await claimSeededEventIds(system, tenantId);
   return rows.map((row) => row.id);
 }
+
+/**
+ * The tenant's log after its sealer was interrupted: seqs 1..n with no gap, the leaves sealed
+ * before the interruption unchanged, every ingested event exactly once, and verify finds nothing.
+ */
+export async function expectLogContinued(system: TestSystem, tenantId: string, beforeInterruption: readonly LeafRow[], ids: readonly string[]): Promise<void> {
+  const leaves = await leavesOf(system, tenantId);
+  expect(leaves.map((leaf) => leaf.seq)).to.deep.equal(Array.from({ length: ids.length }, (_, i) => i + 1));
+  expect(leaves.slice(0, beforeInterruption.length)).to.deep.equal(beforeInterruption);
+  expect(new Set(leaves.map((leaf) => leaf.log_id))).to.deep.equal(new Set(ids));
+
+  const result = await verifyOverHttp(system, tenantId);
+  expect(result.problems).to.deep.equal([]);
+  expect(result.events_checked).to.equal(ids.length);
+}
