@@ -8,7 +8,7 @@ import { exportObjectBytes, startExportJob } from '../support/export-jobs';
 import { createExportExpiry } from '../../features/export/export-expiry';
 import { createTenant, tokenFor, validEvent } from '../support/fixtures';
 import { expectFirstAttempt } from '../support/activity-attempts';
-import { holdingLock, someoneWaitsFor } from '../support/held-lock';
+import { holdingTableLock } from '../support/held-lock';
 import { eventsBetween, taskRow, waitForTask } from '../support/retention';
 import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';
@@ -222,10 +222,9 @@ describe('export jobs: POST /exports, the object in the bucket, GET /exports/{id
   it('keeps its one attempt while its query waits past the heartbeat timeout before the first row', async () => {
     // A selective filter over a large tenant, or a locked table as here, keeps the first row back; an admin's export is not recorded as a read, so the request itself does not wait.
     const admin = tokenFor(system, 'admin', tenantId);
-    const taskId = await holdingLock(
+    const taskId = await holdingTableLock(
       system,
-      { sql: 'LOCK TABLE logs IN ACCESS EXCLUSIVE MODE', params: [] },
-      () => someoneWaitsFor(system, 'logs'),
+      'logs',
       () => startExport({ ...FILTER, format: 'ndjson' }, admin),
       HEARTBEAT_TIMEOUT_MS + 6_000,
     );

@@ -3,7 +3,7 @@ import { tokenFor } from '../support/fixtures';
 import { leavesOf, logCount, verifyOverHttp, writeUnsealedEvents } from '../support/integrity';
 import { CUTOFF, LONG_AGO, archiveInspector, createRetentionTenant, eventsBetween, requestCleanupOverHttp, waitForTask } from '../support/retention';
 import { expectFirstAttempt } from '../support/activity-attempts';
-import { holdingLock, someoneWaitsFor } from '../support/held-lock';
+import { holdingLock, holdingTableLock } from '../support/held-lock';
 import { copiesOf } from '../support/restores';
 import { testSystem, type TestSystem } from '../support/system';
 
@@ -96,10 +96,9 @@ describe('integrity: an archive seals what is waiting before it reads', function
     expect(tenantId, 'the first test archived this tenant').to.be.a('string');
     // The load reads the part back and holds every row to its sealed leaf before it loads a batch; the leaves are locked meanwhile.
     // Whatever waits for them once the request was answered is the restore's background work.
-    const response = await holdingLock(
+    const response = await holdingTableLock(
       system,
-      { sql: 'LOCK TABLE integrity_leaves IN ACCESS EXCLUSIVE MODE', params: [] },
-      () => someoneWaitsFor(system, 'integrity_leaves'),
+      'integrity_leaves',
       () =>
         system.api.http.request('POST', `/api/v1/restores?tenant_id=${tenantId}`, {
           token: tokenFor(system, 'admin'),
@@ -117,10 +116,9 @@ describe('integrity: an archive seals what is waiting before it reads', function
     const tenantId = archivedTenant;
     expect(tenantId, 'the first test archived this tenant').to.be.a('string');
     // After the hot leaves, verify reads every archived part back; the parts' list is locked meanwhile.
-    const response = await holdingLock(
+    const response = await holdingTableLock(
       system,
-      { sql: 'LOCK TABLE archive_parts IN ACCESS EXCLUSIVE MODE', params: [] },
-      () => someoneWaitsFor(system, 'archive_parts'),
+      'archive_parts',
       () => system.api.http.post('/api/v1/integrity/verify', { token: tokenFor(system, 'auditor', tenantId), body: {} }),
       VERIFY_HEARTBEAT_TIMEOUT_MS + 6_000,
     );

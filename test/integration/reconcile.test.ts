@@ -5,7 +5,7 @@ import type { ReconcileSweepResult } from '../../workflows/reconcile-sweep-workf
 import { createTenant, tokenFor } from '../support/fixtures';
 import { countLogs, eventsBetween, logIds, waitForTask } from '../support/retention';
 import { expectFirstAttempt } from '../support/activity-attempts';
-import { holdingLock, someoneWaitsFor } from '../support/held-lock';
+import { holdingTableLock } from '../support/held-lock';
 import { documentIds } from '../support/search-documents';
 import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';
@@ -136,10 +136,9 @@ describe('reconcile: PostgreSQL and OpenSearch compared per tenant per day, the 
 
   it("keeps its one attempt while counting the tenant's rows waits past the heartbeat timeout", async () => {
     // Counting a large tenant's rows per day takes as long as PostgreSQL needs; here `logs` is locked meanwhile.
-    const taskId = await holdingLock(
+    const taskId = await holdingTableLock(
       system,
-      { sql: 'LOCK TABLE logs IN ACCESS EXCLUSIVE MODE', params: [] },
-      () => someoneWaitsFor(system, 'logs'),
+      'logs',
       () => reconcile(tenantB),
       HEARTBEAT_TIMEOUT_MS + 6_000,
     );

@@ -4,7 +4,7 @@ import { Context } from '@temporalio/activity';
 import type { ReindexPosition } from '../../activities/reindex-tenant-activities';
 import { createTenant, tokenFor } from '../support/fixtures';
 import { expectFirstAttempt } from '../support/activity-attempts';
-import { holdingLock, someoneWaitsFor } from '../support/held-lock';
+import { holdingTableLock } from '../support/held-lock';
 import { eventsBetween, logIds, waitForTask } from '../support/retention';
 import { seedLogs } from '../support/seed-logs';
 import { testSystem, type TestSystem } from '../support/system';
@@ -164,10 +164,9 @@ describe('reindex: rebuilding a tenant from PostgreSQL', function () {
 
   it("keeps its one attempt while counting the tenant's rows waits past the heartbeat timeout", async () => {
     // Counting a large tenant's rows takes as long as PostgreSQL needs; here `logs` is locked meanwhile.
-    const taskId = await holdingLock(
+    const taskId = await holdingTableLock(
       system,
-      { sql: 'LOCK TABLE logs IN ACCESS EXCLUSIVE MODE', params: [] },
-      () => someoneWaitsFor(system, 'logs'),
+      'logs',
       () => reindex(tenantB),
       HEARTBEAT_TIMEOUT_MS + 6_000,
     );

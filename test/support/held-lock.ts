@@ -38,3 +38,8 @@ export async function someoneWaitsFor(system: TestSystem, table: string): Promis
   const { rows } = await system.ownerPool.query<{ waiting: boolean }>('SELECT count(*) > 0 AS waiting FROM pg_locks WHERE relation = $1::regclass AND NOT granted', [table]);
   return rows[0]?.waiting === true;
 }
+
+/** holdingLock on a whole table (ACCESS EXCLUSIVE), until the service is seen waiting for it. */
+export function holdingTableLock<T>(system: TestSystem, table: string, start: () => Promise<T>, heldMs: number): Promise<T> {
+  return holdingLock(system, { sql: `LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`, params: [] }, () => someoneWaitsFor(system, table), start, heldMs);
+}
